@@ -1,0 +1,14 @@
+# One image for every Warden service; the command picks the role (start | collector).
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY bus ./bus
+COPY cli ./cli
+COPY collector ./collector
+COPY schemas ./schemas
+USER node
+ENTRYPOINT ["node", "bin/warden.js"]
+CMD ["start"]

@@ -1,0 +1,235 @@
+// `npm run bench`: collector throughput into real Kafka, side by side with the Kafka producer alone.
+// Prints a table and writes bench/results/collector-<timestamp>.json. Settings: BENCH_SECONDS (per phase,
+// default 10), BENCH_CONCURRENCY (in-flight requests, default 16), KAFKA_BROKERS (else a local broker is started).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Kafka, logLevel } from 'kafkajs';
+import pino from 'pino';
+import { createKafkaBus } from '../bus/kafka.ts';
+import type { BusMessage } from '../bus/types.ts';
+import { normalizeLogRecord, normalizeSpan } from '../collector/normalize/index.ts';
+import { decodeExportLogsRequest, decodeExportTraceRequest } from '../collector/otlp/decode.ts';
+import { agentEventKey } from '../schemas/agent-event.ts';
+import { startKafkaBroker } from '../scripts/kafka-broker.ts';
+import { grpcLoad, httpLoad, percentile, type LoadResult } from './load.ts';
+import { buildWorkload } from './workload.ts';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const ITEMS = 100;
+const TOKEN = 'bench-token-0123456789abcdef';
+const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+const LOGS = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
+const TELEMETRYGEN_VERSION = 'v0.161.0';
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
+
+const say = (msg: string, extra: object = {}) => process.stderr.write(`${JSON.stringify({ level: 'info', msg, ...extra })}\n`);
+const silent = pino({ level: 'warn' });
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+}
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+
+async function topicCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((n, o) => n + Number(o.high), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** The collector as its own process (`warden collector`), so its CPU and memory are measured alone. */
+function spawnCollector(brokers: string, topic: string): Promise<{ child: ChildProcess; grpcPort: number; httpPort: number }> {
+  const child = spawn(process.execPath, ['bin/warden.js', 'collector'], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: brokers,
+      WARDEN_KAFKA_TOPIC: topic,
+      WARDEN_KAFKA_PARTITIONS: '6',
+      WARDEN_INGEST_TOKENS: `${TOKEN}=bench`,
+      WARDEN_OTLP_GRPC_PORT: '0',
+      WARDEN_OTLP_HTTP_PORT: '0',
+      WARDEN_LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const e = JSON.parse(line) as { msg?: string; otlpGrpc?: string; otlpHttp?: string };
+      if (e.msg === 'warden is running') {
+        resolve({ child, grpcPort: Number(e.otlpGrpc!.split(':')[1]), httpPort: Number(new URL(e.otlpHttp!).port) });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
+  });
+}
+
+interface PhaseReport {
+  phase: string;
+  recordsPerSecond: number;
+  landedInKafka: number;
+  cpuSecondsPer10k: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+async function main() {
+  const broker = process.env.KAFKA_BROKERS ? undefined : await startKafkaBroker();
+  const brokers = process.env.KAFKA_BROKERS ?? broker!.brokers;
+  const kafka = new Kafka({ clientId: 'warden-bench', brokers: [brokers], logLevel: logLevel.NOTHING });
+  const run = Date.now().toString(36);
+  say('building workload', { requests: 200, itemsPerRequest: ITEMS });
+  const workload = buildWorkload(200, ITEMS);
+  const reports: PhaseReport[] = [];
+
+  // 1. The Kafka producer alone, with the very messages the collector would publish.
+  const rawTopic = `bench-raw-${run}`;
+  const rawBus = createKafkaBus({ brokers: [brokers], topic: rawTopic, partitions: 6, clientId: 'bench-raw', publishTimeoutMs: 30_000, logger: silent });
+  const batches: BusMessage[][] = workload.traceRequests.map((body) =>
+    decodeExportTraceRequest(body, 'protobuf').records.flatMap((s) =>
+      normalizeSpan(s, { workspace: 'bench' }).flatMap((n) =>
+        n.ok ? [{ key: agentEventKey(n.event), value: Buffer.from(JSON.stringify(n.event)) }] : [],
+      ),
+    ),
+  );
+  await rawBus.publish(batches[0]!);
+  say('phase: kafka producer alone', { seconds: SECONDS });
+  const rawStart = performance.now();
+  const rawCpu0 = process.cpuUsage();
+  let sent = 0;
+  let i = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() - rawStart < SECONDS * 1_000) {
+        const b = batches[i++ % batches.length]!;
+        await rawBus.publish(b);
+        sent += b.length;
+      }
+    }),
+  );
+  const rawSeconds = (performance.now() - rawStart) / 1_000;
+  const rawCpu = process.cpuUsage(rawCpu0);
+  await rawBus.close();
+  const producerRate = sent / rawSeconds;
+  reports.push({
+    phase: 'kafka producer alone (same events)',
+    recordsPerSecond: Math.round(producerRate),
+    landedInKafka: (await topicCount(kafka, rawTopic)) - batches[0]!.length,
+    cpuSecondsPer10k: ((rawCpu.user + rawCpu.system) / 1e6 / sent) * 10_000,
+    p50Ms: 0,
+    p99Ms: 0,
+    errors: 0,
+  });
+
+  // 2. The collector process, driven over gRPC and HTTP.
+  const topic = `bench-collector-${run}`;
+  const collector = await spawnCollector(brokers, topic);
+  const pid = collector.child.pid!;
+  const phase = async (name: string, load: () => Promise<LoadResult>) => {
+    say(`phase: ${name}`, { seconds: SECONDS });
+    const landed0 = await topicCount(kafka, topic).catch(() => 0);
+    const cpu0 = cpuSeconds(pid);
+    const r = await load();
+    const cpu = cpuSeconds(pid) - cpu0;
+    const landed = (await topicCount(kafka, topic)) - landed0;
+    const records = (r.requests - r.errors) * ITEMS;
+    const report: PhaseReport = {
+      phase: name,
+      recordsPerSecond: Math.round(records / r.seconds),
+      landedInKafka: landed,
+      cpuSecondsPer10k: records ? (cpu / records) * 10_000 : 0,
+      p50Ms: Number(percentile(r.latencies, 50).toFixed(1)),
+      p99Ms: Number(percentile(r.latencies, 99).toFixed(1)),
+      errors: r.errors,
+    };
+    reports.push(report);
+    return report;
+  };
+  const plan = { concurrency: CONCURRENCY, durationMs: SECONDS * 1_000 };
+  await grpcLoad(collector.grpcPort, TRACES, TOKEN, { ...plan, bodies: workload.traceRequests, durationMs: 2_000 }); // warm-up
+  const spans = await phase('spans over gRPC (protobuf)', () => grpcLoad(collector.grpcPort, TRACES, TOKEN, { ...plan, bodies: workload.traceRequests }));
+  await phase('logs over gRPC (protobuf)', () => grpcLoad(collector.grpcPort, LOGS, TOKEN, { ...plan, bodies: workload.logRequests }));
+  await phase('spans over HTTP (protobuf)', () =>
+    httpLoad(collector.httpPort, '/v1/traces', TOKEN, 'application/x-protobuf', { ...plan, bodies: workload.traceRequests }),
+  );
+  await phase('logs over HTTP (JSON)', () =>
+    httpLoad(collector.httpPort, '/v1/logs', TOKEN, 'application/json', { ...plan, bodies: workload.logRequestsJson }),
+  );
+  const halfRate = spans.recordsPerSecond / ITEMS / 2;
+  await phase('spans over gRPC at 50% of max (latency)', () =>
+    grpcLoad(collector.grpcPort, TRACES, TOKEN, { ...plan, bodies: workload.traceRequests, rate: halfRate }),
+  );
+
+  // 3. telemetrygen (the OpenTelemetry Collector's own load generator), built from the Go module proxy once.
+  const telemetrygen = join('.cache', 'bin', 'telemetrygen');
+  if (!existsSync(telemetrygen)) {
+    say('installing telemetrygen from the Go module proxy (about a minute, once)', { version: TELEMETRYGEN_VERSION });
+    spawnSync('go', ['install', `github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@${TELEMETRYGEN_VERSION}`], {
+      env: { ...process.env, GOBIN: join(process.cwd(), '.cache', 'bin') },
+      stdio: 'inherit',
+    });
+  }
+  if (existsSync(telemetrygen)) {
+    say('phase: telemetrygen traces', { seconds: SECONDS });
+    const landed0 = await topicCount(kafka, topic);
+    const cpu0 = cpuSeconds(pid);
+    spawnSync(
+      telemetrygen,
+      ['traces', '--otlp-insecure', '--otlp-endpoint', `127.0.0.1:${collector.grpcPort}`, '--otlp-header', `authorization="Bearer ${TOKEN}"`,
+        '--workers', '4', '--rate', '0', '--child-spans', '99', '--duration', `${SECONDS}s`],
+      { stdio: 'ignore' },
+    );
+    const landed = (await topicCount(kafka, topic)) - landed0;
+    reports.push({
+      phase: 'telemetrygen traces over gRPC',
+      recordsPerSecond: Math.round(landed / SECONDS),
+      landedInKafka: landed,
+      cpuSecondsPer10k: landed ? ((cpuSeconds(pid) - cpu0) / landed) * 10_000 : 0,
+      p50Ms: 0,
+      p99Ms: 0,
+      errors: 0,
+    });
+  } else {
+    say('telemetrygen could not be installed (is go on the PATH?): skipping its phase');
+  }
+
+  const peakRss = peakRssMiB(pid);
+  collector.child.kill('SIGTERM');
+  await new Promise((r) => collector.child.once('exit', r));
+  await broker?.stop();
+
+  const results = {
+    date: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+    settings: { seconds: SECONDS, concurrency: CONCURRENCY, itemsPerRequest: ITEMS, acks: 'all', idempotent: true, compression: 'gzip' },
+    collectorPeakRssMiB: Math.round(peakRss),
+    collectorVsProducer: Number((spans.recordsPerSecond / producerRate).toFixed(2)),
+    phases: reports,
+  };
+  console.table(reports);
+  console.log(`collector peak RSS ${results.collectorPeakRssMiB} MiB; spans/s over gRPC at ${Math.round(results.collectorVsProducer * 100)}% of the producer alone`);
+  await mkdir('bench/results', { recursive: true });
+  const file = join('bench/results', `collector-${results.date.replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, JSON.stringify(results, null, 2));
+  say('wrote results', { file });
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

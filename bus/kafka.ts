@@ -1,0 +1,178 @@
+import { CompressionTypes, Kafka, logLevel, Partitioners, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { PublishQueue } from './publish-queue.ts';
+import { BusRejectedError, BusUnavailableError, type BatchHandler, type Bus, type BusMessage } from './types.ts';
+
+export interface KafkaBusOptions {
+  brokers: string[];
+  topic: string;
+  /** Partitions when the topic has to be created (an existing topic is left as it is). */
+  partitions: number;
+  clientId: string;
+  publishTimeoutMs: number;
+  logger: Logger;
+}
+
+/** Uncompressed bytes per produce request: keeps each partition's record batch under the broker's 1 MB default. */
+const MAX_REQUEST_BYTES = 900_000;
+
+const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+function kafkaLogCreator(logger: Logger) {
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      logger[KAFKAJS_LEVELS[level] ?? 'info']({ kafka: extra }, message);
+    };
+}
+
+/** Errors the broker gives for data it will never take; everything else is "try again later". */
+const PERMANENT_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
+
+function classifyProduceError(err: unknown): Error {
+  const type = (err as { type?: string; cause?: { type?: string } }).type ?? (err as { cause?: { type?: string } }).cause?.type;
+  if (type && PERMANENT_ERRORS.has(type)) return new BusRejectedError(`kafka rejected the batch: ${type}`);
+  return new BusUnavailableError(`kafka unavailable: ${(err as Error).message}`, 2, { cause: err });
+}
+
+/**
+ * The bus on Apache Kafka (kafkajs): one topic of canonical events keyed by workspace/session, an
+ * idempotent producer with acks=all and gzip, and consumer groups that commit after processing.
+ */
+export function createKafkaBus(opts: KafkaBusOptions): Bus {
+  const log = opts.logger.child({ component: 'bus.kafka' });
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    connectionTimeout: 2_000,
+    requestTimeout: 10_000,
+    // Fail fast so the collector can answer "retry later" within the exporter's timeout.
+    retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(log),
+  });
+  const consumers = new Set<Consumer>();
+  let producer: Promise<Producer> | undefined;
+  let topicReady: Promise<void> | undefined;
+  let closed = false;
+
+  const ensureTopic = (): Promise<void> =>
+    (topicReady ??= (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const created = await admin.createTopics({
+          waitForLeaders: true,
+          topics: [{ topic: opts.topic, numPartitions: opts.partitions, replicationFactor: -1 }],
+        });
+        if (created) log.info({ topic: opts.topic, partitions: opts.partitions }, 'created topic');
+      } finally {
+        await admin.disconnect();
+      }
+    })().catch((err: unknown) => {
+      topicReady = undefined;
+      throw err;
+    }));
+
+  const connectProducer = (): Promise<Producer> =>
+    (producer ??= (async () => {
+      await ensureTopic();
+      const p = kafka.producer({
+        idempotent: true,
+        // kafkajs keeps ordering with idempotence only with one request in flight per broker.
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        // Java-compatible murmur2, so other Kafka clients agree on which partition holds a session.
+        createPartitioner: Partitioners.DefaultPartitioner,
+        retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000 },
+      });
+      await p.connect();
+      return p;
+    })().catch((err: unknown) => {
+      producer = undefined;
+      throw err;
+    }));
+
+  /** After a failure the producer is rebuilt, so a broker that comes back gets a fresh connection and producer id. */
+  const resetProducer = async () => {
+    const p = producer;
+    producer = undefined;
+    await p?.then((x) => x.disconnect()).catch(() => undefined);
+  };
+
+  const queue = new PublishQueue({
+    maxRequestBytes: MAX_REQUEST_BYTES,
+    timeoutMs: opts.publishTimeoutMs,
+    send: async (messages: BusMessage[]) => {
+      try {
+        const p = await connectProducer();
+        await p.send({
+          topic: opts.topic,
+          acks: -1,
+          compression: CompressionTypes.GZIP,
+          messages: messages.map((m) => ({ key: m.key, value: m.value })),
+        });
+      } catch (err) {
+        const classified = classifyProduceError(err);
+        if (classified instanceof BusUnavailableError) await resetProducer();
+        throw classified;
+      }
+    },
+  });
+
+  return {
+    kind: 'kafka',
+    publish(messages) {
+      if (closed) return Promise.reject(new BusUnavailableError('bus is shutting down'));
+      return queue.publish(messages);
+    },
+
+    async subscribe(group: string, handler: BatchHandler) {
+      await ensureTopic();
+      const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, maxBytesPerPartition: 4 << 20 });
+      consumers.add(consumer);
+      await consumer.connect();
+      await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+          if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+          await handler({
+            partition: batch.partition,
+            messages: batch.messages.map((m) => ({
+              key: m.key?.toString('utf8') ?? '',
+              value: m.value ?? Buffer.alloc(0),
+              partition: batch.partition,
+              offset: m.offset,
+            })),
+          });
+          // Advance the fetch position, then make it durable in the group.
+          resolveOffset(batch.lastOffset());
+          const next = (BigInt(batch.lastOffset()) + 1n).toString();
+          await consumer.commitOffsets([{ topic: opts.topic, partition: batch.partition, offset: next }]);
+          await heartbeat();
+        },
+      });
+      return {
+        close: async () => {
+          consumers.delete(consumer);
+          await consumer.disconnect();
+        },
+      };
+    },
+
+    async close() {
+      closed = true;
+      await queue.drain();
+      await Promise.all([...consumers].map((c) => c.disconnect()));
+      consumers.clear();
+      await resetProducer();
+    },
+  };
+}

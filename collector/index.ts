@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { BusPublisher } from '../bus/types.ts';
+import { createIngestAuth } from './auth.ts';
+import type { CollectorConfig } from './config.ts';
+import { startGrpcReceiver } from './grpc-receiver.ts';
+import { startHttpReceiver } from './http-receiver.ts';
+import { createIngest, type IngestStats } from './ingest.ts';
+
+export { CollectorConfig } from './config.ts';
+
+export interface CollectorHandle {
+  grpcPort: number;
+  httpPort: number;
+  stats(): IngestStats;
+  /** Stops taking exports, waits for the ones in progress, then returns (the bus is the caller's to close). */
+  close(): Promise<void>;
+}
+
+/** Starts the OTLP receivers (gRPC and HTTP) in front of the bus. */
+export async function start(config: CollectorConfig, deps: { bus: BusPublisher; logger: Logger }): Promise<CollectorHandle> {
+  const logger = deps.logger.child({ service: 'collector' });
+  const ingest = createIngest({ bus: deps.bus, logger, maxInflightBytes: config.WARDEN_OTLP_MAX_INFLIGHT_BYTES });
+  const auth = createIngestAuth(config.WARDEN_INGEST_TOKENS);
+  const common = { host: config.WARDEN_OTLP_HOST, ingest, auth, logger };
+  const grpc = await startGrpcReceiver({
+    ...common,
+    port: config.WARDEN_OTLP_GRPC_PORT,
+    maxMessageBytes: config.WARDEN_OTLP_GRPC_MAX_BYTES,
+  });
+  const http = await startHttpReceiver({
+    ...common,
+    port: config.WARDEN_OTLP_HTTP_PORT,
+    maxBodyBytes: config.WARDEN_OTLP_HTTP_MAX_BYTES,
+  }).catch(async (err: unknown) => {
+    await grpc.close();
+    throw err;
+  });
+  return {
+    grpcPort: grpc.port,
+    httpPort: http.port,
+    stats: ingest.stats,
+    close: async () => {
+      await Promise.all([grpc.close(), http.close()]);
+    },
+  };
+}

@@ -1,0 +1,268 @@
+/**
+ * The parts of an AgentEvent every source fills the same way (id, session, time, actor, agent, attributes),
+ * plus the small builders for tool/result/prompt/decision, so source modules only map their own fields.
+ */
+import {
+  AGENT_EVENT_SCHEMA_VERSION,
+  AgentEvent,
+  type Actor,
+  type Decision,
+  type EventKind,
+  type EventSource,
+} from '../../schemas/agent-event.ts';
+import type { AttributeValue, Attributes, OtlpLogRecord, OtlpSpan } from '../otlp/model.ts';
+import {
+  commandFromArguments,
+  compact,
+  eventIdFor,
+  firstText,
+  flattenAttributes,
+  getText,
+  parseTimestampNanos,
+  resolveSession,
+  setTime,
+  spanDurationMs,
+  toText,
+  truncateUtf8,
+} from './common.ts';
+
+export interface NormalizeContext {
+  workspace: string;
+}
+
+export type Normalized = { ok: true; event: AgentEvent } | { ok: false; reason: string };
+
+/** What a source module decides about one record; the envelope does the rest. */
+export interface EventFields {
+  kind: EventKind;
+  sourceEvent: string;
+  /** The vendor's session id, when the record carries one. */
+  sessionId?: string | undefined;
+  sequence?: number | undefined;
+  promptId?: string | undefined;
+  model?: string | undefined;
+  prompt?: AgentEvent['prompt'];
+  tool?: AgentEvent['tool'];
+  result?: AgentEvent['result'];
+  decision?: AgentEvent['decision'];
+  policy?: AgentEvent['policy'];
+}
+
+export function reject(reason: string): Normalized {
+  return { ok: false, reason };
+}
+
+/** Identity fields in the order the brief lists them; user ids fall back to install/end-user ids. */
+export function actorOf(attrs: Attributes, resource: Attributes): Actor {
+  const sets = [attrs, resource];
+  return (
+    compact({
+      userId: firstText(sets, ['user.id', 'installation.id', 'enduser.id']),
+      email: firstText(sets, ['user.email']),
+      accountId: firstText(sets, ['user.account_id', 'user.account_uuid']),
+      organizationId: firstText(sets, ['organization.id']),
+      host: getText(resource, 'host.name'),
+    }) ?? {}
+  );
+}
+
+function agentOf(resource: Attributes, source: EventSource): AgentEvent['agent'] {
+  return { name: getText(resource, 'service.name') ?? source, version: getText(resource, 'service.version') };
+}
+
+/** Validates the assembled event; a schema failure becomes a rejection naming the first bad field. */
+function finish(draft: Record<string, unknown>): Normalized {
+  const parsed = AgentEvent.safeParse(compact(draft));
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const issue = parsed.error.issues[0];
+  const where = issue?.path.join('.') || 'event';
+  return reject(`${String(draft['sourceEvent'])}: invalid ${where}: ${issue?.message ?? 'schema mismatch'}`);
+}
+
+function assemble(
+  fields: EventFields,
+  common: { eventId: string; workspace: string; time: string; traceId: string; spanId: string },
+  attrs: Attributes,
+  resource: Attributes,
+  source: EventSource,
+  parentSpanId?: string,
+): Normalized {
+  const session = resolveSession(fields.sessionId, common.traceId, resource);
+  return finish({
+    schemaVersion: AGENT_EVENT_SCHEMA_VERSION,
+    eventId: common.eventId,
+    workspace: common.workspace,
+    ...session,
+    sequence: fields.sequence,
+    timeUnixNano: common.time,
+    source,
+    sourceEvent: fields.sourceEvent,
+    kind: fields.kind,
+    actor: actorOf(attrs, resource),
+    agent: agentOf(resource, source),
+    promptId: fields.promptId,
+    traceId: common.traceId || undefined,
+    spanId: common.spanId || undefined,
+    parentSpanId: parentSpanId || undefined,
+    model: fields.model,
+    prompt: fields.prompt,
+    tool: fields.tool,
+    result: fields.result,
+    decision: fields.decision,
+    policy: fields.policy,
+    attributes: flattenAttributes(attrs, resource),
+  });
+}
+
+/** A log record's identity is its whole content: logs have no id of their own. */
+function logIdentity(record: OtlpLogRecord): unknown {
+  return {
+    time: record.timeUnixNano,
+    observed: record.observedTimeUnixNano,
+    body: record.body,
+    attributes: record.attributes,
+    resource: record.resource.attributes,
+    scope: record.scope.name,
+    traceId: record.traceId,
+    spanId: record.spanId,
+  };
+}
+
+export function logEvent(
+  record: OtlpLogRecord,
+  ctx: NormalizeContext,
+  source: EventSource,
+  fields: EventFields,
+  extraAttributes: Attributes = {},
+): Normalized {
+  const time =
+    setTime(record.timeUnixNano) ??
+    setTime(record.observedTimeUnixNano) ??
+    parseTimestampNanos(getText(record.attributes, 'event.timestamp')) ??
+    '0';
+  const eventId = eventIdFor(ctx.workspace, 'log', logIdentity(record));
+  const common = { eventId, workspace: ctx.workspace, time, traceId: record.traceId, spanId: record.spanId };
+  const attrs = { ...record.attributes, ...extraAttributes };
+  return assemble(fields, common, attrs, record.resource.attributes, source);
+}
+
+/** Spans are identified by trace + span id; a span without ids falls back to its content. */
+function spanIdentity(span: OtlpSpan, part: string | undefined): unknown {
+  const ids = span.traceId !== '' && span.spanId !== '';
+  const base = ids
+    ? { traceId: span.traceId, spanId: span.spanId }
+    : { name: span.name, start: span.startTimeUnixNano, attributes: span.attributes, resource: span.resource };
+  return part === undefined ? base : { ...base, part };
+}
+
+/** `part` distinguishes the extra events one span yields (e.g. each tool call a chat span requested). */
+export function spanEvent(
+  span: OtlpSpan,
+  ctx: NormalizeContext,
+  source: EventSource,
+  fields: EventFields,
+  part?: string,
+): Normalized {
+  const eventId = eventIdFor(ctx.workspace, 'span', spanIdentity(span, part));
+  const time = setTime(span.startTimeUnixNano) ?? setTime(span.endTimeUnixNano) ?? '0';
+  const common = { eventId, workspace: ctx.workspace, time, traceId: span.traceId, spanId: span.spanId };
+  return assemble(fields, common, span.attributes, span.resource.attributes, source, span.parentSpanId);
+}
+
+/** Whether a span failed (status ERROR), with the best error text it carries. */
+export function spanFailure(span: OtlpSpan): { failed: boolean; error?: string } {
+  if (span.status.code !== 2) return { failed: false };
+  const exception = span.events.find((event) => event.name === 'exception');
+  const error =
+    (span.status.message.trim() === '' ? undefined : span.status.message) ??
+    (exception ? getText(exception.attributes, 'exception.message') : undefined) ??
+    getText(span.attributes, 'error.type');
+  return { failed: true, error };
+}
+
+export function spanDuration(span: OtlpSpan): number | undefined {
+  return spanDurationMs(span.startTimeUnixNano, span.endTimeUnixNano);
+}
+
+export interface ToolDraft {
+  name: string;
+  callId?: string | undefined;
+  /** Raw or structured arguments; structured ones are JSON-encoded. */
+  arguments?: AttributeValue | undefined;
+  /** An explicit command; otherwise one is looked for in the JSON arguments (`command`/`cmd`). */
+  command?: string | undefined;
+  mcpServer?: string | undefined;
+}
+
+export function buildTool(draft: ToolDraft): NonNullable<AgentEvent['tool']> {
+  const raw = draft.arguments === null ? undefined : toText(draft.arguments);
+  return {
+    name: draft.name,
+    ...compact({
+      callId: draft.callId,
+      arguments: raw === undefined ? undefined : truncateUtf8(raw).text,
+      command: draft.command ?? commandFromArguments(draft.arguments),
+      mcpServer: draft.mcpServer,
+    }),
+  };
+}
+
+export interface ResultDraft {
+  success?: boolean | undefined;
+  output?: AttributeValue | undefined;
+  /** Set when the vendor already cut the output. */
+  outputTruncated?: boolean | undefined;
+  error?: string | undefined;
+  durationMs?: number | undefined;
+}
+
+export function buildResult(draft: ResultDraft): AgentEvent['result'] {
+  const raw = draft.output === null ? undefined : toText(draft.output);
+  const cut = raw === undefined ? undefined : truncateUtf8(raw);
+  const truncated = cut?.truncated === true || draft.outputTruncated === true ? true : undefined;
+  return compact({
+    success: draft.success,
+    output: cut?.text,
+    outputTruncated: truncated,
+    error: draft.error,
+    durationMs: draft.durationMs,
+  });
+}
+
+/** Placeholders the agents put in place of a prompt they were told not to log. */
+const REDACTION_PLACEHOLDERS = new Set(['[REDACTED]', '<REDACTED>']);
+
+export function buildPrompt(text: string | undefined, length: number | undefined): AgentEvent['prompt'] {
+  const redacted = text === undefined || REDACTION_PLACEHOLDERS.has(text.trim());
+  return { text: redacted ? null : text, redacted, ...compact({ length }) };
+}
+
+export function buildPolicy(approval: string | undefined, sandbox: string | undefined): AgentEvent['policy'] {
+  return compact({ approval, sandbox });
+}
+
+export function buildDecision(
+  raw: string,
+  source: string | undefined,
+  normalize: (raw: string, source: string | undefined) => Decision,
+): NonNullable<AgentEvent['decision']> {
+  return { decision: normalize(raw.trim().toLowerCase(), source), raw, ...compact({ source }) };
+}
+
+/**
+ * One `tool_call` event per tool call a model span requested (GenAI output messages, OpenInference
+ * output tool calls). Each gets its own id suffix; a call without a name is rejected on its own.
+ */
+export function requestedToolCallEvents(
+  span: OtlpSpan,
+  ctx: NormalizeContext,
+  source: EventSource,
+  base: Omit<EventFields, 'kind' | 'tool'>,
+  calls: Array<Omit<ToolDraft, 'name'> & { name: string | undefined }>,
+): Normalized[] {
+  return calls.map((call, index) =>
+    call.name === undefined
+      ? reject(`${base.sourceEvent}: requested tool call ${index} without a name`)
+      : spanEvent(span, ctx, source, { ...base, kind: 'tool_call', tool: buildTool({ ...call, name: call.name }) }, `tool_call:${index}`),
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * OTLP records after decoding, the same whether they arrived as protobuf or JSON.
+ * Attribute values are decoded leniently: int64 becomes a number when it is safe, else a decimal string;
+ * bytes become base64; arrays and kvlists keep their shape.
+ */
+export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+export type Attributes = Record<string, AttributeValue>;
+
+export interface Resource {
+  attributes: Attributes;
+}
+
+export interface Scope {
+  name: string;
+  version: string;
+}
+
+export interface OtlpLogRecord {
+  resource: Resource;
+  scope: Scope;
+  /** Nanoseconds since the epoch as a decimal string; "0" when unset. */
+  timeUnixNano: string;
+  observedTimeUnixNano: string;
+  severityNumber: number;
+  severityText: string;
+  body: AttributeValue;
+  attributes: Attributes;
+  /** Lower-case hex, or "" when unset. */
+  traceId: string;
+  spanId: string;
+  /** `LogRecord.event_name` (field 12); none of the agents uses it for their semantic name. */
+  eventName: string;
+}
+
+export interface OtlpSpanEvent {
+  timeUnixNano: string;
+  name: string;
+  attributes: Attributes;
+}
+
+export interface OtlpSpan {
+  resource: Resource;
+  scope: Scope;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: Attributes;
+  events: OtlpSpanEvent[];
+  /** 0 UNSET, 1 OK, 2 ERROR. */
+  status: { code: number; message: string };
+}
+
+/** A metric data point reduced to what Warden keeps: token and cost counters. */
+export interface OtlpMetricPoint {
+  resource: Resource;
+  metricName: string;
+  unit: string;
+  attributes: Attributes;
+  timeUnixNano: string;
+  /** Sum/gauge value, or a histogram's sum. */
+  value: number;
+  /** OTLP aggregation temporality: cumulative points repeat the running total, delta points add to it. */
+  temporality: 'delta' | 'cumulative' | 'gauge';
+}
+
+/** A record that could not be decoded or normalized, kept out of the batch with the reason. */
+export interface Rejection {
+  reason: string;
+}

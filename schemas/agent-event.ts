@@ -1,0 +1,128 @@
+import { z } from 'zod';
+
+/** Version of the AgentEvent envelope carried on the bus; bumped on any breaking change. */
+export const AGENT_EVENT_SCHEMA_VERSION = 1;
+
+/** Which telemetry convention a record was read with. */
+export const EVENT_SOURCES = ['codex', 'claude_code', 'gemini_cli', 'genai', 'openinference', 'generic'] as const;
+export const EventSource = z.enum(EVENT_SOURCES);
+export type EventSource = z.infer<typeof EventSource>;
+
+/**
+ * What happened, independent of the vendor.
+ * - `tool_call`: the model asked for a tool (arguments, no outcome yet).
+ * - `tool_result`: a tool ran; carries the arguments too when the source sends them on the same record
+ *   (Codex, Claude Code, Gemini CLI, GenAI `execute_tool`, OpenInference TOOL spans all do).
+ */
+export const EVENT_KINDS = [
+  'session_start',
+  'prompt',
+  'model_call',
+  'tool_call',
+  'tool_result',
+  'approval_decision',
+  'policy_change',
+  'error',
+  'other',
+] as const;
+export const EventKind = z.enum(EVENT_KINDS);
+export type EventKind = z.infer<typeof EventKind>;
+
+/** Approval outcome, normalized across vendors (`approved*`/`accept`/`auto_accept` → allow, …). */
+export const Decision = z.enum(['allow', 'deny', 'modify', 'abort', 'timeout', 'unknown']);
+export type Decision = z.infer<typeof Decision>;
+
+export const Actor = z.object({
+  userId: z.string().optional(),
+  email: z.string().optional(),
+  accountId: z.string().optional(),
+  organizationId: z.string().optional(),
+  host: z.string().optional(),
+});
+export type Actor = z.infer<typeof Actor>;
+
+export const Agent = z.object({
+  /** Resource `service.name` (e.g. `codex_cli_rs`, `claude-code`, `gemini-cli`). */
+  name: z.string(),
+  version: z.string().optional(),
+});
+
+export const Prompt = z.object({
+  /** Null when the agent redacted it (`[REDACTED]`, `<REDACTED>`) or did not send it. */
+  text: z.string().nullable(),
+  redacted: z.boolean(),
+  length: z.number().int().nonnegative().optional(),
+});
+
+export const Tool = z.object({
+  name: z.string(),
+  callId: z.string().optional(),
+  /** The raw argument string as the agent sent it (usually JSON). */
+  arguments: z.string().optional(),
+  /** For shell tools: the command line, extracted from the vendor's argument shape. */
+  command: z.string().optional(),
+  mcpServer: z.string().optional(),
+});
+
+export const Result = z.object({
+  success: z.boolean().optional(),
+  output: z.string().optional(),
+  outputTruncated: z.boolean().optional(),
+  error: z.string().optional(),
+  durationMs: z.number().nonnegative().optional(),
+});
+
+export const DecisionInfo = z.object({
+  decision: Decision,
+  /** The vendor's own word (`approved_for_session`, `reject`, …). */
+  raw: z.string(),
+  /** Who decided: `config`, `user`, `hook`, `automated_reviewer`, … */
+  source: z.string().optional(),
+});
+
+export const Policy = z.object({
+  approval: z.string().optional(),
+  sandbox: z.string().optional(),
+});
+
+/** One canonical event: what every normalizer produces and what the bus carries. */
+export const AgentEvent = z.object({
+  schemaVersion: z.literal(AGENT_EVENT_SCHEMA_VERSION),
+  /** Deterministic: the same OTLP record from the same workspace always gets the same id (de-duplication). */
+  eventId: z.string().regex(/^[0-9a-f]{32}$/),
+  workspace: z.string().min(1),
+  sessionId: z.string().min(1),
+  /** True when the record carried no session id and `sessionId` was derived from its trace id. */
+  sessionIdDerived: z.boolean(),
+  /** Vendor ordering within a session (`event.sequence`), when sent. */
+  sequence: z.number().int().optional(),
+  /** Event time as nanoseconds since the epoch (decimal string: int64 does not fit a JSON number). */
+  timeUnixNano: z.string().regex(/^\d+$/),
+  source: EventSource,
+  /** The vendor's event name (`codex.tool_result`, `claude_code.tool_decision`, span name, …). */
+  sourceEvent: z.string(),
+  kind: EventKind,
+  actor: Actor,
+  agent: Agent,
+  promptId: z.string().optional(),
+  traceId: z.string().optional(),
+  spanId: z.string().optional(),
+  parentSpanId: z.string().optional(),
+  model: z.string().optional(),
+  prompt: Prompt.optional(),
+  tool: Tool.optional(),
+  result: Result.optional(),
+  decision: DecisionInfo.optional(),
+  policy: Policy.optional(),
+  /** Every attribute of the record and its resource, flattened to strings (resource keys prefixed `resource.`). */
+  attributes: z.record(z.string(), z.string()),
+});
+export type AgentEvent = z.infer<typeof AgentEvent>;
+
+/** Topic of canonical agent events on Kafka (`<domain>.<entity>.v<N>`). */
+export const AGENT_EVENTS_TOPIC = 'warden.agent-events.v1';
+
+/** Bus key: every event of one session lands in one partition, in order. */
+export function agentEventKey(event: Pick<AgentEvent, 'workspace' | 'sessionId'>): string {
+  return `${event.workspace}/${event.sessionId}`;
+}

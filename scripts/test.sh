@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs what it needs (npm packages from the lockfile,
+# Apache Kafka's jars from Maven Central), checks types, lint and format, then runs the unit tests and
+# the integration tests against a real single-node Kafka broker that the suite starts itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '{"level":"info","msg":"%s"}\n' "$*" >&2; }
+
+command -v java >/dev/null || { echo "java (17+) is required to run the Kafka broker" >&2; exit 1; }
+command -v mvn >/dev/null || { echo "maven is required to fetch the Kafka broker jars" >&2; exit 1; }
+
+log "installing npm packages (npm ci)"
+npm ci --no-audit --no-fund --loglevel=error
+
+log "fetching Apache Kafka jars (cached under .cache/kafka)"
+node bin/run-ts.js scripts/kafka-broker.ts fetch
+
+log "typecheck, lint, format"
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent format:check
+
+log "unit and integration tests"
+npx vitest run "$@"

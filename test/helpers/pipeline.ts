@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { BusConfig, openBus, type Bus } from '../../bus/index.ts';
+import { CollectorConfig, start as startCollector, type CollectorHandle } from '../../collector/index.ts';
+import { AgentEvent } from '../../schemas/agent-event.ts';
+
+/** Ingest tokens the test collectors accept. */
+export const TOKENS = { acme: 'tok-acme-0123456789abcdef', globex: 'tok-globex-0123456789abcdef' } as const;
+
+export const testLogger = pino({ level: process.env.WARDEN_TEST_LOG_LEVEL ?? 'silent' });
+
+export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
+
+/** A Kafka bus on a topic of its own, so test files never see each other's events. */
+export function openKafkaBus(brokers: string, topic = uniqueName('warden-test'), extra: Record<string, string> = {}): Promise<Bus> {
+  return openBus(
+    BusConfig.parse({ KAFKA_BROKERS: brokers, WARDEN_KAFKA_TOPIC: topic, WARDEN_KAFKA_PARTITIONS: '3', ...extra }),
+    testLogger,
+  );
+}
+
+/** The real collector on ephemeral ports in front of `bus`. */
+export function startTestCollector(bus: Bus, env: Record<string, string> = {}): Promise<CollectorHandle> {
+  return startCollector(
+    CollectorConfig.parse({
+      WARDEN_OTLP_GRPC_PORT: '0',
+      WARDEN_OTLP_HTTP_PORT: '0',
+      WARDEN_INGEST_TOKENS: `${TOKENS.acme}=acme,${TOKENS.globex}=globex`,
+      ...env,
+    }),
+    { bus, logger: testLogger },
+  );
+}
+
+export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Consumes canonical events from the bus (validating each) until `done` says enough, then leaves the group. */
+export async function consumeEvents(
+  bus: Bus,
+  done: (events: AgentEvent[]) => boolean,
+  { group = uniqueName('g'), timeoutMs = 30_000, settleMs = 0 } = {},
+): Promise<(AgentEvent & { partition: number })[]> {
+  const events: (AgentEvent & { partition: number })[] = [];
+  const sub = await bus.subscribe(group, async (batch) => {
+    for (const m of batch.messages) events.push({ ...AgentEvent.parse(JSON.parse(m.value.toString('utf8'))), partition: m.partition });
+  });
+  try {
+    await waitFor(() => (done(events) ? true : undefined), timeoutMs, 'events on the bus');
+    // Give duplicates a chance to show up before asserting on counts.
+    if (settleMs) await new Promise((r) => setTimeout(r, settleMs));
+  } finally {
+    await sub.close();
+  }
+  return events;
+}
+
+/** POSTs an OTLP/HTTP export and returns status, headers and the raw answer. */
+export async function postOtlp(
+  port: number,
+  path: string,
+  body: Uint8Array | string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.acme}`, ...headers },
+    body,
+  });
+  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+}

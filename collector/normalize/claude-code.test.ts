@@ -3,7 +3,12 @@ import type { Attributes } from '../otlp/model.ts';
 import { normalizeLogRecord, normalizeSpan } from './index.ts';
 import { ctx, eventOf, logRecord, span } from './test-support.ts';
 
-const RESOURCE = { 'service.name': 'claude-code', 'service.version': '2.1.40', 'os.type': 'darwin', 'host.arch': 'arm64' };
+const RESOURCE = {
+  'service.name': 'claude-code',
+  'service.version': '2.1.40',
+  'os.type': 'darwin',
+  'host.arch': 'arm64',
+};
 const SESSION = '7f3e9a52-3c0b-4d8e-9f61-2b7d0c4e8a11';
 
 /** The standard attributes Claude Code puts on every event record (§2.3). */
@@ -19,7 +24,13 @@ const STANDARD = {
 };
 
 function claude(shortName: string, extra: Attributes = {}, sequence: number | string = 4) {
-  const attrs = { 'event.name': shortName, 'event.timestamp': '2026-01-01T10:20:05.200Z', 'event.sequence': sequence, ...STANDARD, ...extra };
+  const attrs = {
+    'event.name': shortName,
+    'event.timestamp': '2026-01-01T10:20:05.200Z',
+    'event.sequence': sequence,
+    ...STANDARD,
+    ...extra,
+  };
   return normalizeLogRecord(logRecord(attrs, RESOURCE, { body: `claude_code.${shortName}` }), ctx);
 }
 
@@ -54,14 +65,20 @@ describe('claude code logs', () => {
   });
 
   it('prefers user.account_id over user.account_uuid and reads the sequence from a string', () => {
-    const event = eventOf(claude('user_prompt', { prompt: 'fix the build', 'user.account_id': 'user_01ABC' }, '7'));
+    const event = eventOf(
+      claude('user_prompt', { prompt: 'fix the build', 'user.account_id': 'user_01ABC' }, '7'),
+    );
     expect(event.actor.accountId).toBe('user_01ABC');
     expect(event.sequence).toBe(7);
     expect(event.prompt).toEqual({ text: 'fix the build', redacted: false });
   });
 
   it('treats an absent prompt as redacted', () => {
-    expect(eventOf(claude('user_prompt', { prompt_length: 12 })).prompt).toEqual({ text: null, redacted: true, length: 12 });
+    expect(eventOf(claude('user_prompt', { prompt_length: 12 })).prompt).toEqual({
+      text: null,
+      redacted: true,
+      length: 12,
+    });
   });
 
   it('maps a Bash tool result: tool_input as arguments, full_command as command, decision fields', () => {
@@ -104,13 +121,21 @@ describe('claude code logs', () => {
 
   it('reports a failed tool with its error', () => {
     const event = eventOf(
-      claude('tool_result', { tool_name: 'Read', success: false, error_type: 'Error:ENOENT', error: 'no such file: /etc/shadow2' }),
+      claude('tool_result', {
+        tool_name: 'Read',
+        success: false,
+        error_type: 'Error:ENOENT',
+        error: 'no such file: /etc/shadow2',
+      }),
     );
     expect(event.result).toEqual({ success: false, error: 'no such file: /etc/shadow2' });
   });
 
   it('rejects a tool result without tool_name', () => {
-    expect(claude('tool_result', { success: 'true' })).toEqual({ ok: false, reason: 'claude_code.tool_result without tool_name' });
+    expect(claude('tool_result', { success: 'true' })).toEqual({
+      ok: false,
+      reason: 'claude_code.tool_result without tool_name',
+    });
   });
 
   it.each([
@@ -119,48 +144,78 @@ describe('claude code logs', () => {
     ['reject', 'hook', 'deny'],
     ['reject', 'user_abort', 'abort'],
   ])('maps tool_decision %s from %s to %s', (raw, source, decision) => {
-    const event = eventOf(claude('tool_decision', { tool_name: 'Bash', tool_use_id: 'toolu_1', decision: raw, source }));
+    const event = eventOf(
+      claude('tool_decision', { tool_name: 'Bash', tool_use_id: 'toolu_1', decision: raw, source }),
+    );
     expect(event.kind).toBe('approval_decision');
     expect(event.tool).toEqual({ name: 'Bash', callId: 'toolu_1' });
     expect(event.decision).toEqual({ decision, raw, source });
   });
 
   it('maps permission mode changes to policy changes', () => {
-    const event = eventOf(claude('permission_mode_changed', { from_mode: 'default', to_mode: 'bypassPermissions', trigger: 'shift_tab' }));
+    const event = eventOf(
+      claude('permission_mode_changed', {
+        from_mode: 'default',
+        to_mode: 'bypassPermissions',
+        trigger: 'shift_tab',
+      }),
+    );
     expect(event).toMatchObject({ kind: 'policy_change', policy: { approval: 'bypassPermissions' } });
     expect(event.attributes['from_mode']).toBe('default');
   });
 
   it('maps api_request to a model call and api_error / internal_error to errors', () => {
-    expect(eventOf(claude('api_request', { model: 'claude-sonnet-4-5', duration_ms: '2210', cost_usd: '0.0123' }))).toMatchObject({
+    expect(
+      eventOf(claude('api_request', { model: 'claude-sonnet-4-5', duration_ms: '2210', cost_usd: '0.0123' })),
+    ).toMatchObject({
       kind: 'model_call',
       model: 'claude-sonnet-4-5',
       result: { durationMs: 2210 },
     });
-    expect(eventOf(claude('api_error', { model: 'claude-sonnet-4-5', error: 'overloaded', status_code: 529 }))).toMatchObject({
+    expect(
+      eventOf(claude('api_error', { model: 'claude-sonnet-4-5', error: 'overloaded', status_code: 529 })),
+    ).toMatchObject({
       kind: 'error',
       result: { success: false, error: 'overloaded' },
     });
-    expect(eventOf(claude('internal_error', { error_name: 'TypeError', error_code: 'E1' })).kind).toBe('error');
+    expect(eventOf(claude('internal_error', { error_name: 'TypeError', error_code: 'E1' })).kind).toBe(
+      'error',
+    );
   });
 
   it('keeps other events as other', () => {
-    expect(eventOf(claude('mcp_server_connection', { status: 'failed' }))).toMatchObject({ kind: 'other', sourceEvent: 'claude_code.mcp_server_connection' });
+    expect(eventOf(claude('mcp_server_connection', { status: 'failed' }))).toMatchObject({
+      kind: 'other',
+      sourceEvent: 'claude_code.mcp_server_connection',
+    });
   });
 
   it('accepts service.name claude-code with only the short event name', () => {
-    const record = logRecord({ 'event.name': 'tool_decision', decision: 'accept', ...STANDARD }, RESOURCE, { body: 'something else' });
-    expect(eventOf(normalizeLogRecord(record, ctx))).toMatchObject({ source: 'claude_code', sourceEvent: 'claude_code.tool_decision' });
+    const record = logRecord({ 'event.name': 'tool_decision', decision: 'accept', ...STANDARD }, RESOURCE, {
+      body: 'something else',
+    });
+    expect(eventOf(normalizeLogRecord(record, ctx))).toMatchObject({
+      source: 'claude_code',
+      sourceEvent: 'claude_code.tool_decision',
+    });
   });
 });
 
 describe('claude code spans', () => {
-  const spanAttrs = (extra: Attributes) => ({ 'session.id': SESSION, 'user.email': 'dana@example.com', ...extra });
+  const spanAttrs = (extra: Attributes) => ({
+    'session.id': SESSION,
+    'user.email': 'dana@example.com',
+    ...extra,
+  });
   const claudeSpan = (name: string, extra: Attributes, overrides = {}) =>
     normalizeSpan(span(name, spanAttrs(extra), { resource: { attributes: RESOURCE }, ...overrides }), ctx);
 
   it('maps the interaction span to a redacted prompt', () => {
-    const [event] = claudeSpan('claude_code.interaction', { user_prompt: '<REDACTED>', user_prompt_length: 36, 'span.type': 'interaction' });
+    const [event] = claudeSpan('claude_code.interaction', {
+      user_prompt: '<REDACTED>',
+      user_prompt_length: 36,
+      'span.type': 'interaction',
+    });
     expect(eventOf(event)).toMatchObject({
       kind: 'prompt',
       sessionId: SESSION,
@@ -173,14 +228,31 @@ describe('claude code spans', () => {
   });
 
   it('maps llm_request to a model call, and a failed one to an error', () => {
-    const [ok] = claudeSpan('claude_code.llm_request', { model: 'claude-sonnet-4-5', 'gen_ai.system': 'anthropic', success: 'true' });
-    expect(eventOf(ok)).toMatchObject({ source: 'claude_code', kind: 'model_call', model: 'claude-sonnet-4-5', result: { success: true, durationMs: 1300 } });
-    const [failed] = claudeSpan('claude_code.llm_request', { model: 'claude-sonnet-4-5', success: 'false', error: 'overloaded' });
+    const [ok] = claudeSpan('claude_code.llm_request', {
+      model: 'claude-sonnet-4-5',
+      'gen_ai.system': 'anthropic',
+      success: 'true',
+    });
+    expect(eventOf(ok)).toMatchObject({
+      source: 'claude_code',
+      kind: 'model_call',
+      model: 'claude-sonnet-4-5',
+      result: { success: true, durationMs: 1300 },
+    });
+    const [failed] = claudeSpan('claude_code.llm_request', {
+      model: 'claude-sonnet-4-5',
+      success: 'false',
+      error: 'overloaded',
+    });
     expect(eventOf(failed)).toMatchObject({ kind: 'error', result: { success: false, error: 'overloaded' } });
   });
 
   it('maps the tool span to a tool call with its input and command', () => {
-    const [event] = claudeSpan('claude_code.tool', { tool_name: 'Bash', full_command: 'rm -rf build', tool_input: '{"command":"rm -rf build"}' });
+    const [event] = claudeSpan('claude_code.tool', {
+      tool_name: 'Bash',
+      full_command: 'rm -rf build',
+      tool_input: '{"command":"rm -rf build"}',
+    });
     expect(eventOf(event)).toMatchObject({
       kind: 'tool_call',
       tool: { name: 'Bash', arguments: '{"command":"rm -rf build"}', command: 'rm -rf build' },
@@ -189,11 +261,17 @@ describe('claude code spans', () => {
   });
 
   it('rejects a tool span without tool_name', () => {
-    expect(claudeSpan('claude_code.tool', {})).toEqual([{ ok: false, reason: 'claude_code.tool without tool_name' }]);
+    expect(claudeSpan('claude_code.tool', {})).toEqual([
+      { ok: false, reason: 'claude_code.tool without tool_name' },
+    ]);
   });
 
   it('maps blocked_on_user to an approval decision', () => {
-    const [event] = claudeSpan('claude_code.tool.blocked_on_user', { decision: 'reject', source: 'user_reject', duration_ms: 5400 });
+    const [event] = claudeSpan('claude_code.tool.blocked_on_user', {
+      decision: 'reject',
+      source: 'user_reject',
+      duration_ms: 5400,
+    });
     expect(eventOf(event)).toMatchObject({
       kind: 'approval_decision',
       decision: { decision: 'deny', raw: 'reject', source: 'user_reject' },
@@ -203,7 +281,10 @@ describe('claude code spans', () => {
 
   it('maps a failed tool execution to an error and a successful one to other', () => {
     const [failed] = claudeSpan('claude_code.tool.execution', { success: 'false', error: 'exit code 1' });
-    expect(eventOf(failed)).toMatchObject({ kind: 'error', result: { success: false, error: 'exit code 1' } });
+    expect(eventOf(failed)).toMatchObject({
+      kind: 'error',
+      result: { success: false, error: 'exit code 1' },
+    });
     const [ok] = claudeSpan('claude_code.tool.execution', { success: true, duration_ms: '120' });
     expect(eventOf(ok)).toMatchObject({ kind: 'other', result: { success: true, durationMs: 120 } });
   });

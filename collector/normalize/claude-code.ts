@@ -17,11 +17,6 @@ import {
   parseJson,
 } from './common.ts';
 import {
-  buildDecision,
-  buildPolicy,
-  buildPrompt,
-  buildResult,
-  buildTool,
   logEvent,
   reject,
   spanDuration,
@@ -31,6 +26,7 @@ import {
   type NormalizeContext,
   type Normalized,
 } from './envelope.ts';
+import { buildDecision, buildPolicy, buildPrompt, buildResult, buildTool } from './fields.ts';
 
 const PREFIX = 'claude_code.';
 
@@ -54,8 +50,15 @@ export function claudeCodeDecision(raw: string, source: string | undefined): Dec
 }
 
 /** Fields every Claude Code record shares (standard attributes, §2.3). */
-function baseFields(name: string, attrs: Attributes): Pick<EventFields, 'sourceEvent' | 'sessionId' | 'promptId'> {
-  return { sourceEvent: name, sessionId: getText(attrs, 'session.id'), promptId: getText(attrs, 'prompt.id') };
+function baseFields(
+  name: string,
+  attrs: Attributes,
+): Pick<EventFields, 'sourceEvent' | 'sessionId' | 'promptId'> {
+  return {
+    sourceEvent: name,
+    sessionId: getText(attrs, 'session.id'),
+    promptId: getText(attrs, 'prompt.id'),
+  };
 }
 
 function jsonObject(text: string | undefined): Record<string, unknown> {
@@ -138,7 +141,11 @@ function logFields(attrs: Attributes, name: string): EventFields | string {
         result: buildResult({ success: false, error: getText(attrs, 'error'), durationMs }),
       };
     case 'claude_code.internal_error':
-      return { ...base, kind: 'error', result: buildResult({ success: false, error: getText(attrs, 'error_name') }) };
+      return {
+        ...base,
+        kind: 'error',
+        result: buildResult({ success: false, error: getText(attrs, 'error_name') }),
+      };
     case 'claude_code.permission_mode_changed':
       return { ...base, kind: 'policy_change', policy: buildPolicy(getText(attrs, 'to_mode'), undefined) };
     default:

@@ -32,7 +32,12 @@ const codex = (eventName: string, extra: Record<string, string | number | boolea
 
 describe('codex logs', () => {
   it('maps session, actor and agent from the common attributes and the resource', () => {
-    const event = eventOf(codex('codex.conversation_starts', { approval_policy: 'on-request', sandbox_policy: 'workspace-write' }));
+    const event = eventOf(
+      codex('codex.conversation_starts', {
+        approval_policy: 'on-request',
+        sandbox_policy: 'workspace-write',
+      }),
+    );
     expect(event).toMatchObject({
       source: 'codex',
       sourceEvent: 'codex.conversation_starts',
@@ -46,12 +51,19 @@ describe('codex logs', () => {
       policy: { approval: 'on-request', sandbox: 'workspace-write' },
       timeUnixNano: '1767262800100000000',
     });
-    expect(event.attributes).toMatchObject({ auth_mode: 'Chatgpt', 'resource.env': 'prod', 'resource.service.name': 'codex_cli_rs' });
+    expect(event.attributes).toMatchObject({
+      auth_mode: 'Chatgpt',
+      'resource.env': 'prod',
+      'resource.service.name': 'codex_cli_rs',
+    });
   });
 
   it('accepts the older service name codex-cli', () => {
     const record = logRecord(codexAttrs('codex.user_prompt', {}), { 'service.name': 'codex-cli' });
-    expect(eventOf(normalizeLogRecord(record, ctx))).toMatchObject({ source: 'codex', agent: { name: 'codex-cli' } });
+    expect(eventOf(normalizeLogRecord(record, ctx))).toMatchObject({
+      source: 'codex',
+      agent: { name: 'codex-cli' },
+    });
   });
 
   it('marks a [REDACTED] prompt as redacted and parses the string length', () => {
@@ -93,8 +105,12 @@ describe('codex logs', () => {
   });
 
   it('reads numbers and booleans sent typed just like their string forms', () => {
-    const typed = eventOf(codex('codex.tool_result', { tool_name: 'shell', call_id: 'c1', duration_ms: 412, success: true }));
-    const text = eventOf(codex('codex.tool_result', { tool_name: 'shell', call_id: 'c1', duration_ms: '412', success: 'true' }));
+    const typed = eventOf(
+      codex('codex.tool_result', { tool_name: 'shell', call_id: 'c1', duration_ms: 412, success: true }),
+    );
+    const text = eventOf(
+      codex('codex.tool_result', { tool_name: 'shell', call_id: 'c1', duration_ms: '412', success: 'true' }),
+    );
     expect(typed.result).toEqual({ success: true, durationMs: 412 });
     expect(text.result).toEqual(typed.result);
   });
@@ -113,9 +129,15 @@ describe('codex logs', () => {
   });
 
   it('treats the failure path (no call_id, no arguments) output as the error', () => {
-    const event = eventOf(codex('codex.tool_result', { tool_name: 'shell', success: 'false', output: 'sandbox denied exec' }));
+    const event = eventOf(
+      codex('codex.tool_result', { tool_name: 'shell', success: 'false', output: 'sandbox denied exec' }),
+    );
     expect(event.tool).toEqual({ name: 'shell' });
-    expect(event.result).toEqual({ success: false, output: 'sandbox denied exec', error: 'sandbox denied exec' });
+    expect(event.result).toEqual({
+      success: false,
+      output: 'sandbox denied exec',
+      error: 'sandbox denied exec',
+    });
   });
 
   it('rejects a tool result without tool_name', () => {
@@ -134,14 +156,19 @@ describe('codex logs', () => {
     ['timed_out', 'timeout'],
     ['network_policy_amendment', 'unknown'],
   ])('maps decision %s to %s', (raw, decision) => {
-    const event = eventOf(codex('codex.tool_decision', { tool_name: 'shell', call_id: 'c4', decision: raw, source: 'user' }));
+    const event = eventOf(
+      codex('codex.tool_decision', { tool_name: 'shell', call_id: 'c4', decision: raw, source: 'user' }),
+    );
     expect(event.kind).toBe('approval_decision');
     expect(event.tool).toEqual({ name: 'shell', callId: 'c4' });
     expect(event.decision).toEqual({ decision, raw, source: 'user' });
   });
 
   it('rejects a tool decision without a decision', () => {
-    expect(codex('codex.tool_decision', { tool_name: 'shell' })).toMatchObject({ ok: false, reason: 'codex.tool_decision without decision' });
+    expect(codex('codex.tool_decision', { tool_name: 'shell' })).toMatchObject({
+      ok: false,
+      reason: 'codex.tool_decision without decision',
+    });
   });
 
   it('maps api requests to model calls, and failed ones to errors', () => {
@@ -157,16 +184,26 @@ describe('codex logs', () => {
   });
 
   it('keeps other events, with the tool when they name one', () => {
-    const event = eventOf(codex('codex.sandbox_outcome', { tool_name: 'shell', call_id: 'c5', outcome: 'escalated' }));
-    expect(event).toMatchObject({ kind: 'other', sourceEvent: 'codex.sandbox_outcome', tool: { name: 'shell', callId: 'c5' } });
+    const event = eventOf(
+      codex('codex.sandbox_outcome', { tool_name: 'shell', call_id: 'c5', outcome: 'escalated' }),
+    );
+    expect(event).toMatchObject({
+      kind: 'other',
+      sourceEvent: 'codex.sandbox_outcome',
+      tool: { name: 'shell', callId: 'c5' },
+    });
     expect(event.attributes['outcome']).toBe('escalated');
   });
 
   it('falls back to event.timestamp when the record has no time', () => {
-    const record = logRecord(codexAttrs('codex.user_prompt', { 'event.timestamp': '2026-01-01T10:20:00.123456Z' }), RESOURCE, {
-      timeUnixNano: '0',
-      observedTimeUnixNano: '0',
-    });
+    const record = logRecord(
+      codexAttrs('codex.user_prompt', { 'event.timestamp': '2026-01-01T10:20:00.123456Z' }),
+      RESOURCE,
+      {
+        timeUnixNano: '0',
+        observedTimeUnixNano: '0',
+      },
+    );
     expect(eventOf(normalizeLogRecord(record, ctx)).timeUnixNano).toBe('1767262800123456000');
   });
 });

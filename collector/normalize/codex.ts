@@ -6,18 +6,8 @@
 import type { Decision } from '../../schemas/agent-event.ts';
 import type { OtlpLogRecord } from '../otlp/model.ts';
 import { getBool, getDurationMs, getNonNegativeInt, getString, getText } from './common.ts';
-import {
-  buildDecision,
-  buildPolicy,
-  buildPrompt,
-  buildResult,
-  buildTool,
-  logEvent,
-  reject,
-  type EventFields,
-  type NormalizeContext,
-  type Normalized,
-} from './envelope.ts';
+import { logEvent, reject, type EventFields, type NormalizeContext, type Normalized } from './envelope.ts';
+import { buildDecision, buildPolicy, buildPrompt, buildResult, buildTool } from './fields.ts';
 
 export function isCodexLog(record: OtlpLogRecord): boolean {
   return getString(record.attributes, 'event.name')?.startsWith('codex.') === true;
@@ -36,7 +26,11 @@ export function normalizeCodexLog(record: OtlpLogRecord, ctx: NormalizeContext):
   const attrs = record.attributes;
   const name = getString(attrs, 'event.name') ?? '';
   // Every Codex record repeats the conversation and the model, so every event gets them.
-  const base = { sourceEvent: name, sessionId: getText(attrs, 'conversation.id'), model: getText(attrs, 'model') };
+  const base = {
+    sourceEvent: name,
+    sessionId: getText(attrs, 'conversation.id'),
+    model: getText(attrs, 'model'),
+  };
   const fields = codexFields(record, base);
   return typeof fields === 'string' ? reject(fields) : logEvent(record, ctx, 'codex', fields);
 }

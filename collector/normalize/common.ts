@@ -95,7 +95,10 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Cuts a string to at most {@link MAX_CONTENT_BYTES} UTF-8 bytes without splitting a character. */
-export function truncateUtf8(text: string, maxBytes = MAX_CONTENT_BYTES): { text: string; truncated: boolean } {
+export function truncateUtf8(
+  text: string,
+  maxBytes = MAX_CONTENT_BYTES,
+): { text: string; truncated: boolean } {
   if (Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, truncated: false };
   const bytes = Buffer.from(text, 'utf8');
   let end = maxBytes;
@@ -113,21 +116,9 @@ export function flattenAttributes(attrs: Attributes, resource: Attributes): Reco
   return flat;
 }
 
-/** JSON with object keys sorted at every level, so equal content always hashes alike. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (isRecord(value)) {
-    const entries = Object.keys(value)
-      .sort()
-      .filter((key) => value[key] !== undefined)
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
+/** SHA-256 of a value's JSON. Decoders build objects in wire order, so the same record always hashes alike. */
 export function sha256Hex(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return createHash('sha256').update(JSON.stringify(value) ?? 'null').digest('hex');
 }
 
 /** Deterministic event id: the same record from the same workspace always gets the same id. */
@@ -211,6 +202,10 @@ export function commandFromArguments(args: AttributeValue | undefined): string |
 
 /** Drops keys whose value is undefined, and returns undefined for an object left empty. */
 export function compact<T extends object>(value: T): T | undefined {
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as T);
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const v = value[key];
+    if (v !== undefined) (out ??= {})[key] = v;
+  }
+  return out as T | undefined;
 }

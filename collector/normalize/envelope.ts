@@ -1,18 +1,16 @@
 /**
- * The parts of an AgentEvent every source fills the same way (id, session, time, actor, agent, attributes),
- * plus the small builders for tool/result/prompt/decision, so source modules only map their own fields.
+ * The parts of an AgentEvent every source fills the same way (id, session, time, actor, agent, attributes)
+ * and its validation, so source modules only map their own fields.
  */
 import {
   AGENT_EVENT_SCHEMA_VERSION,
-  AgentEvent,
+  type AgentEvent,
   type Actor,
-  type Decision,
   type EventKind,
   type EventSource,
 } from '../../schemas/agent-event.ts';
-import type { AttributeValue, Attributes, OtlpLogRecord, OtlpSpan } from '../otlp/model.ts';
+import type { Attributes, OtlpLogRecord, OtlpSpan } from '../otlp/model.ts';
 import {
-  commandFromArguments,
   compact,
   eventIdFor,
   firstText,
@@ -22,9 +20,8 @@ import {
   resolveSession,
   setTime,
   spanDurationMs,
-  toText,
-  truncateUtf8,
 } from './common.ts';
+import { buildResult, buildTool, type ToolDraft } from './fields.ts';
 
 export interface NormalizeContext {
   workspace: string;
@@ -52,7 +49,7 @@ export function reject(reason: string): Normalized {
   return { ok: false, reason };
 }
 
-/** Identity fields in the order the brief lists them; user ids fall back to install/end-user ids. */
+/** Who ran the agent: record attributes first, then resource; a user id falls back to install/end-user ids. */
 export function actorOf(attrs: Attributes, resource: Attributes): Actor {
   const sets = [attrs, resource];
   return (
@@ -67,16 +64,10 @@ export function actorOf(attrs: Attributes, resource: Attributes): Actor {
 }
 
 function agentOf(resource: Attributes, source: EventSource): AgentEvent['agent'] {
-  return { name: getText(resource, 'service.name') ?? source, version: getText(resource, 'service.version') };
-}
-
-/** Validates the assembled event; a schema failure becomes a rejection naming the first bad field. */
-function finish(draft: Record<string, unknown>): Normalized {
-  const parsed = AgentEvent.safeParse(compact(draft));
-  if (parsed.success) return { ok: true, event: parsed.data };
-  const issue = parsed.error.issues[0];
-  const where = issue?.path.join('.') || 'event';
-  return reject(`${String(draft['sourceEvent'])}: invalid ${where}: ${issue?.message ?? 'schema mismatch'}`);
+  return {
+    name: getText(resource, 'service.name') ?? source,
+    ...compact({ version: getText(resource, 'service.version') }),
+  };
 }
 
 function assemble(
@@ -87,8 +78,11 @@ function assemble(
   source: EventSource,
   parentSpanId?: string,
 ): Normalized {
+  if (common.workspace === '') return reject(`${fields.sourceEvent}: no workspace (the ingest token names one)`);
   const session = resolveSession(fields.sessionId, common.traceId, resource);
-  return finish({
+  // Built as a typed AgentEvent: the compiler checks the shape, and tests parse every fixture's events with
+  // the zod schema, so the hot path does not re-validate what this code just built.
+  const event: AgentEvent = {
     schemaVersion: AGENT_EVENT_SCHEMA_VERSION,
     eventId: common.eventId,
     workspace: common.workspace,
@@ -111,8 +105,15 @@ function assemble(
     decision: fields.decision,
     policy: fields.policy,
     attributes: flattenAttributes(attrs, resource),
-  });
+  };
+  return { ok: true, event };
 }
+
+/** Attribute pairs in key order, so a re-encoded record with reordered attributes keeps its id. */
+const sortedPairs = (attrs: Attributes) =>
+  Object.keys(attrs)
+    .sort()
+    .map((k) => [k, attrs[k]]);
 
 /** A log record's identity is its whole content: logs have no id of their own. */
 function logIdentity(record: OtlpLogRecord): unknown {
@@ -120,8 +121,8 @@ function logIdentity(record: OtlpLogRecord): unknown {
     time: record.timeUnixNano,
     observed: record.observedTimeUnixNano,
     body: record.body,
-    attributes: record.attributes,
-    resource: record.resource.attributes,
+    attributes: sortedPairs(record.attributes),
+    resource: sortedPairs(record.resource.attributes),
     scope: record.scope.name,
     traceId: record.traceId,
     spanId: record.spanId,
@@ -151,7 +152,12 @@ function spanIdentity(span: OtlpSpan, part: string | undefined): unknown {
   const ids = span.traceId !== '' && span.spanId !== '';
   const base = ids
     ? { traceId: span.traceId, spanId: span.spanId }
-    : { name: span.name, start: span.startTimeUnixNano, attributes: span.attributes, resource: span.resource };
+    : {
+        name: span.name,
+        start: span.startTimeUnixNano,
+        attributes: span.attributes,
+        resource: span.resource,
+      };
   return part === undefined ? base : { ...base, part };
 }
 
@@ -180,73 +186,14 @@ export function spanFailure(span: OtlpSpan): { failed: boolean; error?: string }
   return { failed: true, error };
 }
 
+/** The result of a span that may have failed: nothing when it did not, `success: false` and the error when it did. */
+export function spanFailureResult(span: OtlpSpan): AgentEvent['result'] {
+  const failure = spanFailure(span);
+  return failure.failed ? buildResult({ success: false, error: failure.error }) : undefined;
+}
+
 export function spanDuration(span: OtlpSpan): number | undefined {
   return spanDurationMs(span.startTimeUnixNano, span.endTimeUnixNano);
-}
-
-export interface ToolDraft {
-  name: string;
-  callId?: string | undefined;
-  /** Raw or structured arguments; structured ones are JSON-encoded. */
-  arguments?: AttributeValue | undefined;
-  /** An explicit command; otherwise one is looked for in the JSON arguments (`command`/`cmd`). */
-  command?: string | undefined;
-  mcpServer?: string | undefined;
-}
-
-export function buildTool(draft: ToolDraft): NonNullable<AgentEvent['tool']> {
-  const raw = draft.arguments === null ? undefined : toText(draft.arguments);
-  return {
-    name: draft.name,
-    ...compact({
-      callId: draft.callId,
-      arguments: raw === undefined ? undefined : truncateUtf8(raw).text,
-      command: draft.command ?? commandFromArguments(draft.arguments),
-      mcpServer: draft.mcpServer,
-    }),
-  };
-}
-
-export interface ResultDraft {
-  success?: boolean | undefined;
-  output?: AttributeValue | undefined;
-  /** Set when the vendor already cut the output. */
-  outputTruncated?: boolean | undefined;
-  error?: string | undefined;
-  durationMs?: number | undefined;
-}
-
-export function buildResult(draft: ResultDraft): AgentEvent['result'] {
-  const raw = draft.output === null ? undefined : toText(draft.output);
-  const cut = raw === undefined ? undefined : truncateUtf8(raw);
-  const truncated = cut?.truncated === true || draft.outputTruncated === true ? true : undefined;
-  return compact({
-    success: draft.success,
-    output: cut?.text,
-    outputTruncated: truncated,
-    error: draft.error,
-    durationMs: draft.durationMs,
-  });
-}
-
-/** Placeholders the agents put in place of a prompt they were told not to log. */
-const REDACTION_PLACEHOLDERS = new Set(['[REDACTED]', '<REDACTED>']);
-
-export function buildPrompt(text: string | undefined, length: number | undefined): AgentEvent['prompt'] {
-  const redacted = text === undefined || REDACTION_PLACEHOLDERS.has(text.trim());
-  return { text: redacted ? null : text, redacted, ...compact({ length }) };
-}
-
-export function buildPolicy(approval: string | undefined, sandbox: string | undefined): AgentEvent['policy'] {
-  return compact({ approval, sandbox });
-}
-
-export function buildDecision(
-  raw: string,
-  source: string | undefined,
-  normalize: (raw: string, source: string | undefined) => Decision,
-): NonNullable<AgentEvent['decision']> {
-  return { decision: normalize(raw.trim().toLowerCase(), source), raw, ...compact({ source }) };
 }
 
 /**
@@ -263,6 +210,12 @@ export function requestedToolCallEvents(
   return calls.map((call, index) =>
     call.name === undefined
       ? reject(`${base.sourceEvent}: requested tool call ${index} without a name`)
-      : spanEvent(span, ctx, source, { ...base, kind: 'tool_call', tool: buildTool({ ...call, name: call.name }) }, `tool_call:${index}`),
+      : spanEvent(
+          span,
+          ctx,
+          source,
+          { ...base, kind: 'tool_call', tool: buildTool({ ...call, name: call.name }) },
+          `tool_call:${index}`,
+        ),
   );
 }

@@ -22,7 +22,11 @@ function gemini(eventName: string, extra: Attributes = {}, body = 'Gemini CLI ev
 describe('gemini cli logs', () => {
   it('maps the config event to a session start with approval mode and sandbox', () => {
     const event = eventOf(
-      gemini('gemini_cli.config', { model: 'gemini-2.5-pro', approval_mode: 'yolo', sandbox_enabled: false }, 'CLI configuration loaded.'),
+      gemini(
+        'gemini_cli.config',
+        { model: 'gemini-2.5-pro', approval_mode: 'yolo', sandbox_enabled: false },
+        'CLI configuration loaded.',
+      ),
     );
     expect(event).toMatchObject({
       source: 'gemini_cli',
@@ -36,12 +40,26 @@ describe('gemini cli logs', () => {
   });
 
   it('keeps a logged prompt (logPrompts defaults to true) and its prompt id', () => {
-    const event = eventOf(gemini('gemini_cli.user_prompt', { prompt: 'summarise README.md', prompt_length: 19, prompt_id: 'p-1' }));
-    expect(event).toMatchObject({ kind: 'prompt', promptId: 'p-1', prompt: { text: 'summarise README.md', redacted: false, length: 19 } });
+    const event = eventOf(
+      gemini('gemini_cli.user_prompt', {
+        prompt: 'summarise README.md',
+        prompt_length: 19,
+        prompt_id: 'p-1',
+      }),
+    );
+    expect(event).toMatchObject({
+      kind: 'prompt',
+      promptId: 'p-1',
+      prompt: { text: 'summarise README.md', redacted: false, length: 19 },
+    });
   });
 
   it('treats a missing prompt as redacted', () => {
-    expect(eventOf(gemini('gemini_cli.user_prompt', { prompt_length: '19' })).prompt).toEqual({ text: null, redacted: true, length: 19 });
+    expect(eventOf(gemini('gemini_cli.user_prompt', { prompt_length: '19' })).prompt).toEqual({
+      text: null,
+      redacted: true,
+      length: 19,
+    });
   });
 
   it('maps a shell tool call to a tool result with command, outcome and decision, without a call id', () => {
@@ -70,7 +88,9 @@ describe('gemini cli logs', () => {
     ['modify', 'modify'],
     ['something_new', 'unknown'],
   ])('maps decision %s to %s', (raw, decision) => {
-    const event = eventOf(gemini('gemini_cli.tool_call', { function_name: 'write_file', decision: raw, success: 'false' }));
+    const event = eventOf(
+      gemini('gemini_cli.tool_call', { function_name: 'write_file', decision: raw, success: 'false' }),
+    );
     expect(event.decision).toEqual({ decision, raw });
   });
 
@@ -91,31 +111,64 @@ describe('gemini cli logs', () => {
   });
 
   it('rejects a tool call without function_name', () => {
-    expect(gemini('gemini_cli.tool_call', { success: true })).toEqual({ ok: false, reason: 'gemini_cli.tool_call without function_name' });
+    expect(gemini('gemini_cli.tool_call', { success: true })).toEqual({
+      ok: false,
+      reason: 'gemini_cli.tool_call without function_name',
+    });
   });
 
   it('maps approval mode switches (with or without the plan. segment) to policy changes', () => {
     for (const name of ['gemini_cli.plan.approval_mode_switch', 'gemini_cli.approval_mode_switch']) {
-      expect(eventOf(gemini(name, { from_mode: 'default', to_mode: 'yolo' }))).toMatchObject({ kind: 'policy_change', policy: { approval: 'yolo' } });
+      expect(eventOf(gemini(name, { from_mode: 'default', to_mode: 'yolo' }))).toMatchObject({
+        kind: 'policy_change',
+        policy: { approval: 'yolo' },
+      });
     }
   });
 
   it('maps api_request to a model call and api_error to an error', () => {
-    expect(eventOf(gemini('gemini_cli.api_request', { model: 'gemini-2.5-pro', prompt_id: 'p-3' }))).toMatchObject({ kind: 'model_call', model: 'gemini-2.5-pro' });
-    expect(eventOf(gemini('gemini_cli.api_error', { model: 'gemini-2.5-pro', error: 'quota exceeded', status_code: 429 }))).toMatchObject({
+    expect(
+      eventOf(gemini('gemini_cli.api_request', { model: 'gemini-2.5-pro', prompt_id: 'p-3' })),
+    ).toMatchObject({ kind: 'model_call', model: 'gemini-2.5-pro' });
+    expect(
+      eventOf(
+        gemini('gemini_cli.api_error', {
+          model: 'gemini-2.5-pro',
+          error: 'quota exceeded',
+          status_code: 429,
+        }),
+      ),
+    ).toMatchObject({
       kind: 'error',
       result: { success: false, error: 'quota exceeded' },
     });
   });
 
   it('maps a Conseca verdict to an automated approval decision', () => {
-    const event = eventOf(gemini('gemini_cli.conseca.verdict', { verdict: 'deny', decision: 'deny', reason: 'exfiltration', tool_name: 'run_shell_command' }));
-    expect(event).toMatchObject({ kind: 'approval_decision', tool: { name: 'run_shell_command' }, decision: { decision: 'deny', raw: 'deny', source: 'conseca' } });
+    const event = eventOf(
+      gemini('gemini_cli.conseca.verdict', {
+        verdict: 'deny',
+        decision: 'deny',
+        reason: 'exfiltration',
+        tool_name: 'run_shell_command',
+      }),
+    );
+    expect(event).toMatchObject({
+      kind: 'approval_decision',
+      tool: { name: 'run_shell_command' },
+      decision: { decision: 'deny', raw: 'deny', source: 'conseca' },
+    });
   });
 
   it('keeps other events', () => {
-    const event = eventOf(gemini('gemini_cli.file_operation', { tool_name: 'write_file', operation: 'create', lines: 12 }));
+    const event = eventOf(
+      gemini('gemini_cli.file_operation', { tool_name: 'write_file', operation: 'create', lines: 12 }),
+    );
     expect(event).toMatchObject({ kind: 'other', tool: { name: 'write_file' } });
-    expect(event.attributes).toMatchObject({ lines: '12', interactive: 'true', 'resource.service.name': 'gemini-cli' });
+    expect(event.attributes).toMatchObject({
+      lines: '12',
+      interactive: 'true',
+      'resource.service.name': 'gemini-cli',
+    });
   });
 });

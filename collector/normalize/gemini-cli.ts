@@ -7,18 +7,8 @@
 import type { Decision } from '../../schemas/agent-event.ts';
 import type { Attributes, OtlpLogRecord } from '../otlp/model.ts';
 import { getBool, getDurationMs, getNonNegativeInt, getString, getText } from './common.ts';
-import {
-  buildDecision,
-  buildPolicy,
-  buildPrompt,
-  buildResult,
-  buildTool,
-  logEvent,
-  reject,
-  type EventFields,
-  type NormalizeContext,
-  type Normalized,
-} from './envelope.ts';
+import { logEvent, reject, type EventFields, type NormalizeContext, type Normalized } from './envelope.ts';
+import { buildDecision, buildPolicy, buildPrompt, buildResult, buildTool } from './fields.ts';
 
 export function isGeminiCliLog(record: OtlpLogRecord): boolean {
   return getString(record.attributes, 'event.name')?.startsWith('gemini_cli.') === true;
@@ -56,7 +46,10 @@ function geminiFields(attrs: Attributes): EventFields | string {
       return {
         ...base,
         kind: 'session_start',
-        policy: buildPolicy(getText(attrs, 'approval_mode'), sandbox === undefined ? undefined : String(sandbox)),
+        policy: buildPolicy(
+          getText(attrs, 'approval_mode'),
+          sandbox === undefined ? undefined : String(sandbox),
+        ),
       };
     }
     case 'gemini_cli.user_prompt':
@@ -73,7 +66,11 @@ function geminiFields(attrs: Attributes): EventFields | string {
       return {
         ...base,
         kind: 'error',
-        result: buildResult({ success: false, error: getText(attrs, 'error') ?? getText(attrs, 'error.message'), durationMs }),
+        result: buildResult({
+          success: false,
+          error: getText(attrs, 'error') ?? getText(attrs, 'error.message'),
+          durationMs,
+        }),
       };
     case 'gemini_cli.conseca.verdict': {
       // A security-policy verdict on a tool call: the closest thing to an automated approval decision.
@@ -99,7 +96,11 @@ function geminiFields(attrs: Attributes): EventFields | string {
   }
 }
 
-function toolCall(attrs: Attributes, base: Omit<EventFields, 'kind'>, durationMs: number | undefined): EventFields | string {
+function toolCall(
+  attrs: Attributes,
+  base: Omit<EventFields, 'kind'>,
+  durationMs: number | undefined,
+): EventFields | string {
   const toolName = getText(attrs, 'function_name');
   if (toolName === undefined) return `${base.sourceEvent} without function_name`;
   const decision = getText(attrs, 'decision');

@@ -3,7 +3,11 @@ import type { Attributes } from '../otlp/model.ts';
 import { normalizeLogRecord, normalizeSpan } from './index.ts';
 import { ctx, eventOf, eventsOf, logRecord, span } from './test-support.ts';
 
-const RESOURCE = { 'service.name': 'support-agent', 'service.version': '1.4.0', 'enduser.id': 'svc-deploy-bot' };
+const RESOURCE = {
+  'service.name': 'support-agent',
+  'service.version': '1.4.0',
+  'enduser.id': 'svc-deploy-bot',
+};
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 const genaiSpan = (name: string, attributes: Attributes, overrides = {}) =>
@@ -14,7 +18,12 @@ const OUTPUT_WITH_TOOL_CALLS = JSON.stringify([
     role: 'assistant',
     parts: [
       { type: 'text', content: 'Deleting the branch.' },
-      { type: 'tool_call', id: 'call_R2d7', name: 'run_shell', arguments: { cmd: 'git push origin --delete release/1.2' } },
+      {
+        type: 'tool_call',
+        id: 'call_R2d7',
+        name: 'run_shell',
+        arguments: { cmd: 'git push origin --delete release/1.2' },
+      },
       { type: 'tool_call', id: 'call_R2d8', name: 'read_file', arguments: '{"path":"CHANGELOG.md"}' },
     ],
     finish_reason: 'tool_call',
@@ -31,13 +40,28 @@ describe('genai spans', () => {
       'gen_ai.output.messages': OUTPUT_WITH_TOOL_CALLS,
     });
     const [call, shell, read] = eventsOf(results);
-    expect(call).toMatchObject({ source: 'genai', kind: 'model_call', model: 'gpt-4.1', sessionId: 'conv_9d1e55aa', actor: { userId: 'svc-deploy-bot' } });
+    expect(call).toMatchObject({
+      source: 'genai',
+      kind: 'model_call',
+      model: 'gpt-4.1',
+      sessionId: 'conv_9d1e55aa',
+      actor: { userId: 'svc-deploy-bot' },
+    });
     expect(shell).toMatchObject({
       kind: 'tool_call',
       model: 'gpt-4.1',
-      tool: { name: 'run_shell', callId: 'call_R2d7', arguments: '{"cmd":"git push origin --delete release/1.2"}', command: 'git push origin --delete release/1.2' },
+      tool: {
+        name: 'run_shell',
+        callId: 'call_R2d7',
+        arguments: '{"cmd":"git push origin --delete release/1.2"}',
+        command: 'git push origin --delete release/1.2',
+      },
     });
-    expect(read?.tool).toEqual({ name: 'read_file', callId: 'call_R2d8', arguments: '{"path":"CHANGELOG.md"}' });
+    expect(read?.tool).toEqual({
+      name: 'read_file',
+      callId: 'call_R2d8',
+      arguments: '{"path":"CHANGELOG.md"}',
+    });
     expect(new Set([call?.eventId, shell?.eventId, read?.eventId]).size).toBe(3);
   });
 
@@ -64,17 +88,27 @@ describe('genai spans', () => {
       'gen_ai.tool.call.arguments': { command: ['ls', '-la', '/root dir'] },
       'gen_ai.tool.call.result': { stdout: 'total 0' },
     });
-    expect(eventOf(event).tool).toMatchObject({ arguments: '{"command":["ls","-la","/root dir"]}', command: "ls -la '/root dir'" });
+    expect(eventOf(event).tool).toMatchObject({
+      arguments: '{"command":["ls","-la","/root dir"]}',
+      command: "ls -la '/root dir'",
+    });
     expect(eventOf(event).result?.output).toBe('{"stdout":"total 0"}');
   });
 
   it('marks a tool span with status ERROR as failed with its message', () => {
     const [event] = genaiSpan(
       'execute_tool run_shell',
-      { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'run_shell', 'error.type': 'PermissionError' },
+      {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': 'run_shell',
+        'error.type': 'PermissionError',
+      },
       { status: { code: 2, message: '' } },
     );
-    expect(eventOf(event)).toMatchObject({ kind: 'tool_result', result: { success: false, error: 'PermissionError' } });
+    expect(eventOf(event)).toMatchObject({
+      kind: 'tool_result',
+      result: { success: false, error: 'PermissionError' },
+    });
   });
 
   it('rejects execute_tool without a tool name', () => {
@@ -85,13 +119,35 @@ describe('genai spans', () => {
 
   it("handles Gemini CLI's operation names and gen_ai.tool.call_id", () => {
     const common = { 'gen_ai.agent.name': 'gemini-cli', 'gen_ai.conversation.id': 'gem-session-1' };
-    const [tool] = genaiSpan('tool_call', { ...common, 'gen_ai.operation.name': 'tool_call', 'gen_ai.tool.name': 'run_shell_command', 'gen_ai.tool.call_id': 'gem-call-1' });
-    expect(eventOf(tool)).toMatchObject({ kind: 'tool_result', sessionId: 'gem-session-1', tool: { name: 'run_shell_command', callId: 'gem-call-1' } });
-    const [llm] = genaiSpan('llm_call', { ...common, 'gen_ai.operation.name': 'llm_call', 'gen_ai.request.model': 'gemini-2.5-pro' });
+    const [tool] = genaiSpan('tool_call', {
+      ...common,
+      'gen_ai.operation.name': 'tool_call',
+      'gen_ai.tool.name': 'run_shell_command',
+      'gen_ai.tool.call_id': 'gem-call-1',
+    });
+    expect(eventOf(tool)).toMatchObject({
+      kind: 'tool_result',
+      sessionId: 'gem-session-1',
+      tool: { name: 'run_shell_command', callId: 'gem-call-1' },
+    });
+    const [llm] = genaiSpan('llm_call', {
+      ...common,
+      'gen_ai.operation.name': 'llm_call',
+      'gen_ai.request.model': 'gemini-2.5-pro',
+    });
     expect(eventOf(llm)).toMatchObject({ kind: 'model_call', model: 'gemini-2.5-pro' });
-    const input = JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: 'delete node_modules' }] }]);
-    const [prompt] = genaiSpan('user_prompt', { ...common, 'gen_ai.operation.name': 'user_prompt', 'gen_ai.input.messages': input });
-    expect(eventOf(prompt)).toMatchObject({ kind: 'prompt', prompt: { text: 'delete node_modules', redacted: false } });
+    const input = JSON.stringify([
+      { role: 'user', parts: [{ type: 'text', content: 'delete node_modules' }] },
+    ]);
+    const [prompt] = genaiSpan('user_prompt', {
+      ...common,
+      'gen_ai.operation.name': 'user_prompt',
+      'gen_ai.input.messages': input,
+    });
+    expect(eventOf(prompt)).toMatchObject({
+      kind: 'prompt',
+      prompt: { text: 'delete node_modules', redacted: false },
+    });
     const [agent] = genaiSpan('agent_call', { ...common, 'gen_ai.operation.name': 'agent_call' });
     expect(eventOf(agent).kind).toBe('other');
   });
@@ -102,9 +158,20 @@ describe('genai spans', () => {
   });
 
   it('maps a failed chat span to an error and invoke_agent to other', () => {
-    const [failed] = genaiSpan('chat gpt-4.1', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4.1' }, { status: { code: 2, message: 'rate limited' } });
-    expect(eventOf(failed)).toMatchObject({ kind: 'error', model: 'gpt-4.1', result: { success: false, error: 'rate limited' } });
-    const [agent] = genaiSpan('invoke_agent RepoHelper', { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.agent.name': 'RepoHelper' });
+    const [failed] = genaiSpan(
+      'chat gpt-4.1',
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4.1' },
+      { status: { code: 2, message: 'rate limited' } },
+    );
+    expect(eventOf(failed)).toMatchObject({
+      kind: 'error',
+      model: 'gpt-4.1',
+      result: { success: false, error: 'rate limited' },
+    });
+    const [agent] = genaiSpan('invoke_agent RepoHelper', {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'RepoHelper',
+    });
     expect(eventOf(agent)).toMatchObject({ kind: 'other', sourceEvent: 'invoke_agent RepoHelper' });
   });
 
@@ -133,7 +200,9 @@ describe('genai log events', () => {
   });
 
   it('accepts the event name in attribute event.name and a body without content as redacted', () => {
-    const record = logRecord({ 'event.name': 'gen_ai.user.message', 'gen_ai.system': 'openai' }, RESOURCE, { body: {} });
+    const record = logRecord({ 'event.name': 'gen_ai.user.message', 'gen_ai.system': 'openai' }, RESOURCE, {
+      body: {},
+    });
     const event = eventOf(normalizeLogRecord(record, ctx));
     expect(event.prompt).toEqual({ text: null, redacted: true });
     expect(event.sessionId).toMatch(/^resource:[0-9a-f]{16}$/);
@@ -141,19 +210,54 @@ describe('genai log events', () => {
 
   it('maps inference operation details to a model call with the conversation id', () => {
     const record = logRecord(
-      { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4.1', 'gen_ai.conversation.id': 'conv_1' },
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4.1',
+        'gen_ai.conversation.id': 'conv_1',
+      },
       RESOURCE,
       { eventName: 'gen_ai.client.inference.operation.details' },
     );
-    expect(eventOf(normalizeLogRecord(record, ctx))).toMatchObject({ kind: 'model_call', model: 'gpt-4.1', sessionId: 'conv_1' });
+    expect(eventOf(normalizeLogRecord(record, ctx))).toMatchObject({
+      kind: 'model_call',
+      model: 'gpt-4.1',
+      sessionId: 'conv_1',
+    });
+  });
+
+  it("falls back to Gemini CLI's session.id when there is no conversation id", () => {
+    const record = logRecord(
+      { 'session.id': 'gem-session-1', 'gen_ai.request.model': 'gemini-2.5-pro' },
+      RESOURCE,
+      {
+        eventName: 'gen_ai.client.inference.operation.details',
+      },
+    );
+    expect(eventOf(normalizeLogRecord(record, ctx))).toMatchObject({
+      sessionId: 'gem-session-1',
+      sessionIdDerived: false,
+    });
   });
 
   it('maps tool messages to other with the output, and operation exceptions to errors', () => {
-    const tool = logRecord({}, RESOURCE, { eventName: 'gen_ai.tool.message', body: { content: 'done', id: 'call_1' } });
-    expect(eventOf(normalizeLogRecord(tool, ctx))).toMatchObject({ kind: 'other', result: { output: 'done' } });
-    const exception = logRecord({ 'exception.type': 'TimeoutError', 'exception.message': 'timed out' }, RESOURCE, {
-      eventName: 'gen_ai.client.operation.exception',
+    const tool = logRecord({}, RESOURCE, {
+      eventName: 'gen_ai.tool.message',
+      body: { content: 'done', id: 'call_1' },
     });
-    expect(eventOf(normalizeLogRecord(exception, ctx))).toMatchObject({ kind: 'error', result: { error: 'timed out' } });
+    expect(eventOf(normalizeLogRecord(tool, ctx))).toMatchObject({
+      kind: 'other',
+      result: { output: 'done' },
+    });
+    const exception = logRecord(
+      { 'exception.type': 'TimeoutError', 'exception.message': 'timed out' },
+      RESOURCE,
+      {
+        eventName: 'gen_ai.client.operation.exception',
+      },
+    );
+    expect(eventOf(normalizeLogRecord(exception, ctx))).toMatchObject({
+      kind: 'error',
+      result: { error: 'timed out' },
+    });
   });
 });

@@ -7,19 +7,18 @@
 import type { AttributeValue, Attributes, OtlpLogRecord, OtlpSpan } from '../otlp/model.ts';
 import { getString, getText, isRecord, parseJson, toText } from './common.ts';
 import {
-  buildPrompt,
-  buildResult,
-  buildTool,
   logEvent,
   reject,
   requestedToolCallEvents,
   spanDuration,
   spanEvent,
   spanFailure,
+  spanFailureResult,
   type EventFields,
   type NormalizeContext,
   type Normalized,
 } from './envelope.ts';
+import { buildPrompt, buildResult, buildTool } from './fields.ts';
 
 /** Inference operations; `llm_call` is Gemini CLI's name for one. */
 const MODEL_OPERATIONS = new Set(['chat', 'generate_content', 'text_completion', 'embeddings', 'llm_call']);
@@ -29,13 +28,20 @@ const TOOL_OPERATIONS = new Set(['execute_tool', 'tool_call']);
 export function isGenAiSpan(span: OtlpSpan): boolean {
   const attrs = span.attributes;
   // `gen_ai.system` is the deprecated provider key that pre-1.37 instrumentations still send alone.
-  return ['gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.system'].some((key) => getText(attrs, key));
+  return ['gen_ai.operation.name', 'gen_ai.provider.name', 'gen_ai.system'].some((key) =>
+    getText(attrs, key),
+  );
 }
 
 /** GenAI events name themselves in `LogRecord.event_name` (current) or attribute `event.name` (older). */
 export function genAiLogEventName(record: OtlpLogRecord): string | undefined {
   const name = record.eventName !== '' ? record.eventName : getText(record.attributes, 'event.name');
   return name?.startsWith('gen_ai.') === true ? name : undefined;
+}
+
+/** Gemini CLI's GenAI-style records also carry its own `session.id`; semconv's key wins. */
+function conversationOf(attrs: Attributes): string | undefined {
+  return getText(attrs, 'gen_ai.conversation.id') ?? getText(attrs, 'session.id');
 }
 
 function modelOf(attrs: Attributes): string | undefined {
@@ -54,7 +60,9 @@ function partsOf(message: Record<string, unknown>): Record<string, unknown>[] {
 
 /** The text of the last user message in `gen_ai.input.messages`, if content capture was on. */
 function lastUserText(value: AttributeValue | undefined): string | undefined {
-  const user = messagesOf(value).filter((message) => message['role'] === 'user').pop();
+  const user = messagesOf(value)
+    .filter((message) => message['role'] === 'user')
+    .pop();
   const texts = (user ? partsOf(user) : [])
     .filter((part) => part['type'] === 'text' && typeof part['content'] === 'string')
     .map((part) => part['content'] as string);
@@ -82,11 +90,15 @@ export function normalizeGenAiSpan(span: OtlpSpan, ctx: NormalizeContext): Norma
   const attrs = span.attributes;
   const operation = getText(attrs, 'gen_ai.operation.name');
   const failure = spanFailure(span);
-  const base = { sourceEvent: span.name, sessionId: getText(attrs, 'gen_ai.conversation.id'), model: modelOf(attrs) };
+  const base = {
+    sourceEvent: span.name,
+    sessionId: conversationOf(attrs),
+    model: modelOf(attrs),
+  };
   const isModelCall = operation === undefined ? base.model !== undefined : MODEL_OPERATIONS.has(operation);
   if (isModelCall) {
-    const result = buildResult({ success: failure.failed ? false : undefined, error: failure.error });
-    const call = spanEvent(span, ctx, 'genai', { ...base, kind: failure.failed ? 'error' : 'model_call', result });
+    const kind = failure.failed ? 'error' : 'model_call';
+    const call = spanEvent(span, ctx, 'genai', { ...base, kind, result: spanFailureResult(span) });
     const calls = requestedToolCalls(attrs['gen_ai.output.messages']);
     return [call, ...requestedToolCallEvents(span, ctx, 'genai', base, calls)];
   }
@@ -96,14 +108,15 @@ export function normalizeGenAiSpan(span: OtlpSpan, ctx: NormalizeContext): Norma
     return [spanEvent(span, ctx, 'genai', { ...base, kind: 'prompt', prompt })];
   }
   // invoke_agent, create_agent, invoke_workflow, retrieval, Gemini's agent_call/system_prompt/…
-  const result = buildResult({ success: failure.failed ? false : undefined, error: failure.error });
+  const result = spanFailureResult(span);
   return [spanEvent(span, ctx, 'genai', { ...base, kind: failure.failed ? 'error' : 'other', result })];
 }
 
 function toolExecution(span: OtlpSpan, ctx: NormalizeContext, base: Omit<EventFields, 'kind'>): Normalized {
   const attrs = span.attributes;
   const name = getText(attrs, 'gen_ai.tool.name');
-  if (name === undefined) return reject(`${span.name}: ${getText(attrs, 'gen_ai.operation.name')} without gen_ai.tool.name`);
+  if (name === undefined)
+    return reject(`${span.name}: ${getText(attrs, 'gen_ai.operation.name')} without gen_ai.tool.name`);
   const failure = spanFailure(span);
   const tool = buildTool({
     name,
@@ -123,22 +136,38 @@ function toolExecution(span: OtlpSpan, ctx: NormalizeContext, base: Omit<EventFi
 /** The content of a deprecated per-message event: `{content: …}` in the body, or the body itself. */
 function bodyContent(body: AttributeValue): string | undefined {
   if (typeof body === 'string') return body;
-  if (isRecord(body) && body['content'] !== undefined && body['content'] !== null) return toText(body['content']);
+  if (isRecord(body) && body['content'] !== undefined && body['content'] !== null)
+    return toText(body['content']);
   return undefined;
 }
 
 export function normalizeGenAiLog(record: OtlpLogRecord, ctx: NormalizeContext): Normalized {
   const attrs = record.attributes;
   const name = genAiLogEventName(record) ?? 'gen_ai.unknown';
-  const base = { sourceEvent: name, sessionId: getText(attrs, 'gen_ai.conversation.id'), model: modelOf(attrs) };
+  const base = {
+    sourceEvent: name,
+    sessionId: conversationOf(attrs),
+    model: modelOf(attrs),
+  };
   switch (name) {
     case 'gen_ai.user.message':
-      return logEvent(record, ctx, 'genai', { ...base, kind: 'prompt', prompt: buildPrompt(bodyContent(record.body), undefined) });
+      return logEvent(record, ctx, 'genai', {
+        ...base,
+        kind: 'prompt',
+        prompt: buildPrompt(bodyContent(record.body), undefined),
+      });
     case 'gen_ai.client.inference.operation.details':
-      return logEvent(record, ctx, 'genai', { ...base, kind: getText(attrs, 'error.type') ? 'error' : 'model_call' });
+      return logEvent(record, ctx, 'genai', {
+        ...base,
+        kind: getText(attrs, 'error.type') ? 'error' : 'model_call',
+      });
     case 'gen_ai.client.operation.exception': {
       const error = getText(attrs, 'exception.message') ?? getText(attrs, 'exception.type');
-      return logEvent(record, ctx, 'genai', { ...base, kind: 'error', result: buildResult({ success: false, error }) });
+      return logEvent(record, ctx, 'genai', {
+        ...base,
+        kind: 'error',
+        result: buildResult({ success: false, error }),
+      });
     }
     case 'gen_ai.tool.message': {
       // The tool's answer fed back to the model; the body has no tool name, so it cannot be a tool_result.

@@ -33,7 +33,10 @@ describe('generic fallback', () => {
   });
 
   it('keeps unknown spans, recording a failure without changing the kind', () => {
-    const [event] = normalizeSpan(span('POST /deploy', { 'http.method': 'POST' }, { status: { code: 2, message: 'HTTP 500' } }), ctx);
+    const [event] = normalizeSpan(
+      span('POST /deploy', { 'http.method': 'POST' }, { status: { code: 2, message: 'HTTP 500' } }),
+      ctx,
+    );
     expect(eventOf(event)).toMatchObject({
       source: 'generic',
       kind: 'other',

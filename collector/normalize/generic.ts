@@ -4,7 +4,13 @@
  */
 import type { OtlpLogRecord, OtlpSpan } from '../otlp/model.ts';
 import { getText, toText } from './common.ts';
-import { buildResult, logEvent, spanEvent, spanFailure, type NormalizeContext, type Normalized } from './envelope.ts';
+import {
+  logEvent,
+  spanEvent,
+  spanFailureResult,
+  type NormalizeContext,
+  type Normalized,
+} from './envelope.ts';
 
 export function normalizeGenericLog(record: OtlpLogRecord, ctx: NormalizeContext): Normalized {
   const attrs = record.attributes;
@@ -16,8 +22,12 @@ export function normalizeGenericLog(record: OtlpLogRecord, ctx: NormalizeContext
 }
 
 export function normalizeGenericSpan(span: OtlpSpan, ctx: NormalizeContext): Normalized[] {
-  const failure = spanFailure(span);
-  const result = buildResult({ success: failure.failed ? false : undefined, error: failure.error });
-  const fields = { kind: 'other' as const, sourceEvent: span.name, sessionId: getText(span.attributes, 'session.id'), result };
+  // Kept as `other` even when it failed: only a known convention says what a failure means.
+  const fields = {
+    kind: 'other' as const,
+    sourceEvent: span.name,
+    sessionId: getText(span.attributes, 'session.id'),
+    result: spanFailureResult(span),
+  };
   return [spanEvent(span, ctx, 'generic', fields)];
 }

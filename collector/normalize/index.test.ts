@@ -6,26 +6,46 @@ import { ctx, eventOf, logRecord, span } from './test-support.ts';
 
 const codexResult = (extra: Record<string, string> = {}) =>
   logRecord(
-    { 'event.name': 'codex.tool_result', 'conversation.id': 'conv-1', tool_name: 'shell', call_id: 'c1', ...extra },
+    {
+      'event.name': 'codex.tool_result',
+      'conversation.id': 'conv-1',
+      tool_name: 'shell',
+      call_id: 'c1',
+      ...extra,
+    },
     { 'service.name': 'codex_cli_rs' },
   );
 
 describe('source detection', () => {
   it('routes log records by their discriminator', () => {
     expect(detectLogSource(logRecord({ 'event.name': 'codex.user_prompt' }))).toBe('codex');
-    expect(detectLogSource(logRecord({ 'event.name': 'tool_result' }, {}, { body: 'claude_code.tool_result' }))).toBe('claude_code');
-    expect(detectLogSource(logRecord({ 'event.name': 'tool_result' }, { 'service.name': 'claude-code' }))).toBe('claude_code');
+    expect(
+      detectLogSource(logRecord({ 'event.name': 'tool_result' }, {}, { body: 'claude_code.tool_result' })),
+    ).toBe('claude_code');
+    expect(
+      detectLogSource(logRecord({ 'event.name': 'tool_result' }, { 'service.name': 'claude-code' })),
+    ).toBe('claude_code');
     expect(detectLogSource(logRecord({ 'event.name': 'gemini_cli.tool_call' }))).toBe('gemini_cli');
     expect(detectLogSource(logRecord({}, {}, { eventName: 'gen_ai.user.message' }))).toBe('genai');
     expect(detectLogSource(logRecord({ 'event.name': 'gen_ai.choice' }))).toBe('genai');
     expect(detectLogSource(logRecord({ 'event.name': 'tool_result' }))).toBe('generic');
     // Codex's LogRecord.event_name is a tracing callsite, never the semantic name.
-    expect(detectLogSource(logRecord({}, {}, { eventName: 'event codex-rs/otel/src/events/session_telemetry.rs:412' }))).toBe('generic');
+    expect(
+      detectLogSource(
+        logRecord({}, {}, { eventName: 'event codex-rs/otel/src/events/session_telemetry.rs:412' }),
+      ),
+    ).toBe('generic');
   });
 
   it('routes spans by name and convention', () => {
-    expect(detectSpanSource(span('claude_code.llm_request', { 'gen_ai.system': 'anthropic' }))).toBe('claude_code');
-    expect(detectSpanSource(span('x', { 'openinference.span.kind': 'TOOL', 'gen_ai.operation.name': 'execute_tool' }))).toBe('openinference');
+    expect(detectSpanSource(span('claude_code.llm_request', { 'gen_ai.system': 'anthropic' }))).toBe(
+      'claude_code',
+    );
+    expect(
+      detectSpanSource(
+        span('x', { 'openinference.span.kind': 'TOOL', 'gen_ai.operation.name': 'execute_tool' }),
+      ),
+    ).toBe('openinference');
     expect(detectSpanSource(span('chat gpt-4.1', { 'gen_ai.operation.name': 'chat' }))).toBe('genai');
     expect(detectSpanSource(span('GET /health', { 'http.method': 'GET' }))).toBe('generic');
   });
@@ -48,7 +68,9 @@ describe('event ids', () => {
   it('do not depend on attribute order', () => {
     const forward = logRecord({ 'event.name': 'codex.user_prompt', a: '1', b: '2' });
     const backward = logRecord({ b: '2', a: '1', 'event.name': 'codex.user_prompt' });
-    expect(eventOf(normalizeLogRecord(forward, ctx)).eventId).toBe(eventOf(normalizeLogRecord(backward, ctx)).eventId);
+    expect(eventOf(normalizeLogRecord(forward, ctx)).eventId).toBe(
+      eventOf(normalizeLogRecord(backward, ctx)).eventId,
+    );
   });
 
   it('identify spans by trace and span id, whatever their content', () => {
@@ -62,12 +84,24 @@ describe('event ids', () => {
 
 describe('sessions', () => {
   it('derives a session from the trace id, else from a hash of the resource', () => {
-    const traced = eventOf(normalizeLogRecord(logRecord({ 'event.name': 'codex.user_prompt' }, {}, { traceId: 'ab'.repeat(16) }), ctx));
+    const traced = eventOf(
+      normalizeLogRecord(
+        logRecord({ 'event.name': 'codex.user_prompt' }, {}, { traceId: 'ab'.repeat(16) }),
+        ctx,
+      ),
+    );
     expect(traced).toMatchObject({ sessionId: `trace:${'ab'.repeat(16)}`, sessionIdDerived: true });
     const resource = { 'service.name': 'codex_cli_rs', 'host.name': 'h1' };
     const a = eventOf(normalizeLogRecord(logRecord({ 'event.name': 'codex.user_prompt' }, resource), ctx));
-    const b = eventOf(normalizeLogRecord(logRecord({ 'event.name': 'codex.sse_event' }, { ...resource }), ctx));
-    const c = eventOf(normalizeLogRecord(logRecord({ 'event.name': 'codex.user_prompt' }, { ...resource, 'host.name': 'h2' }), ctx));
+    const b = eventOf(
+      normalizeLogRecord(logRecord({ 'event.name': 'codex.sse_event' }, { ...resource }), ctx),
+    );
+    const c = eventOf(
+      normalizeLogRecord(
+        logRecord({ 'event.name': 'codex.user_prompt' }, { ...resource, 'host.name': 'h2' }),
+        ctx,
+      ),
+    );
     expect(a.sessionId).toMatch(/^resource:[0-9a-f]{16}$/);
     expect(a.sessionIdDerived).toBe(true);
     expect(b.sessionId).toBe(a.sessionId);
@@ -76,7 +110,14 @@ describe('sessions', () => {
 
   it('treats an all-zero trace id and an empty session id as absent', () => {
     const event = eventOf(
-      normalizeLogRecord(logRecord({ 'event.name': 'codex.user_prompt', 'conversation.id': '' }, {}, { traceId: '0'.repeat(32) }), ctx),
+      normalizeLogRecord(
+        logRecord(
+          { 'event.name': 'codex.user_prompt', 'conversation.id': '' },
+          {},
+          { traceId: '0'.repeat(32) },
+        ),
+        ctx,
+      ),
     );
     expect(event.sessionId).toMatch(/^resource:/);
   });
@@ -112,7 +153,11 @@ describe('shared rules', () => {
   it('uses the observed time when the record time is unset, and "0" when nothing is known', () => {
     const observed = logRecord({ 'event.name': 'codex.user_prompt' }, {}, { timeUnixNano: '0' });
     expect(eventOf(normalizeLogRecord(observed, ctx)).timeUnixNano).toBe('1767262800200000000');
-    const none = logRecord({ 'event.name': 'codex.user_prompt' }, {}, { timeUnixNano: '0', observedTimeUnixNano: '0' });
+    const none = logRecord(
+      { 'event.name': 'codex.user_prompt' },
+      {},
+      { timeUnixNano: '0', observedTimeUnixNano: '0' },
+    );
     expect(eventOf(normalizeLogRecord(none, ctx)).timeUnixNano).toBe('0');
   });
 

@@ -4,7 +4,12 @@
  */
 import type { EventSource } from '../../schemas/agent-event.ts';
 import type { OtlpLogRecord, OtlpSpan } from '../otlp/model.ts';
-import { claudeCodeEventName, isClaudeCodeSpan, normalizeClaudeCodeLog, normalizeClaudeCodeSpan } from './claude-code.ts';
+import {
+  claudeCodeEventName,
+  isClaudeCodeSpan,
+  normalizeClaudeCodeLog,
+  normalizeClaudeCodeSpan,
+} from './claude-code.ts';
 import { isCodexLog, normalizeCodexLog } from './codex.ts';
 import type { NormalizeContext, Normalized } from './envelope.ts';
 import { isGeminiCliLog, normalizeGeminiCliLog } from './gemini-cli.ts';

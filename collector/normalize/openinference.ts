@@ -6,16 +6,16 @@
 import type { Attributes, OtlpSpan } from '../otlp/model.ts';
 import { getString, getText } from './common.ts';
 import {
-  buildResult,
-  buildTool,
   reject,
   requestedToolCallEvents,
   spanDuration,
   spanEvent,
   spanFailure,
+  spanFailureResult,
   type NormalizeContext,
   type Normalized,
 } from './envelope.ts';
+import { buildResult, buildTool } from './fields.ts';
 
 export function isOpenInferenceSpan(span: OtlpSpan): boolean {
   return getText(span.attributes, 'openinference.span.kind') !== undefined;
@@ -48,7 +48,7 @@ export function normalizeOpenInferenceSpan(span: OtlpSpan, ctx: NormalizeContext
   const spanKind = (getText(attrs, 'openinference.span.kind') ?? '').toUpperCase();
   const failure = spanFailure(span);
   const base = { sourceEvent: span.name, sessionId: getText(attrs, 'session.id') };
-  const failedResult = buildResult({ success: failure.failed ? false : undefined, error: failure.error });
+  const failedResult = spanFailureResult(span);
   switch (spanKind) {
     case 'LLM': {
       const model = getText(attrs, 'llm.model_name');
@@ -66,11 +66,21 @@ export function normalizeOpenInferenceSpan(span: OtlpSpan, ctx: NormalizeContext
       return [toolSpan(span, ctx, base)];
     default:
       // AGENT, CHAIN, RETRIEVER, RERANKER, GUARDRAIL, EVALUATOR, PROMPT: no canonical kind of their own.
-      return [spanEvent(span, ctx, 'openinference', { ...base, kind: failure.failed ? 'error' : 'other', result: failedResult })];
+      return [
+        spanEvent(span, ctx, 'openinference', {
+          ...base,
+          kind: failure.failed ? 'error' : 'other',
+          result: failedResult,
+        }),
+      ];
   }
 }
 
-function toolSpan(span: OtlpSpan, ctx: NormalizeContext, base: { sourceEvent: string; sessionId?: string | undefined }) {
+function toolSpan(
+  span: OtlpSpan,
+  ctx: NormalizeContext,
+  base: { sourceEvent: string; sessionId?: string | undefined },
+) {
   const attrs = span.attributes;
   const name = getText(attrs, 'tool.name');
   if (name === undefined) return reject(`${span.name}: TOOL span without tool.name`);

@@ -11,7 +11,10 @@ const serviceBoundary = (self) => ({
       {
         patterns: ['collector', 'triage', 'api', 'cli']
           .filter((other) => other !== self)
-          .map((other) => ({ group: [`**/${other}/*`, `../${other}/*`], message: `${self}/ must not import ${other}/` })),
+          .map((other) => ({
+            group: [`**/${other}/*`, `../${other}/*`],
+            message: `${self}/ must not import ${other}/`,
+          })),
       },
     ],
   },
@@ -22,7 +25,25 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', performance: 'readonly', setImmediate: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        fetch: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        performance: 'readonly',
+        setImmediate: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -36,7 +57,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/collector/*', '**/triage/*', '**/api/*', '**/cli/*'], message: 'shared modules import no service' }] },
+        {
+          patterns: [
+            {
+              group: ['**/collector/*', '**/triage/*', '**/api/*', '**/cli/*'],
+              message: 'shared modules import no service',
+            },
+          ],
+        },
       ],
     },
   },

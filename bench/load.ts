@@ -47,16 +47,23 @@ async function drive(plan: LoadPlan, send: Send): Promise<LoadResult> {
   return result;
 }
 
-export async function grpcLoad(port: number, path: string, token: string, plan: LoadPlan): Promise<LoadResult> {
+export async function grpcLoad(
+  port: number,
+  path: string,
+  token: string,
+  plan: LoadPlan,
+): Promise<LoadResult> {
   const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
   const md = new Metadata();
   md.set('authorization', `Bearer ${token}`);
   const identity = (b: Buffer) => b;
   try {
-    return await drive(plan, (body) =>
-      new Promise((resolve) =>
-        client.makeUnaryRequest(path, identity, identity, body, md, (err) => resolve(err === null)),
-      ),
+    return await drive(
+      plan,
+      (body) =>
+        new Promise((resolve) =>
+          client.makeUnaryRequest(path, identity, identity, body, md, (err) => resolve(err === null)),
+        ),
     );
   } finally {
     client.close();
@@ -72,25 +79,31 @@ export async function httpLoad(
 ): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: plan.concurrency });
   try {
-    return await drive(plan, (body) =>
-      new Promise((resolve) => {
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            path,
-            method: 'POST',
-            agent,
-            headers: { 'content-type': contentType, 'content-length': body.length, authorization: `Bearer ${token}` },
-          },
-          (res) => {
-            res.resume();
-            res.on('end', () => resolve(res.statusCode === 200));
-          },
-        );
-        req.on('error', () => resolve(false));
-        req.end(body);
-      }),
+    return await drive(
+      plan,
+      (body) =>
+        new Promise((resolve) => {
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port,
+              path,
+              method: 'POST',
+              agent,
+              headers: {
+                'content-type': contentType,
+                'content-length': body.length,
+                authorization: `Bearer ${token}`,
+              },
+            },
+            (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode === 200));
+            },
+          );
+          req.on('error', () => resolve(false));
+          req.end(body);
+        }),
     );
   } finally {
     agent.destroy();

@@ -10,8 +10,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { createKafkaBus } from '../bus/kafka.ts';
 import type { BusMessage } from '../bus/types.ts';
-import { normalizeLogRecord, normalizeSpan } from '../collector/normalize/index.ts';
-import { decodeExportLogsRequest, decodeExportTraceRequest } from '../collector/otlp/decode.ts';
+import { normalizeSpan } from '../collector/normalize/index.ts';
+import { decodeExportTraceRequest } from '../collector/otlp/decode.ts';
 import { agentEventKey } from '../schemas/agent-event.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
 import { grpcLoad, httpLoad, percentile, type LoadResult } from './load.ts';
@@ -26,7 +26,8 @@ const LOGS = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 const TELEMETRYGEN_VERSION = 'v0.161.0';
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
 
-const say = (msg: string, extra: object = {}) => process.stderr.write(`${JSON.stringify({ level: 'info', msg, ...extra })}\n`);
+const say = (msg: string, extra: object = {}) =>
+  process.stderr.write(`${JSON.stringify({ level: 'info', msg, ...extra })}\n`);
 const silent = pino({ level: 'warn' });
 
 function cpuSeconds(pid: number): number {
@@ -50,7 +51,10 @@ async function topicCount(kafka: Kafka, topic: string): Promise<number> {
 }
 
 /** The collector as its own process (`warden collector`), so its CPU and memory are measured alone. */
-function spawnCollector(brokers: string, topic: string): Promise<{ child: ChildProcess; grpcPort: number; httpPort: number }> {
+function spawnCollector(
+  brokers: string,
+  topic: string,
+): Promise<{ child: ChildProcess; grpcPort: number; httpPort: number }> {
   const child = spawn(process.execPath, ['bin/warden.js', 'collector'], {
     env: {
       ...process.env,
@@ -68,7 +72,11 @@ function spawnCollector(brokers: string, topic: string): Promise<{ child: ChildP
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const e = JSON.parse(line) as { msg?: string; otlpGrpc?: string; otlpHttp?: string };
       if (e.msg === 'warden is running') {
-        resolve({ child, grpcPort: Number(e.otlpGrpc!.split(':')[1]), httpPort: Number(new URL(e.otlpHttp!).port) });
+        resolve({
+          child,
+          grpcPort: Number(e.otlpGrpc!.split(':')[1]),
+          httpPort: Number(new URL(e.otlpHttp!).port),
+        });
       }
     });
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)));
@@ -96,7 +104,14 @@ async function main() {
 
   // 1. The Kafka producer alone, with the very messages the collector would publish.
   const rawTopic = `bench-raw-${run}`;
-  const rawBus = createKafkaBus({ brokers: [brokers], topic: rawTopic, partitions: 6, clientId: 'bench-raw', publishTimeoutMs: 30_000, logger: silent });
+  const rawBus = createKafkaBus({
+    brokers: [brokers],
+    topic: rawTopic,
+    partitions: 6,
+    clientId: 'bench-raw',
+    publishTimeoutMs: 30_000,
+    logger: silent,
+  });
   const batches: BusMessage[][] = workload.traceRequests.map((body) =>
     decodeExportTraceRequest(body, 'protobuf').records.flatMap((s) =>
       normalizeSpan(s, { workspace: 'bench' }).flatMap((n) =>
@@ -158,14 +173,28 @@ async function main() {
     return report;
   };
   const plan = { concurrency: CONCURRENCY, durationMs: SECONDS * 1_000 };
-  await grpcLoad(collector.grpcPort, TRACES, TOKEN, { ...plan, bodies: workload.traceRequests, durationMs: 2_000 }); // warm-up
-  const spans = await phase('spans over gRPC (protobuf)', () => grpcLoad(collector.grpcPort, TRACES, TOKEN, { ...plan, bodies: workload.traceRequests }));
-  await phase('logs over gRPC (protobuf)', () => grpcLoad(collector.grpcPort, LOGS, TOKEN, { ...plan, bodies: workload.logRequests }));
+  await grpcLoad(collector.grpcPort, TRACES, TOKEN, {
+    ...plan,
+    bodies: workload.traceRequests,
+    durationMs: 2_000,
+  }); // warm-up
+  const spans = await phase('spans over gRPC (protobuf)', () =>
+    grpcLoad(collector.grpcPort, TRACES, TOKEN, { ...plan, bodies: workload.traceRequests }),
+  );
+  await phase('logs over gRPC (protobuf)', () =>
+    grpcLoad(collector.grpcPort, LOGS, TOKEN, { ...plan, bodies: workload.logRequests }),
+  );
   await phase('spans over HTTP (protobuf)', () =>
-    httpLoad(collector.httpPort, '/v1/traces', TOKEN, 'application/x-protobuf', { ...plan, bodies: workload.traceRequests }),
+    httpLoad(collector.httpPort, '/v1/traces', TOKEN, 'application/x-protobuf', {
+      ...plan,
+      bodies: workload.traceRequests,
+    }),
   );
   await phase('logs over HTTP (JSON)', () =>
-    httpLoad(collector.httpPort, '/v1/logs', TOKEN, 'application/json', { ...plan, bodies: workload.logRequestsJson }),
+    httpLoad(collector.httpPort, '/v1/logs', TOKEN, 'application/json', {
+      ...plan,
+      bodies: workload.logRequestsJson,
+    }),
   );
   const halfRate = spans.recordsPerSecond / ITEMS / 2;
   await phase('spans over gRPC at 50% of max (latency)', () =>
@@ -175,11 +204,20 @@ async function main() {
   // 3. telemetrygen (the OpenTelemetry Collector's own load generator), built from the Go module proxy once.
   const telemetrygen = join('.cache', 'bin', 'telemetrygen');
   if (!existsSync(telemetrygen)) {
-    say('installing telemetrygen from the Go module proxy (about a minute, once)', { version: TELEMETRYGEN_VERSION });
-    spawnSync('go', ['install', `github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@${TELEMETRYGEN_VERSION}`], {
-      env: { ...process.env, GOBIN: join(process.cwd(), '.cache', 'bin') },
-      stdio: 'inherit',
+    say('installing telemetrygen from the Go module proxy (about a minute, once)', {
+      version: TELEMETRYGEN_VERSION,
     });
+    spawnSync(
+      'go',
+      [
+        'install',
+        `github.com/open-telemetry/opentelemetry-collector-contrib/cmd/telemetrygen@${TELEMETRYGEN_VERSION}`,
+      ],
+      {
+        env: { ...process.env, GOBIN: join(process.cwd(), '.cache', 'bin') },
+        stdio: 'inherit',
+      },
+    );
   }
   if (existsSync(telemetrygen)) {
     say('phase: telemetrygen traces', { seconds: SECONDS });
@@ -187,8 +225,22 @@ async function main() {
     const cpu0 = cpuSeconds(pid);
     spawnSync(
       telemetrygen,
-      ['traces', '--otlp-insecure', '--otlp-endpoint', `127.0.0.1:${collector.grpcPort}`, '--otlp-header', `authorization="Bearer ${TOKEN}"`,
-        '--workers', '4', '--rate', '0', '--child-spans', '99', '--duration', `${SECONDS}s`],
+      [
+        'traces',
+        '--otlp-insecure',
+        '--otlp-endpoint',
+        `127.0.0.1:${collector.grpcPort}`,
+        '--otlp-header',
+        `authorization="Bearer ${TOKEN}"`,
+        '--workers',
+        '4',
+        '--rate',
+        '0',
+        '--child-spans',
+        '99',
+        '--duration',
+        `${SECONDS}s`,
+      ],
       { stdio: 'ignore' },
     );
     const landed = (await topicCount(kafka, topic)) - landed0;
@@ -213,13 +265,22 @@ async function main() {
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-    settings: { seconds: SECONDS, concurrency: CONCURRENCY, itemsPerRequest: ITEMS, acks: 'all', idempotent: true, compression: 'gzip' },
+    settings: {
+      seconds: SECONDS,
+      concurrency: CONCURRENCY,
+      itemsPerRequest: ITEMS,
+      acks: 'all',
+      idempotent: true,
+      compression: 'gzip',
+    },
     collectorPeakRssMiB: Math.round(peakRss),
     collectorVsProducer: Number((spans.recordsPerSecond / producerRate).toFixed(2)),
     phases: reports,
   };
   console.table(reports);
-  console.log(`collector peak RSS ${results.collectorPeakRssMiB} MiB; spans/s over gRPC at ${Math.round(results.collectorVsProducer * 100)}% of the producer alone`);
+  console.log(
+    `collector peak RSS ${results.collectorPeakRssMiB} MiB; spans/s over gRPC at ${Math.round(results.collectorVsProducer * 100)}% of the producer alone`,
+  );
   await mkdir('bench/results', { recursive: true });
   const file = join('bench/results', `collector-${results.date.replace(/[:.]/g, '-')}.json`);
   await writeFile(file, JSON.stringify(results, null, 2));

@@ -35,7 +35,10 @@ function span(conversation: string, i: number, traceId: string) {
       s('gen_ai.tool.type', 'function'),
       s('gen_ai.tool.call.id', `call_${randomBytes(6).toString('hex')}`),
       s('gen_ai.tool.call.arguments', JSON.stringify({ cmd: command, cwd: '/workspace/app', timeout: 120 })),
-      s('gen_ai.tool.call.result', JSON.stringify({ exit_code: 0, stdout: `ran ${command}\n${'ok '.repeat(40)}` })),
+      s(
+        'gen_ai.tool.call.result',
+        JSON.stringify({ exit_code: 0, stdout: `ran ${command}\n${'ok '.repeat(40)}` }),
+      ),
       s('enduser.id', 'dana@example.com'),
       { key: 'retry', value: { intValue: '0' } },
     ],
@@ -87,7 +90,14 @@ export function buildWorkload(requests: number, itemsPerRequest: number): Worklo
     const logs = Array.from({ length: itemsPerRequest }, (_, i) => logRecord(conversation, i));
     const traceJson = { resourceSpans: [{ resource, scopeSpans: [{ scope: { name: 'bench' }, spans }] }] };
     const codexResource = { attributes: [s('service.name', 'codex_cli_rs'), s('host.name', 'bench-host')] };
-    const logJson = { resourceLogs: [{ resource: codexResource, scopeLogs: [{ scope: { name: 'codex_otel.log_only' }, logRecords: logs }] }] };
+    const logJson = {
+      resourceLogs: [
+        {
+          resource: codexResource,
+          scopeLogs: [{ scope: { name: 'codex_otel.log_only' }, logRecords: logs }],
+        },
+      ],
+    };
     traceRequests.push(Buffer.from(encodeJsonRequestAsProtobuf('traces', traceJson)));
     logRequests.push(Buffer.from(encodeJsonRequestAsProtobuf('logs', logJson)));
     logRequestsJson.push(Buffer.from(JSON.stringify(logJson)));

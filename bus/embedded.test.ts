@@ -29,7 +29,9 @@ describe('embedded bus', () => {
     await Promise.all([bus.publish([0, 1, 2].map(msg)), bus.publish([3, 4].map(msg))]);
     await bus.publish([5, 6, 7, 8, 9].map(msg));
     const first = await collect(bus, 'g', 10);
-    expect(first.map((m) => JSON.parse(m.value.toString()).i).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(first.map((m) => JSON.parse(m.value.toString()).i).sort((a, b) => a - b)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
     expect(first.map((m) => m.offset)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     await bus.publish([10, 11].map(msg));
     await bus.close();

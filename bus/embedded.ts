@@ -1,10 +1,16 @@
 import { EventEmitter } from 'node:events';
-import { mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
 import { PublishQueue } from './publish-queue.ts';
-import { BusUnavailableError, type BatchHandler, type Bus, type BusMessage, type DeliveredMessage } from './types.ts';
+import {
+  BusUnavailableError,
+  type BatchHandler,
+  type Bus,
+  type BusMessage,
+  type DeliveredMessage,
+} from './types.ts';
 
 export interface EmbeddedBusOptions {
   /** Folder of the log: `segments/` and `groups/` live below it. */
@@ -42,7 +48,10 @@ function parseFrames(buf: Buffer): { messages: BusMessage[]; ends: number[]; con
     const payload = buf.subarray(pos + HEADER, pos + HEADER + len);
     if (crc32(payload) !== buf.readUInt32BE(pos + 4)) break;
     const keyLen = payload.readUInt32BE(0);
-    messages.push({ key: payload.toString('utf8', 4, 4 + keyLen), value: Buffer.from(payload.subarray(4 + keyLen)) });
+    messages.push({
+      key: payload.toString('utf8', 4, 4 + keyLen),
+      value: Buffer.from(payload.subarray(4 + keyLen)),
+    });
     pos += HEADER + len;
     ends.push(pos);
   }
@@ -94,7 +103,10 @@ export async function openEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> {
     endOffset += BigInt(parsed.messages.length);
     activeSize = parsed.consumed;
     if (parsed.consumed < buf.length) {
-      log.warn({ segment: active.path, dropped: buf.length - parsed.consumed }, 'truncating torn tail of the bus log');
+      log.warn(
+        { segment: active.path, dropped: buf.length - parsed.consumed },
+        'truncating torn tail of the bus log',
+      );
       await writer.truncate(parsed.consumed);
     }
   }
@@ -166,7 +178,8 @@ export async function openEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> {
     const oldest = segments[0]!;
     if (at < oldest.base) ({ segment, pos, at } = { segment: oldest, pos: 0, at: oldest.base }); // past retention
     const following = segments.find((s) => s.base > segment.base);
-    if (following && at >= following.base) ({ segment, pos, at } = { segment: following, pos: 0, at: following.base });
+    if (following && at >= following.base)
+      ({ segment, pos, at } = { segment: following, pos: 0, at: following.base });
     const fh = await open(segment.path, 'r');
     try {
       const chunk = Buffer.allocUnsafe(READ_CHUNK);
@@ -217,7 +230,8 @@ export async function openEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> {
       const loop = (async () => {
         while (!stopped && !closed) {
           const wake = nextAppend();
-          const { messages, next } = cursor.at < endOffset ? await readFrom(cursor) : { messages: [], next: cursor };
+          const { messages, next } =
+            cursor.at < endOffset ? await readFrom(cursor) : { messages: [], next: cursor };
           if (messages.length === 0) {
             await wake;
             continue;

@@ -1,7 +1,21 @@
-import { CompressionTypes, Kafka, logLevel, Partitioners, type Consumer, type LogEntry, type Producer } from 'kafkajs';
+import {
+  CompressionTypes,
+  Kafka,
+  logLevel,
+  Partitioners,
+  type Consumer,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import { PublishQueue } from './publish-queue.ts';
-import { BusRejectedError, BusUnavailableError, type BatchHandler, type Bus, type BusMessage } from './types.ts';
+import {
+  BusRejectedError,
+  BusUnavailableError,
+  type BatchHandler,
+  type Bus,
+  type BusMessage,
+} from './types.ts';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -32,10 +46,17 @@ function kafkaLogCreator(logger: Logger) {
 }
 
 /** Errors the broker gives for data it will never take; everything else is "try again later". */
-const PERMANENT_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
+const PERMANENT_ERRORS = new Set([
+  'MESSAGE_TOO_LARGE',
+  'RECORD_LIST_TOO_LARGE',
+  'INVALID_RECORD',
+  'CORRUPT_MESSAGE',
+]);
 
 function classifyProduceError(err: unknown): Error {
-  const type = (err as { type?: string; cause?: { type?: string } }).type ?? (err as { cause?: { type?: string } }).cause?.type;
+  const type =
+    (err as { type?: string; cause?: { type?: string } }).type ??
+    (err as { cause?: { type?: string } }).cause?.type;
   if (type && PERMANENT_ERRORS.has(type)) return new BusRejectedError(`kafka rejected the batch: ${type}`);
   return new BusUnavailableError(`kafka unavailable: ${(err as Error).message}`, 2, { cause: err });
 }
@@ -134,7 +155,11 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
 
     async subscribe(group: string, handler: BatchHandler) {
       await ensureTopic();
-      const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, maxBytesPerPartition: 4 << 20 });
+      const consumer = kafka.consumer({
+        groupId: group,
+        allowAutoTopicCreation: false,
+        maxBytesPerPartition: 4 << 20,
+      });
       consumers.add(consumer);
       await consumer.connect();
       await consumer.subscribe({ topic: opts.topic, fromBeginning: true });

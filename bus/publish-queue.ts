@@ -33,7 +33,9 @@ export class PublishQueue {
     const oversized = messages.find((m) => sizeOf(m) > this.opts.maxRequestBytes);
     if (oversized) {
       return Promise.reject(
-        new BusRejectedError(`message of ${sizeOf(oversized)} bytes exceeds the bus limit of ${this.opts.maxRequestBytes}`),
+        new BusRejectedError(
+          `message of ${sizeOf(oversized)} bytes exceeds the bus limit of ${this.opts.maxRequestBytes}`,
+        ),
       );
     }
     const waits: Promise<void>[] = [];
@@ -63,7 +65,9 @@ export class PublishQueue {
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending = this.pending.filter((e) => e !== entry);
-        entry.settle(new BusUnavailableError(`bus did not confirm the write within ${this.opts.timeoutMs} ms`));
+        entry.settle(
+          new BusUnavailableError(`bus did not confirm the write within ${this.opts.timeoutMs} ms`),
+        );
       }, this.opts.timeoutMs);
       const entry: Entry = {
         messages,

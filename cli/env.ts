@@ -6,7 +6,10 @@ export class ConfigError extends Error {
 }
 
 /** Parses one service's settings from the environment, reporting every bad variable together. */
-export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
   // Empty variables mean "unset", as shells and compose files often export them empty.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);

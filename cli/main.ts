@@ -21,12 +21,17 @@ interface Running {
 async function runCollector(env: Env, logger: pino.Logger, embedded: boolean): Promise<Running> {
   const busConfig = parseEnv(BusConfig, env);
   if (!embedded && !busConfig.KAFKA_BROKERS?.length) {
-    throw new ConfigError('invalid configuration:\n  KAFKA_BROKERS: the collector alone publishes to Kafka; set host:port,…');
+    throw new ConfigError(
+      'invalid configuration:\n  KAFKA_BROKERS: the collector alone publishes to Kafka; set host:port,…',
+    );
   }
   if (embedded && !env.WARDEN_INGEST_TOKENS) {
     const local = await ensureLocalIngestToken(busConfig.WARDEN_DATA_DIR);
     env = { ...env, WARDEN_INGEST_TOKENS: local.spec };
-    logger.info({ tokenFile: local.path, workspace: 'default' }, 'no WARDEN_INGEST_TOKENS set: using the local ingest token');
+    logger.info(
+      { tokenFile: local.path, workspace: 'default' },
+      'no WARDEN_INGEST_TOKENS set: using the local ingest token',
+    );
   }
   const collectorConfig = parseEnv(CollectorConfig, env);
   const bus = await openBus(busConfig, logger);

@@ -10,7 +10,11 @@ const RESPONSE_TYPES = {
 } as const;
 
 /** The Export<Signal>ServiceResponse: `partial_success` only when something was rejected (OTLP §partial success). */
-export function encodeExportResponse(signal: Signal, outcome: ExportOutcome, encoding: BodyEncoding): Uint8Array {
+export function encodeExportResponse(
+  signal: Signal,
+  outcome: ExportOutcome,
+  encoding: BodyEncoding,
+): Uint8Array {
   const { type, field } = RESPONSE_TYPES[signal];
   const body =
     outcome.rejected > 0 || outcome.errorMessage
@@ -36,7 +40,10 @@ export function statusDetails(err: CollectorError): { typeUrl: string; value: Ui
       {
         typeUrl: 'type.googleapis.com/google.rpc.RetryInfo',
         value: RetryInfo.encode(RetryInfo.fromObject(info)).finish(),
-        json: { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${err.retryAfterSeconds}s` },
+        json: {
+          '@type': 'type.googleapis.com/google.rpc.RetryInfo',
+          retryDelay: `${err.retryAfterSeconds}s`,
+        },
       },
     ];
   }
@@ -57,9 +64,15 @@ export function statusDetails(err: CollectorError): { typeUrl: string; value: Ui
 export function encodeRpcStatus(err: CollectorError, encoding: BodyEncoding): Uint8Array {
   const details = statusDetails(err);
   if (encoding === 'json') {
-    return Buffer.from(JSON.stringify({ code: err.grpcStatus, message: err.message, details: details.map((d) => d.json) }));
+    return Buffer.from(
+      JSON.stringify({ code: err.grpcStatus, message: err.message, details: details.map((d) => d.json) }),
+    );
   }
   const { RpcStatus } = otlpTypes();
-  const status = { code: err.grpcStatus, message: err.message, details: details.map(({ typeUrl, value }) => ({ typeUrl, value })) };
+  const status = {
+    code: err.grpcStatus,
+    message: err.message,
+    details: details.map(({ typeUrl, value }) => ({ typeUrl, value })),
+  };
   return RpcStatus.encode(RpcStatus.fromObject(status)).finish();
 }

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { parseIngestTokens } from './auth.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
-const bytes = (fallback: number) => z.coerce.number().int().min(1_024).max(1 << 30).default(fallback);
+const bytes = (fallback: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(1 << 30)
+    .default(fallback);
 
 /** The collector's settings, parsed once from the environment. */
 export const CollectorConfig = z.object({

@@ -65,13 +65,22 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Rece
         let release = () => {};
         try {
           const authorization = call.metadata.get('authorization')[0];
-          const workspace = opts.auth.workspaceFor(typeof authorization === 'string' ? authorization : undefined);
-          if (!workspace) throw new CollectorError('UNAUTHENTICATED', 'missing or unknown ingest token (authorization: Bearer <token>)');
+          const workspace = opts.auth.workspaceFor(
+            typeof authorization === 'string' ? authorization : undefined,
+          );
+          if (!workspace)
+            throw new CollectorError(
+              'UNAUTHENTICATED',
+              'missing or unknown ingest token (authorization: Bearer <token>)',
+            );
           release = opts.ingest.admit(call.request.length);
           const outcome = await opts.ingest.export(signal, call.request, 'protobuf', workspace);
           callback(null, Buffer.from(encodeExportResponse(signal, outcome, 'protobuf')));
         } catch (err) {
-          const e = err instanceof CollectorError ? err : new CollectorError('INTERNAL', 'internal error', undefined, { cause: err });
+          const e =
+            err instanceof CollectorError
+              ? err
+              : new CollectorError('INTERNAL', 'internal error', undefined, { cause: err });
           if (e.code === 'INTERNAL') log.error({ err }, 'export failed');
           // Rich status (RetryInfo / BadRequest) travels in the grpc-status-details-bin trailer.
           const metadata = new Metadata();

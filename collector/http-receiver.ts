@@ -23,7 +23,11 @@ export interface ReceiverHandle {
   close(): Promise<void>;
 }
 
-const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs', '/v1/metrics': 'metrics' };
+const PATHS: Record<string, Signal> = {
+  '/v1/traces': 'traces',
+  '/v1/logs': 'logs',
+  '/v1/metrics': 'metrics',
+};
 const CONTENT_TYPES: Record<string, BodyEncoding> = {
   'application/x-protobuf': 'protobuf',
   'application/protobuf': 'protobuf',
@@ -44,7 +48,10 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer>
     req.on('error', (err) => inflate.destroy(err));
     stream = req.pipe(inflate);
   } else if (encoding !== 'identity' && encoding !== '') {
-    throw new CollectorError('UNSUPPORTED_MEDIA_TYPE', `unsupported Content-Encoding "${encoding}" (use gzip or none)`);
+    throw new CollectorError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `unsupported Content-Encoding "${encoding}" (use gzip or none)`,
+    );
   }
   const chunks: Buffer[] = [];
   let total = 0;
@@ -52,13 +59,17 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer>
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > maxBytes) {
-        throw new CollectorError('PAYLOAD_TOO_LARGE', `request body exceeds ${maxBytes} bytes (after decompression)`);
+        throw new CollectorError(
+          'PAYLOAD_TOO_LARGE',
+          `request body exceeds ${maxBytes} bytes (after decompression)`,
+        );
       }
       chunks.push(chunk);
     }
   } catch (err) {
     if (err instanceof CollectorError) throw err;
-    if (stream !== req) throw new CollectorError('DECODE_FAILED', `invalid ${encoding} body: ${(err as Error).message}`);
+    if (stream !== req)
+      throw new CollectorError('DECODE_FAILED', `invalid ${encoding} body: ${(err as Error).message}`);
     throw err;
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
@@ -80,19 +91,31 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz' || path === '/readyz') return sendText(res, 200, 'ok');
     const signal = PATHS[path];
-    if (!signal) return sendText(res, 404, `no OTLP endpoint at ${path}; use /v1/traces, /v1/logs or /v1/metrics`);
+    if (!signal)
+      return sendText(res, 404, `no OTLP endpoint at ${path}; use /v1/traces, /v1/logs or /v1/metrics`);
     if (req.method !== 'POST') return sendText(res, 405, 'OTLP export requires POST', { allow: 'POST' });
     const encoding = encodingOf(req.headers['content-type']);
     if (!encoding) {
-      return sendText(res, 415, `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; use application/x-protobuf or application/json`);
+      return sendText(
+        res,
+        415,
+        `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; use application/x-protobuf or application/json`,
+      );
     }
     let release = () => {};
     try {
       const workspace = opts.auth.workspaceFor(req.headers.authorization);
-      if (!workspace) throw new CollectorError('UNAUTHENTICATED', 'missing or unknown ingest token (Authorization: Bearer <token>)');
+      if (!workspace)
+        throw new CollectorError(
+          'UNAUTHENTICATED',
+          'missing or unknown ingest token (Authorization: Bearer <token>)',
+        );
       const declared = Number(req.headers['content-length'] ?? 0);
       if (declared > opts.maxBodyBytes) {
-        throw new CollectorError('PAYLOAD_TOO_LARGE', `request body of ${declared} bytes exceeds ${opts.maxBodyBytes}`);
+        throw new CollectorError(
+          'PAYLOAD_TOO_LARGE',
+          `request body of ${declared} bytes exceeds ${opts.maxBodyBytes}`,
+        );
       }
       release = opts.ingest.admit(declared);
       const body = await readBody(req, opts.maxBodyBytes);
@@ -100,7 +123,10 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
       res.writeHead(200, { 'content-type': MEDIA_TYPE[encoding] });
       res.end(encodeExportResponse(signal, outcome, encoding));
     } catch (err) {
-      const e = err instanceof CollectorError ? err : new CollectorError('INTERNAL', 'internal error', undefined, { cause: err });
+      const e =
+        err instanceof CollectorError
+          ? err
+          : new CollectorError('INTERNAL', 'internal error', undefined, { cause: err });
       if (e.code === 'INTERNAL') log.error({ err }, 'export failed');
       else log.debug({ code: e.code, msg: e.message }, 'export refused');
       const headers: Record<string, string> = { 'content-type': MEDIA_TYPE[encoding] };

@@ -17,9 +17,16 @@ export interface CollectorHandle {
 }
 
 /** Starts the OTLP receivers (gRPC and HTTP) in front of the bus. */
-export async function start(config: CollectorConfig, deps: { bus: BusPublisher; logger: Logger }): Promise<CollectorHandle> {
+export async function start(
+  config: CollectorConfig,
+  deps: { bus: BusPublisher; logger: Logger },
+): Promise<CollectorHandle> {
   const logger = deps.logger.child({ service: 'collector' });
-  const ingest = createIngest({ bus: deps.bus, logger, maxInflightBytes: config.WARDEN_OTLP_MAX_INFLIGHT_BYTES });
+  const ingest = createIngest({
+    bus: deps.bus,
+    logger,
+    maxInflightBytes: config.WARDEN_OTLP_MAX_INFLIGHT_BYTES,
+  });
   const auth = createIngestAuth(config.WARDEN_INGEST_TOKENS);
   const common = { host: config.WARDEN_OTLP_HOST, ingest, auth, logger };
   const grpc = await startGrpcReceiver({

@@ -24,7 +24,7 @@ export interface ExportOutcome {
 export interface IngestStats {
   accepted: Record<Signal, number>;
   rejected: Record<Signal, number>;
-  /** Records stored under a session id derived from their trace id (they carried none). */
+  /** Records stored under a session id derived from their trace or resource (they carried none). */
   derivedSessions: number;
   usage: ReturnType<UsageCounters['snapshot']>;
 }
@@ -41,6 +41,31 @@ export interface Ingest {
 const MAX_EVENT_BYTES = 900_000;
 const MAX_REASONS_IN_ANSWER = 5;
 
+/** A normalizer's rejection, prefixed with where the record sat in the request. */
+const located = (path: string | undefined, n: Normalized): Normalized =>
+  n.ok || !path ? n : { ok: false, reason: `${path}: ${n.reason}` };
+
+/**
+ * GenAI `execute_tool` spans carry no conversation id, while the chat and agent spans of the same trace
+ * do: within one request, a span whose session had to be derived from its trace joins that conversation.
+ */
+function joinTraceSessions(results: Normalized[]): Normalized[] {
+  const conversationOfTrace = new Map<string, string>();
+  for (const r of results) {
+    if (r.ok && !r.event.sessionIdDerived && r.event.traceId)
+      conversationOfTrace.set(r.event.traceId, r.event.sessionId);
+  }
+  if (conversationOfTrace.size === 0) return results;
+  for (const r of results) {
+    if (!r.ok || !r.event.sessionIdDerived || !r.event.traceId) continue;
+    const conversation = conversationOfTrace.get(r.event.traceId);
+    if (conversation && r.event.sessionId === `trace:${r.event.traceId}`) r.event.sessionId = conversation;
+  }
+  return results;
+}
+
+const isDerivedSessionId = (id: string) => id.startsWith('trace:') || id.startsWith('resource:');
+
 export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInflightBytes: number }): Ingest {
   const log = deps.logger.child({ component: 'ingest' });
   const usage = new UsageCounters();
@@ -56,11 +81,15 @@ export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInfli
       switch (signal) {
         case 'logs': {
           const b = decodeExportLogsRequest(body, encoding);
-          return { results: b.records.map((r) => normalizeLogRecord(r, { workspace })), rejections: b.rejections };
+          const results = b.records.map((r) => located(r.path, normalizeLogRecord(r, { workspace })));
+          return { results, rejections: b.rejections };
         }
         case 'traces': {
           const b = decodeExportTraceRequest(body, encoding);
-          return { results: b.records.flatMap((s) => normalizeSpan(s, { workspace })), rejections: b.rejections };
+          const results = b.records.flatMap((s) =>
+            normalizeSpan(s, { workspace }).map((n) => located(s.path, n)),
+          );
+          return { results: joinTraceSessions(results), rejections: b.rejections };
         }
         case 'metrics': {
           const b = decodeExportMetricsRequest(body, encoding);
@@ -69,7 +98,8 @@ export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInfli
         }
       }
     } catch (err) {
-      if (err instanceof DecodeError) throw new CollectorError('DECODE_FAILED', err.message, undefined, { cause: err });
+      if (err instanceof DecodeError)
+        throw new CollectorError('DECODE_FAILED', err.message, undefined, { cause: err });
       throw err;
     }
   }
@@ -87,7 +117,9 @@ export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInfli
         }
         const value = Buffer.from(JSON.stringify(r.event), 'utf8');
         if (value.length > MAX_EVENT_BYTES) {
-          reasons.push(`${r.event.sourceEvent} event ${r.event.eventId}: ${value.length} bytes exceeds ${MAX_EVENT_BYTES}`);
+          reasons.push(
+            `${r.event.sourceEvent} event ${r.event.eventId}: ${value.length} bytes exceeds ${MAX_EVENT_BYTES}`,
+          );
           continue;
         }
         messages.push({ key: agentEventKey(r.event), value });
@@ -97,20 +129,34 @@ export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInfli
         await deps.bus.publish(messages);
       } catch (err) {
         if (err instanceof BusUnavailableError) {
-          throw new CollectorError('BUS_UNAVAILABLE', `${err.message}; nothing was stored, retry later`, err.retryAfterSeconds, {
-            cause: err,
-          });
+          throw new CollectorError(
+            'BUS_UNAVAILABLE',
+            `${err.message}; nothing was stored, retry later`,
+            err.retryAfterSeconds,
+            {
+              cause: err,
+            },
+          );
         }
-        if (err instanceof BusRejectedError) throw new CollectorError('INTERNAL', err.message, undefined, { cause: err });
+        if (err instanceof BusRejectedError)
+          throw new CollectorError('INTERNAL', err.message, undefined, { cause: err });
         throw err;
       }
       counts.accepted[signal] += events.length;
       counts.rejected[signal] += reasons.length;
-      counts.derivedSessions += events.filter((e) => e.sessionIdDerived).length;
-      if (reasons.length) log.warn({ workspace, signal, rejected: reasons.length, reasons: reasons.slice(0, 20) }, 'rejected records');
+      counts.derivedSessions += events.filter((e) => isDerivedSessionId(e.sessionId)).length;
+      if (reasons.length)
+        log.warn(
+          { workspace, signal, rejected: reasons.length, reasons: reasons.slice(0, 20) },
+          'rejected records',
+        );
       const shown = reasons.slice(0, MAX_REASONS_IN_ANSWER).join('; ');
-      const more = reasons.length > MAX_REASONS_IN_ANSWER ? ` (and ${reasons.length - MAX_REASONS_IN_ANSWER} more)` : '';
-      return { rejected: reasons.length, errorMessage: reasons.length ? `${reasons.length} rejected: ${shown}${more}` : '' };
+      const more =
+        reasons.length > MAX_REASONS_IN_ANSWER ? ` (and ${reasons.length - MAX_REASONS_IN_ANSWER} more)` : '';
+      return {
+        rejected: reasons.length,
+        errorMessage: reasons.length ? `${reasons.length} rejected: ${shown}${more}` : '',
+      };
     },
 
     admit(bytes) {

@@ -43,8 +43,14 @@ export class UsageCounters {
           ? tokenBucket(p.attributes)
           : undefined;
       if (!bucket || !Number.isFinite(p.value)) continue;
-      const delta = p.temporality === 'cumulative' ? this.cumulativeDelta(seriesKey(workspace, p), p.value) : p.value;
-      const totals = this.totals.get(workspace) ?? { inputTokens: 0, outputTokens: 0, otherTokens: 0, costUsd: 0 };
+      const delta =
+        p.temporality === 'cumulative' ? this.cumulativeDelta(seriesKey(workspace, p), p.value) : p.value;
+      const totals = this.totals.get(workspace) ?? {
+        inputTokens: 0,
+        outputTokens: 0,
+        otherTokens: 0,
+        costUsd: 0,
+      };
       totals[bucket] += delta;
       this.totals.set(workspace, totals);
       kept++;

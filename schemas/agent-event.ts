@@ -4,7 +4,14 @@ import { z } from 'zod';
 export const AGENT_EVENT_SCHEMA_VERSION = 1;
 
 /** Which telemetry convention a record was read with. */
-export const EVENT_SOURCES = ['codex', 'claude_code', 'gemini_cli', 'genai', 'openinference', 'generic'] as const;
+export const EVENT_SOURCES = [
+  'codex',
+  'claude_code',
+  'gemini_cli',
+  'genai',
+  'openinference',
+  'generic',
+] as const;
 export const EventSource = z.enum(EVENT_SOURCES);
 export type EventSource = z.infer<typeof EventSource>;
 
@@ -59,6 +66,8 @@ export const Tool = z.object({
   callId: z.string().optional(),
   /** The raw argument string as the agent sent it (usually JSON). */
   arguments: z.string().optional(),
+  /** Set when `arguments` was cut to fit the bus (256 KiB). */
+  argumentsTruncated: z.boolean().optional(),
   /** For shell tools: the command line, extracted from the vendor's argument shape. */
   command: z.string().optional(),
   mcpServer: z.string().optional(),

@@ -23,7 +23,10 @@ const implementations: [string, () => Promise<() => Promise<Bus>>][] = [
   ],
 ];
 
-const message = (session: string, n: number) => ({ key: `acme/${session}`, value: Buffer.from(`${session}:${n}`) });
+const message = (session: string, n: number) => ({
+  key: `acme/${session}`,
+  value: Buffer.from(`${session}:${n}`),
+});
 const text = (m: DeliveredMessage) => m.value.toString();
 
 describe.each(implementations)('bus contract: %s', (_name, factory) => {
@@ -49,7 +52,9 @@ describe.each(implementations)('bus contract: %s', (_name, factory) => {
 
     for (const s of sessions) {
       const mine = seen.filter((m) => m.key === `acme/${s}`);
-      const firstDelivery = mine.filter((m, i) => mine.findIndex((x) => x.offset === m.offset && x.partition === m.partition) === i);
+      const firstDelivery = mine.filter(
+        (m, i) => mine.findIndex((x) => x.offset === m.offset && x.partition === m.partition) === i,
+      );
       expect(firstDelivery.map(text)).toEqual([0, 1, 2, 3, 4].map((n) => `${s}:${n}`));
       expect(new Set(mine.map((m) => m.partition)).size).toBe(1);
     }

@@ -40,7 +40,11 @@ const logsRequest = (records: object[]) => ({
 
 const json = (v: object) => JSON.stringify(v);
 
-function grpcExport(port: number, body: Buffer, token?: string): Promise<{ err: ServiceError | null; res?: Buffer }> {
+function grpcExport(
+  port: number,
+  body: Buffer,
+  token?: string,
+): Promise<{ err: ServiceError | null; res?: Buffer }> {
   const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
   const md = new Metadata();
   if (token) md.set('authorization', `Bearer ${token}`);
@@ -83,7 +87,10 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
     expect(garbage.status).toBe(400);
     expect(garbage.headers.get('content-type')).toBe('application/x-protobuf');
     const status = otlpTypes().RpcStatus.decode(garbage.body).toJSON();
-    expect(status).toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, message: expect.stringMatching(/invalid protobuf ExportLogsServiceRequest/) });
+    expect(status).toMatchObject({
+      code: GrpcStatus.INVALID_ARGUMENT,
+      message: expect.stringMatching(/invalid protobuf ExportLogsServiceRequest/),
+    });
     expect(status.details[0].typeUrl).toBe('type.googleapis.com/google.rpc.BadRequest');
 
     const bytes = encodeJsonRequestAsProtobuf('logs', logsRequest([codexToolResult('s-trunc', 'c1')]));
@@ -94,7 +101,10 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
 
     const badJson = await postOtlp(collector.httpPort, '/v1/logs', '{"resourceLogs": [');
     expect(badJson.status).toBe(400);
-    expect(JSON.parse(badJson.body.toString())).toMatchObject({ code: 3, message: expect.stringMatching(/^invalid JSON/) });
+    expect(JSON.parse(badJson.body.toString())).toMatchObject({
+      code: 3,
+      message: expect.stringMatching(/^invalid JSON/),
+    });
   });
 
   it('refuses other content types, methods, paths and encodings', async () => {
@@ -105,11 +115,15 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');
     expect((await postOtlp(collector.httpPort, '/v1/spans', '{}')).status).toBe(404);
-    expect((await postOtlp(collector.httpPort, '/v1/logs', '{}', { 'content-encoding': 'br' })).status).toBe(415);
+    expect((await postOtlp(collector.httpPort, '/v1/logs', '{}', { 'content-encoding': 'br' })).status).toBe(
+      415,
+    );
   });
 
   it('answers 413 / RESOURCE_EXHAUSTED over the size limit, also when only the inflated body is too big', async () => {
-    const big = json(logsRequest([codexToolResult('s-big', 'c1', { body: { stringValue: 'x'.repeat(LIMIT) } })]));
+    const big = json(
+      logsRequest([codexToolResult('s-big', 'c1', { body: { stringValue: 'x'.repeat(LIMIT) } })]),
+    );
     const plain = await postOtlp(collector.httpPort, '/v1/logs', big);
     expect(plain.status).toBe(413);
     const bomb = gzipSync(Buffer.from(big));
@@ -124,10 +138,18 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
   it('refuses missing and unknown tokens without storing anything', async () => {
     const body = json(logsRequest([codexToolResult('s-unauthenticated', 'c1')]));
     expect((await postOtlp(collector.httpPort, '/v1/logs', body, { authorization: '' })).status).toBe(401);
-    expect((await postOtlp(collector.httpPort, '/v1/logs', body, { authorization: 'Bearer nope-0123456789abcdef' })).status).toBe(401);
+    expect(
+      (
+        await postOtlp(collector.httpPort, '/v1/logs', body, {
+          authorization: 'Bearer nope-0123456789abcdef',
+        })
+      ).status,
+    ).toBe(401);
     const bytes = Buffer.from(encodeJsonRequestAsProtobuf('logs', JSON.parse(body)));
     expect((await grpcExport(collector.grpcPort, bytes)).err?.code).toBe(GrpcStatus.UNAUTHENTICATED);
-    expect((await grpcExport(collector.grpcPort, bytes, 'wrong-token-0123456789')).err?.code).toBe(GrpcStatus.UNAUTHENTICATED);
+    expect((await grpcExport(collector.grpcPort, bytes, 'wrong-token-0123456789')).err?.code).toBe(
+      GrpcStatus.UNAUTHENTICATED,
+    );
   });
 
   it('keeps the valid records of a batch and reports the rejected ones as partial success', async () => {
@@ -141,25 +163,38 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
     expect(answer.status).toBe(200);
     const partial = JSON.parse(answer.body.toString()).partialSuccess;
     expect(partial.rejectedLogRecords).toBe('2');
-    expect(partial.errorMessage).toContain('resourceLogs[0].scopeLogs[0].logRecords[1]: traceId must be 32 hex characters');
+    expect(partial.errorMessage).toContain(
+      'resourceLogs[0].scopeLogs[0].logRecords[1]: traceId must be 32 hex characters',
+    );
     expect(partial.errorMessage).toContain('logRecords[3]: timeUnixNano must be a non-negative integer');
 
     // Same batch over gRPC (protobuf): the answer carries partial_success too.
     const types = otlpTypes();
     const pb = encodeJsonRequestAsProtobuf(
       'logs',
-      logsRequest([codexToolResult('s-partial-grpc', 'c1'), codexToolResult('s-partial-grpc', 'c2', { spanId: '00f0' })]),
+      logsRequest([
+        codexToolResult('s-partial-grpc', 'c1'),
+        codexToolResult('s-partial-grpc', 'c2', { spanId: '00f0' }),
+      ]),
     );
     const { err, res } = await grpcExport(collector.grpcPort, Buffer.from(pb), TOKENS.globex);
     expect(err).toBeNull();
     expect(types.ExportLogsServiceResponse.decode(res!).toJSON()).toEqual({
-      partialSuccess: { rejectedLogRecords: '1', errorMessage: expect.stringContaining('spanId must be 8 bytes, got 2') },
+      partialSuccess: {
+        rejectedLogRecords: '1',
+        errorMessage: expect.stringContaining('spanId must be 8 bytes, got 2'),
+      },
     });
 
     // A gzip body in good order is taken whole.
-    const gz = await postOtlp(collector.httpPort, '/v1/logs', gzipSync(json(logsRequest([codexToolResult('s-gzip', 'c1')]))), {
-      'content-encoding': 'gzip',
-    });
+    const gz = await postOtlp(
+      collector.httpPort,
+      '/v1/logs',
+      gzipSync(json(logsRequest([codexToolResult('s-gzip', 'c1')]))),
+      {
+        'content-encoding': 'gzip',
+      },
+    );
     expect(gz.status).toBe(200);
     expect(JSON.parse(gz.body.toString())).toEqual({});
 
@@ -170,7 +205,9 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
     expect(bySession('s-gzip')).toEqual(['c1']);
     expect(events.find((e) => e.sessionId === 's-partial-grpc')?.workspace).toBe('globex');
     // Nothing from refused requests reached the bus.
-    expect(events.map((e) => e.sessionId).filter((s) => ['s-unauthenticated', 's-big', 's-trunc'].includes(s))).toEqual([]);
+    expect(
+      events.map((e) => e.sessionId).filter((s) => ['s-unauthenticated', 's-big', 's-trunc'].includes(s)),
+    ).toEqual([]);
     expect(events).toHaveLength(4);
   });
 });

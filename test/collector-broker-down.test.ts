@@ -79,7 +79,12 @@ describe('collector with the broker down', () => {
 
     await broker.stop();
 
-    const during = JSON.stringify(traceRequest([toolSpan('conv-1', '00000000000000a2', 'npm test'), toolSpan('conv-2', '00000000000000b1', 'ls')]));
+    const during = JSON.stringify(
+      traceRequest([
+        toolSpan('conv-1', '00000000000000a2', 'npm test'),
+        toolSpan('conv-2', '00000000000000b1', 'ls'),
+      ]),
+    );
     const http = await postOtlp(collector.httpPort, '/v1/traces', during);
     expect(http.status).toBe(503);
     expect(Number(http.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -90,13 +95,19 @@ describe('collector with the broker down', () => {
     });
 
     const types = otlpTypes();
-    const grpcBody = Buffer.from(encodeJsonRequestAsProtobuf('traces', traceRequest([toolSpan('conv-3', '00000000000000c1', 'make')])));
+    const grpcBody = Buffer.from(
+      encodeJsonRequestAsProtobuf('traces', traceRequest([toolSpan('conv-3', '00000000000000c1', 'make')])),
+    );
     const { err } = await grpcTraceExport(collector.grpcPort, grpcBody);
     expect(err?.code).toBe(GrpcStatus.UNAVAILABLE);
     const details = types.RpcStatus.decode(err!.metadata.get('grpc-status-details-bin')[0] as Buffer);
     expect(details.toJSON().details[0].typeUrl).toBe('type.googleapis.com/google.rpc.RetryInfo');
 
-    broker = await startKafkaBroker({ dataDir: broker.dataDir, port: broker.port, controllerPort: broker.controllerPort });
+    broker = await startKafkaBroker({
+      dataDir: broker.dataDir,
+      port: broker.port,
+      controllerPort: broker.controllerPort,
+    });
 
     // The exporters retry; the same bytes now land.
     let retried = await postOtlp(collector.httpPort, '/v1/traces', during);

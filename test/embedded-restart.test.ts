@@ -15,14 +15,21 @@ interface Started {
 /** Runs `warden start` (the embedded default) as its own process and waits for its "running" log line. */
 function startWarden(dataDir: string): Promise<Started> {
   const child = spawn(process.execPath, ['bin/warden.js', 'start'], {
-    env: { ...process.env, WARDEN_DATA_DIR: dataDir, WARDEN_OTLP_GRPC_PORT: '0', WARDEN_OTLP_HTTP_PORT: '0', KAFKA_BROKERS: '' },
+    env: {
+      ...process.env,
+      WARDEN_DATA_DIR: dataDir,
+      WARDEN_OTLP_GRPC_PORT: '0',
+      WARDEN_OTLP_HTTP_PORT: '0',
+      KAFKA_BROKERS: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; otlpHttp?: string };
-      if (entry.msg === 'warden is running') resolve({ child, httpPort: Number(new URL(entry.otlpHttp!).port) });
+      if (entry.msg === 'warden is running')
+        resolve({ child, httpPort: Number(new URL(entry.otlpHttp!).port) });
     });
     child.once('exit', (code) => reject(new Error(`warden exited early with ${code}`)));
   });
@@ -65,7 +72,9 @@ describe('embedded default', () => {
     const token = (await readFile(join(dataDir, 'ingest-token'), 'utf8')).trim();
     const acked: number[] = [];
     for (let n = 0; n < 25; n++) {
-      const res = await postOtlp(first.httpPort, '/v1/logs', codexPrompt('crash-session', n), { authorization: `Bearer ${token}` });
+      const res = await postOtlp(first.httpPort, '/v1/logs', codexPrompt('crash-session', n), {
+        authorization: `Bearer ${token}`,
+      });
       if (res.status === 200) acked.push(n);
     }
     expect(acked).toHaveLength(25);
@@ -75,7 +84,13 @@ describe('embedded default', () => {
     // The same token works after the restart, and new exports are appended behind the old ones.
     const second = await startWarden(dataDir);
     running = second.child;
-    expect((await postOtlp(second.httpPort, '/v1/logs', codexPrompt('crash-session', 99), { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect(
+      (
+        await postOtlp(second.httpPort, '/v1/logs', codexPrompt('crash-session', 99), {
+          authorization: `Bearer ${token}`,
+        })
+      ).status,
+    ).toBe(200);
     second.child.kill('SIGTERM');
     await new Promise((r) => second.child.once('exit', r));
     running = undefined;
@@ -84,6 +99,8 @@ describe('embedded default', () => {
     const events = await consumeEvents(bus, (e) => e.length >= 26);
     await bus.close();
     expect(events.map((e) => e.prompt?.text)).toEqual([...acked, 99].map((n) => `prompt number ${n}`));
-    expect(events.every((e) => e.workspace === 'default' && e.source === 'codex' && e.kind === 'prompt')).toBe(true);
+    expect(
+      events.every((e) => e.workspace === 'default' && e.source === 'codex' && e.kind === 'prompt'),
+    ).toBe(true);
   });
 });

@@ -63,7 +63,7 @@ describe('shell commands', () => {
   });
 });
 
-describe('timestamps, truncation and canonical JSON', () => {
+describe('timestamps and truncation', () => {
   it('parses RFC 3339 with sub-millisecond digits and offsets', () => {
     expect(parseTimestampNanos('2026-01-01T10:20:00.100Z')).toBe('1767262800100000000');
     expect(parseTimestampNanos('2026-01-01T10:20:00.123456789Z')).toBe('1767262800123456789');
@@ -75,5 +75,4 @@ describe('timestamps, truncation and canonical JSON', () => {
     expect(truncateUtf8('aé', 2)).toEqual({ text: 'a', truncated: true });
     expect(truncateUtf8('abc', 3)).toEqual({ text: 'abc', truncated: false });
   });
-
 });

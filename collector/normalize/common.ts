@@ -118,7 +118,9 @@ export function flattenAttributes(attrs: Attributes, resource: Attributes): Reco
 
 /** SHA-256 of a value's JSON. Decoders build objects in wire order, so the same record always hashes alike. */
 export function sha256Hex(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value) ?? 'null').digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(value) ?? 'null')
+    .digest('hex');
 }
 
 /** Deterministic event id: the same record from the same workspace always gets the same id. */

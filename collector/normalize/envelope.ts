@@ -78,7 +78,8 @@ function assemble(
   source: EventSource,
   parentSpanId?: string,
 ): Normalized {
-  if (common.workspace === '') return reject(`${fields.sourceEvent}: no workspace (the ingest token names one)`);
+  if (common.workspace === '')
+    return reject(`${fields.sourceEvent}: no workspace (the ingest token names one)`);
   const session = resolveSession(fields.sessionId, common.traceId, resource);
   // Built as a typed AgentEvent: the compiler checks the shape, and tests parse every fixture's events with
   // the zod schema, so the hot path does not re-validate what this code just built.

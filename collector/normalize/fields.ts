@@ -18,11 +18,13 @@ export interface ToolDraft {
 
 export function buildTool(draft: ToolDraft): NonNullable<AgentEvent['tool']> {
   const raw = draft.arguments === null ? undefined : toText(draft.arguments);
+  const cut = raw === undefined ? undefined : truncateUtf8(raw);
   return {
     name: draft.name,
     ...compact({
       callId: draft.callId,
-      arguments: raw === undefined ? undefined : truncateUtf8(raw).text,
+      arguments: cut?.text,
+      argumentsTruncated: cut?.truncated ? true : undefined,
       command: draft.command ?? commandFromArguments(draft.arguments),
       mcpServer: draft.mcpServer,
     }),

@@ -147,6 +147,7 @@ describe('shared rules', () => {
     expect(Buffer.byteLength(event.result?.output ?? '')).toBe(MAX_CONTENT_BYTES);
     expect(event.result?.outputTruncated).toBe(true);
     expect(Buffer.byteLength(event.tool?.arguments ?? '')).toBe(MAX_CONTENT_BYTES);
+    expect(event.tool?.argumentsTruncated).toBe(true);
     expect(event.result?.output?.endsWith('é')).toBe(true);
   });
 

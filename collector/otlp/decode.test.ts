@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { DecodeError, decodeExportLogsRequest, decodeExportMetricsRequest, decodeExportTraceRequest } from './decode.ts';
+import {
+  DecodeError,
+  decodeExportLogsRequest,
+  decodeExportMetricsRequest,
+  decodeExportTraceRequest,
+} from './decode.ts';
 import { otlpTypes } from './proto.ts';
 
 function sdkSpans() {
@@ -13,7 +22,12 @@ function sdkSpans() {
   });
   const tracer = provider.getTracer('test.scope', '1.2.3');
   const span = tracer.startSpan('execute_tool run_shell', {
-    attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.usage.input_tokens': 812, ok: true, ratio: 0.5 },
+    attributes: {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.usage.input_tokens': 812,
+      ok: true,
+      ratio: 0.5,
+    },
   });
   span.setAttribute('list', ['a', 'b']);
   span.addEvent('tool.output', { 'output.bytes': 12 });
@@ -34,7 +48,13 @@ describe('decodeExportTraceRequest', () => {
     expect(span).toMatchObject({
       name: 'execute_tool run_shell',
       scope: { name: 'test.scope', version: '1.2.3' },
-      attributes: { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.usage.input_tokens': 812, ok: true, ratio: 0.5, list: ['a', 'b'] },
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.usage.input_tokens': 812,
+        ok: true,
+        ratio: 0.5,
+        list: ['a', 'b'],
+      },
       events: [{ name: 'tool.output', attributes: { 'output.bytes': 12 } }],
     });
     expect(span?.resource.attributes['service.name']).toBe('support-agent');
@@ -51,9 +71,18 @@ describe('decodeExportTraceRequest', () => {
           scopeSpans: [
             {
               spans: [
-                { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', name: 'good', kind: 1 },
+                {
+                  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+                  spanId: '00f067aa0ba902b7',
+                  name: 'good',
+                  kind: 1,
+                },
                 { traceId: 'not-hex', spanId: '00f067aa0ba902b7', name: 'bad id' },
-                { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b8', startTimeUnixNano: 'soon' },
+                {
+                  traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+                  spanId: '00f067aa0ba902b8',
+                  startTimeUnixNano: 'soon',
+                },
                 { spanId: '00f067aa0ba902b9', name: 'no trace' },
               ],
             },
@@ -78,7 +107,9 @@ describe('decodeExportTraceRequest', () => {
     expect(() => decodeExportTraceRequest(proto.subarray(0, proto.length - 7), 'protobuf')).toThrow(
       /invalid protobuf ExportTraceServiceRequest/,
     );
-    expect(() => decodeExportTraceRequest(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 'protobuf')).toThrow(DecodeError);
+    expect(() => decodeExportTraceRequest(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f]), 'protobuf')).toThrow(
+      DecodeError,
+    );
   });
 
   it('accepts an empty request', () => {
@@ -109,7 +140,10 @@ describe('decodeExportLogsRequest', () => {
                     { key: 'attempt', value: { intValue: '3' } },
                     { key: 'big', value: { intValue: '9007199254740993' } },
                     { key: 'n', value: { intValue: 7 } },
-                    { key: 'kv', value: { kvlistValue: { values: [{ key: 'a', value: { boolValue: true } }] } } },
+                    {
+                      key: 'kv',
+                      value: { kvlistValue: { values: [{ key: 'a', value: { boolValue: true } }] } },
+                    },
                     { key: 'raw', value: { bytesValue: 'AQI=' } },
                   ],
                   someFutureField: { x: 1 },
@@ -128,7 +162,14 @@ describe('decodeExportLogsRequest', () => {
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
       spanId: '',
       scope: { name: 'codex_otel.log_only' },
-      attributes: { duration_ms: '412', attempt: 3, big: '9007199254740993', n: 7, kv: { a: true }, raw: 'AQI=' },
+      attributes: {
+        duration_ms: '412',
+        attempt: 3,
+        big: '9007199254740993',
+        n: 7,
+        kv: { a: true },
+        raw: 'AQI=',
+      },
     });
   });
 
@@ -181,10 +222,17 @@ describe('decodeExportMetricsRequest', () => {
                 {
                   name: 'claude_code.cost.usage',
                   unit: 'USD',
-                  sum: { dataPoints: [{ asDouble: 0.25, attributes: [{ key: 'model', value: { stringValue: 'm' } }] }] },
+                  sum: {
+                    dataPoints: [
+                      { asDouble: 0.25, attributes: [{ key: 'model', value: { stringValue: 'm' } }] },
+                    ],
+                  },
                 },
                 { name: 'claude_code.token.usage', sum: { dataPoints: [{ asInt: '1200' }] } },
-                { name: 'codex.turn.e2e_duration_ms', histogram: { dataPoints: [{ sum: 31.5, count: '2' }] } },
+                {
+                  name: 'codex.turn.e2e_duration_ms',
+                  histogram: { dataPoints: [{ sum: 31.5, count: '2' }] },
+                },
               ],
             },
           ],
@@ -200,10 +248,12 @@ describe('decodeExportMetricsRequest', () => {
     expect(records[0]?.attributes).toEqual({ model: 'm' });
     const { ExportMetricsServiceRequest } = otlpTypes();
     const proto = ExportMetricsServiceRequest.encode(ExportMetricsServiceRequest.fromObject(body)).finish();
-    expect(decodeExportMetricsRequest(proto, 'protobuf').records.map((p) => [p.metricName, p.value])).toEqual([
-      ['claude_code.cost.usage', 0.25],
-      ['claude_code.token.usage', 1200],
-      ['codex.turn.e2e_duration_ms', 31.5],
-    ]);
+    expect(decodeExportMetricsRequest(proto, 'protobuf').records.map((p) => [p.metricName, p.value])).toEqual(
+      [
+        ['claude_code.cost.usage', 0.25],
+        ['claude_code.token.usage', 1200],
+        ['codex.turn.e2e_duration_ms', 31.5],
+      ],
+    );
   });
 });

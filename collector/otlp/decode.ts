@@ -115,7 +115,8 @@ const jsonCodec: ValueCodec = {
       const values = isObj(v.arrayValue) ? v.arrayValue.values : undefined;
       return list(values, 'arrayValue.values').map((x) => jsonCodec.anyValue(x));
     }
-    if ('kvlistValue' in v) return readAttributes(isObj(v.kvlistValue) ? v.kvlistValue.values : [], jsonCodec);
+    if ('kvlistValue' in v)
+      return readAttributes(isObj(v.kvlistValue) ? v.kvlistValue.values : [], jsonCodec);
     if ('bytesValue' in v) return String(v.bytesValue ?? '');
     return null;
   },
@@ -181,7 +182,8 @@ function walk<T>(
       for (const s of scopes) {
         const items = isObj(s) ? s[names.items] : undefined;
         const n = Array.isArray(items) ? items.length : 0;
-        for (let i = 0; i < n; i++) batch.rejections.push({ reason: `${rPath}.resource: ${(err as Error).message}` });
+        for (let i = 0; i < n; i++)
+          batch.rejections.push({ reason: `${rPath}.resource: ${(err as Error).message}` });
       }
       return;
     }
@@ -195,7 +197,7 @@ function walk<T>(
           if (!isObj(item)) throw new FieldError('must be an object');
           const built = build(item, resource, scope);
           if (Array.isArray(built)) batch.records.push(...built);
-          else batch.records.push(built);
+          else batch.records.push(Object.assign(built as object, { path }) as T);
         } catch (err) {
           if (!(err instanceof FieldError)) throw err;
           batch.rejections.push({ reason: `${path}: ${err.message}` });
@@ -228,7 +230,10 @@ function parseBody(body: Uint8Array, encoding: BodyEncoding, type: () => Type): 
 const codecFor = (encoding: BodyEncoding): ValueCodec => (encoding === 'json' ? jsonCodec : protobufCodec);
 
 /** Decodes an `ExportLogsServiceRequest` (protobuf or OTLP/JSON). */
-export function decodeExportLogsRequest(body: Uint8Array, encoding: BodyEncoding): DecodedBatch<OtlpLogRecord> {
+export function decodeExportLogsRequest(
+  body: Uint8Array,
+  encoding: BodyEncoding,
+): DecodedBatch<OtlpLogRecord> {
   const codec = codecFor(encoding);
   const root = parseBody(body, encoding, () => otlpTypes().ExportLogsServiceRequest);
   return walk(
@@ -262,8 +267,10 @@ export function decodeExportTraceRequest(body: Uint8Array, encoding: BodyEncodin
     (s, resource, scope): OtlpSpan => {
       const traceId = codec.id(s.traceId, 16, 'traceId');
       const spanId = codec.id(s.spanId, 8, 'spanId');
-      if (!traceId || /^0+$/.test(traceId)) throw new FieldError('traceId is required and must not be all zeros');
-      if (!spanId || /^0+$/.test(spanId)) throw new FieldError('spanId is required and must not be all zeros');
+      if (!traceId || /^0+$/.test(traceId))
+        throw new FieldError('traceId is required and must not be all zeros');
+      if (!spanId || /^0+$/.test(spanId))
+        throw new FieldError('spanId is required and must not be all zeros');
       const status = isObj(s.status) ? s.status : {};
       return {
         resource,
@@ -276,13 +283,11 @@ export function decodeExportTraceRequest(body: Uint8Array, encoding: BodyEncodin
         startTimeUnixNano: codec.nanos(s.startTimeUnixNano, 'startTimeUnixNano'),
         endTimeUnixNano: codec.nanos(s.endTimeUnixNano, 'endTimeUnixNano'),
         attributes: readAttributes(s.attributes, codec),
-        events: list(s.events, 'events').map(
-          (e): OtlpSpanEvent => ({
-            timeUnixNano: codec.nanos(isObj(e) ? e.timeUnixNano : undefined, 'events.timeUnixNano'),
-            name: isObj(e) ? str(e.name) : '',
-            attributes: isObj(e) ? readAttributes(e.attributes, codec) : {},
-          }),
-        ),
+        events: list(s.events, 'events').map((e): OtlpSpanEvent => ({
+          timeUnixNano: codec.nanos(isObj(e) ? e.timeUnixNano : undefined, 'events.timeUnixNano'),
+          name: isObj(e) ? str(e.name) : '',
+          attributes: isObj(e) ? readAttributes(e.attributes, codec) : {},
+        })),
         status: { code: int(status.code), message: str(status.message) },
       };
     },
@@ -306,7 +311,8 @@ export function decodeExportMetricsRequest(
       const shape = METRIC_SHAPES.find((k) => isObj(m[k]));
       if (!shape) return [];
       const data = m[shape] as Obj;
-      const temporality = shape === 'gauge' ? 'gauge' : data.aggregationTemporality === 1 ? 'delta' : 'cumulative';
+      const temporality =
+        shape === 'gauge' ? 'gauge' : data.aggregationTemporality === 1 ? 'delta' : 'cumulative';
       return list(data.dataPoints, 'dataPoints').map((p): OtlpMetricPoint => {
         const dp = isObj(p) ? p : {};
         // protobufjs names the set oneof member in `value`; OTLP/JSON simply has one of the keys.

@@ -3,7 +3,8 @@
  * Attribute values are decoded leniently: int64 becomes a number when it is safe, else a decimal string;
  * bytes become base64; arrays and kvlists keep their shape.
  */
-export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
+export type AttributeValue =
+  string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 export type Attributes = Record<string, AttributeValue>;
 
 export interface Resource {
@@ -15,7 +16,12 @@ export interface Scope {
   version: string;
 }
 
-export interface OtlpLogRecord {
+/** Where a record sat in its request (`resourceLogs[0].scopeLogs[1].logRecords[3]`), for error messages. */
+interface Located {
+  path?: string;
+}
+
+export interface OtlpLogRecord extends Located {
   resource: Resource;
   scope: Scope;
   /** Nanoseconds since the epoch as a decimal string; "0" when unset. */
@@ -38,7 +44,7 @@ export interface OtlpSpanEvent {
   attributes: Attributes;
 }
 
-export interface OtlpSpan {
+export interface OtlpSpan extends Located {
   resource: Resource;
   scope: Scope;
   traceId: string;

@@ -44,7 +44,10 @@ function hexIdsToBytes(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(hexIdsToBytes);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, ID_FIELDS.has(k) && typeof v === 'string' ? Buffer.from(v, 'hex') : hexIdsToBytes(v)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      ID_FIELDS.has(k) && typeof v === 'string' ? Buffer.from(v, 'hex') : hexIdsToBytes(v),
+    ]),
   );
 }
 

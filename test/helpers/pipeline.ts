@@ -12,9 +12,18 @@ export const testLogger = pino({ level: process.env.WARDEN_TEST_LOG_LEVEL ?? 'si
 export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
 /** A Kafka bus on a topic of its own, so test files never see each other's events. */
-export function openKafkaBus(brokers: string, topic = uniqueName('warden-test'), extra: Record<string, string> = {}): Promise<Bus> {
+export function openKafkaBus(
+  brokers: string,
+  topic = uniqueName('warden-test'),
+  extra: Record<string, string> = {},
+): Promise<Bus> {
   return openBus(
-    BusConfig.parse({ KAFKA_BROKERS: brokers, WARDEN_KAFKA_TOPIC: topic, WARDEN_KAFKA_PARTITIONS: '3', ...extra }),
+    BusConfig.parse({
+      KAFKA_BROKERS: brokers,
+      WARDEN_KAFKA_TOPIC: topic,
+      WARDEN_KAFKA_PARTITIONS: '3',
+      ...extra,
+    }),
     testLogger,
   );
 }
@@ -32,7 +41,11 @@ export function startTestCollector(bus: Bus, env: Record<string, string> = {}): 
   );
 }
 
-export async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -50,7 +63,8 @@ export async function consumeEvents(
 ): Promise<(AgentEvent & { partition: number })[]> {
   const events: (AgentEvent & { partition: number })[] = [];
   const sub = await bus.subscribe(group, async (batch) => {
-    for (const m of batch.messages) events.push({ ...AgentEvent.parse(JSON.parse(m.value.toString('utf8'))), partition: m.partition });
+    for (const m of batch.messages)
+      events.push({ ...AgentEvent.parse(JSON.parse(m.value.toString('utf8'))), partition: m.partition });
   });
   try {
     await waitFor(() => (done(events) ? true : undefined), timeoutMs, 'events on the bus');

@@ -7,6 +7,7 @@ import { encodeExportResponse, encodeRpcStatus } from './answers.ts';
 import type { IngestAuth } from './auth.ts';
 import { CollectorError } from './errors.ts';
 import type { Ingest, Signal } from './ingest.ts';
+import { renderPrometheus } from './prometheus.ts';
 import type { BodyEncoding } from './otlp/decode.ts';
 
 export interface HttpReceiverOptions {
@@ -90,6 +91,10 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const path = (req.url ?? '/').split('?')[0]!;
     if (path === '/healthz' || path === '/readyz') return sendText(res, 200, 'ok');
+    if (path === '/metrics' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      return res.end(renderPrometheus(opts.ingest.stats()));
+    }
     const signal = PATHS[path];
     if (!signal)
       return sendText(res, 404, `no OTLP endpoint at ${path}; use /v1/traces, /v1/logs or /v1/metrics`);

@@ -128,6 +128,56 @@ export const AgentEvent = z.object({
 });
 export type AgentEvent = z.infer<typeof AgentEvent>;
 
+/**
+ * One bus message: consecutive events of one session from one export. Grouping matters for throughput:
+ * a Kafka record per event costs the producer about 2.5x the CPU of one record per group (see bench/).
+ */
+export const AgentEventBatch = z.object({
+  schemaVersion: z.literal(AGENT_EVENT_SCHEMA_VERSION),
+  events: z.array(AgentEvent).min(1),
+});
+export type AgentEventBatch = z.infer<typeof AgentEventBatch>;
+
+const BATCH_HEAD = `{"schemaVersion":${AGENT_EVENT_SCHEMA_VERSION},"events":[`;
+const BATCH_TAIL = ']}';
+
+/**
+ * Packs events of one session (in order) into AgentEventBatch messages of at most `maxBytes` each.
+ * Returns the indexes of events too large to fit any message on their own.
+ */
+export function packAgentEventBatches(
+  events: AgentEvent[],
+  maxBytes: number,
+): { batches: Buffer[]; oversized: number[] } {
+  const batches: Buffer[] = [];
+  const oversized: number[] = [];
+  let parts: string[] = [];
+  let size = BATCH_HEAD.length + BATCH_TAIL.length;
+  const flush = () => {
+    if (parts.length) batches.push(Buffer.from(BATCH_HEAD + parts.join(',') + BATCH_TAIL, 'utf8'));
+    parts = [];
+    size = BATCH_HEAD.length + BATCH_TAIL.length;
+  };
+  events.forEach((event, i) => {
+    const json = JSON.stringify(event);
+    const bytes = Buffer.byteLength(json, 'utf8') + 1;
+    if (BATCH_HEAD.length + BATCH_TAIL.length + bytes > maxBytes) {
+      oversized.push(i);
+      return;
+    }
+    if (size + bytes > maxBytes) flush();
+    parts.push(json);
+    size += bytes;
+  });
+  flush();
+  return { batches, oversized };
+}
+
+/** Parses and validates a bus message: the bus is a trust boundary for the services that consume it. */
+export function decodeAgentEventBatch(value: Buffer): AgentEvent[] {
+  return AgentEventBatch.parse(JSON.parse(value.toString('utf8'))).events;
+}
+
 /** Topic of canonical agent events on Kafka (`<domain>.<entity>.v<N>`). */
 export const AGENT_EVENTS_TOPIC = 'warden.agent-events.v1';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { BusConfig, openBus, type Bus } from '../../bus/index.ts';
 import { CollectorConfig, start as startCollector, type CollectorHandle } from '../../collector/index.ts';
-import { AgentEvent } from '../../schemas/agent-event.ts';
+import { decodeAgentEventBatch, type AgentEvent } from '../../schemas/agent-event.ts';
 
 /** Ingest tokens the test collectors accept. */
 export const TOKENS = { acme: 'tok-acme-0123456789abcdef', globex: 'tok-globex-0123456789abcdef' } as const;
@@ -63,8 +63,9 @@ export async function consumeEvents(
 ): Promise<(AgentEvent & { partition: number })[]> {
   const events: (AgentEvent & { partition: number })[] = [];
   const sub = await bus.subscribe(group, async (batch) => {
-    for (const m of batch.messages)
-      events.push({ ...AgentEvent.parse(JSON.parse(m.value.toString('utf8'))), partition: m.partition });
+    for (const m of batch.messages) {
+      for (const event of decodeAgentEventBatch(m.value)) events.push({ ...event, partition: m.partition });
+    }
   });
   try {
     await waitFor(() => (done(events) ? true : undefined), timeoutMs, 'events on the bus');

@@ -1,0 +1,110 @@
+import { agentEventKey, packAgentEventBatches, type AgentEvent } from '../schemas/agent-event.ts';
+import type { BusMessage } from '../bus/types.ts';
+import { normalizeLogRecord, normalizeSpan, type Normalized } from './normalize/index.ts';
+import {
+  decodeExportLogsRequest,
+  decodeExportMetricsRequest,
+  decodeExportTraceRequest,
+  type BodyEncoding,
+} from './otlp/decode.ts';
+import type { OtlpMetricPoint } from './otlp/model.ts';
+
+export const SIGNALS = ['traces', 'logs', 'metrics'] as const;
+export type Signal = (typeof SIGNALS)[number];
+
+/** An export request turned into bus messages: the CPU-heavy part of intake, run on a worker thread. */
+export interface PreparedExport {
+  /** AgentEventBatch messages, keyed by workspace/session. */
+  messages: BusMessage[];
+  /** Events inside `messages`. */
+  accepted: number;
+  /** Events stored under a session id derived from their trace or resource. */
+  derived: number;
+  /** One reason per rejected record. */
+  reasons: string[];
+  /** For the metrics signal: the data points (token and cost counters are kept by the caller). */
+  metricPoints: OtlpMetricPoint[];
+}
+
+/** Leaves room for the Kafka record overhead under the broker's 1 MB default message size. */
+export const MAX_MESSAGE_BYTES = 900_000;
+
+/** A normalizer's rejection, prefixed with where the record sat in the request. */
+const located = (path: string | undefined, n: Normalized): Normalized =>
+  n.ok || !path ? n : { ok: false, reason: `${path}: ${n.reason}` };
+
+/**
+ * GenAI `execute_tool` spans carry no conversation id, while the chat and agent spans of the same trace
+ * do: within one request, a span whose session had to be derived from its trace joins that conversation.
+ */
+function joinTraceSessions(results: Normalized[]): Normalized[] {
+  const conversationOfTrace = new Map<string, string>();
+  for (const r of results) {
+    if (r.ok && !r.event.sessionIdDerived && r.event.traceId)
+      conversationOfTrace.set(r.event.traceId, r.event.sessionId);
+  }
+  if (conversationOfTrace.size === 0) return results;
+  for (const r of results) {
+    if (!r.ok || !r.event.sessionIdDerived || !r.event.traceId) continue;
+    const conversation = conversationOfTrace.get(r.event.traceId);
+    if (conversation && r.event.sessionId === `trace:${r.event.traceId}`) r.event.sessionId = conversation;
+  }
+  return results;
+}
+
+const isDerivedSessionId = (id: string) => id.startsWith('trace:') || id.startsWith('resource:');
+
+/** Decodes and normalizes one export request and packs its events per session. Throws DecodeError. */
+export function prepareExport(
+  signal: Signal,
+  body: Uint8Array,
+  encoding: BodyEncoding,
+  workspace: string,
+): PreparedExport {
+  const ctx = { workspace };
+  let results: Normalized[] = [];
+  let reasons: string[];
+  let metricPoints: OtlpMetricPoint[] = [];
+  if (signal === 'metrics') {
+    const b = decodeExportMetricsRequest(body, encoding);
+    metricPoints = b.records;
+    reasons = b.rejections.map((r) => r.reason);
+  } else if (signal === 'logs') {
+    const b = decodeExportLogsRequest(body, encoding);
+    results = b.records.map((r) => located(r.path, normalizeLogRecord(r, ctx)));
+    reasons = b.rejections.map((r) => r.reason);
+  } else {
+    const b = decodeExportTraceRequest(body, encoding);
+    results = joinTraceSessions(
+      b.records.flatMap((s) => normalizeSpan(s, ctx).map((n) => located(s.path, n))),
+    );
+    reasons = b.rejections.map((r) => r.reason);
+  }
+
+  const bySession = new Map<string, AgentEvent[]>();
+  for (const r of results) {
+    if (!r.ok) {
+      reasons.push(r.reason);
+      continue;
+    }
+    const key = agentEventKey(r.event);
+    const group = bySession.get(key);
+    if (group) group.push(r.event);
+    else bySession.set(key, [r.event]);
+  }
+  const prepared: PreparedExport = { messages: [], accepted: 0, derived: 0, reasons, metricPoints };
+  for (const [key, group] of bySession) {
+    const { batches, oversized } = packAgentEventBatches(group, MAX_MESSAGE_BYTES);
+    for (const value of batches) prepared.messages.push({ key, value });
+    const tooBig = new Set(oversized);
+    group.forEach((e, i) => {
+      if (tooBig.has(i)) {
+        reasons.push(`${e.sourceEvent} event ${e.eventId}: larger than ${MAX_MESSAGE_BYTES} bytes`);
+        return;
+      }
+      prepared.accepted++;
+      if (isDerivedSessionId(e.sessionId)) prepared.derived++;
+    });
+  }
+  return prepared;
+}

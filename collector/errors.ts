@@ -34,3 +34,10 @@ export class CollectorError extends Error {
     return COLLECTOR_ERRORS[this.code].grpc;
   }
 }
+
+/** Any failure as a CollectorError: unknown ones become INTERNAL, keeping the original as the cause. */
+export function toCollectorError(err: unknown): CollectorError {
+  return err instanceof CollectorError
+    ? err
+    : new CollectorError('INTERNAL', 'internal error', undefined, { cause: err });
+}

@@ -9,7 +9,7 @@ import {
 import type { Logger } from 'pino';
 import { encodeExportResponse, encodeRpcStatus } from './answers.ts';
 import type { IngestAuth } from './auth.ts';
-import { CollectorError } from './errors.ts';
+import { CollectorError, toCollectorError } from './errors.ts';
 import type { Ingest, Signal } from './ingest.ts';
 import type { ReceiverHandle } from './http-receiver.ts';
 
@@ -77,10 +77,7 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Rece
           const outcome = await opts.ingest.export(signal, call.request, 'protobuf', workspace);
           callback(null, Buffer.from(encodeExportResponse(signal, outcome, 'protobuf')));
         } catch (err) {
-          const e =
-            err instanceof CollectorError
-              ? err
-              : new CollectorError('INTERNAL', 'internal error', undefined, { cause: err });
+          const e = toCollectorError(err);
           if (e.code === 'INTERNAL') log.error({ err }, 'export failed');
           // Rich status (RetryInfo / BadRequest) travels in the grpc-status-details-bin trailer.
           const metadata = new Metadata();

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { encodeExportResponse, encodeRpcStatus } from './answers.ts';
 import type { IngestAuth } from './auth.ts';
-import { CollectorError } from './errors.ts';
+import { CollectorError, toCollectorError } from './errors.ts';
 import type { Ingest, Signal } from './ingest.ts';
 import { renderPrometheus } from './prometheus.ts';
 import type { BodyEncoding } from './otlp/decode.ts';
@@ -128,10 +128,7 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
       res.writeHead(200, { 'content-type': MEDIA_TYPE[encoding] });
       res.end(encodeExportResponse(signal, outcome, encoding));
     } catch (err) {
-      const e =
-        err instanceof CollectorError
-          ? err
-          : new CollectorError('INTERNAL', 'internal error', undefined, { cause: err });
+      const e = toCollectorError(err);
       if (e.code === 'INTERNAL') log.error({ err }, 'export failed');
       else log.debug({ code: e.code, msg: e.message }, 'export refused');
       const headers: Record<string, string> = { 'content-type': MEDIA_TYPE[encoding] };

@@ -1,10 +1,17 @@
-import { credentials, Client, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Bus } from '../bus/index.ts';
 import type { CollectorHandle } from '../collector/index.ts';
 import { encodeJsonRequestAsProtobuf, otlpTypes } from '../collector/otlp/proto.ts';
-import { consumeEvents, openKafkaBus, postOtlp, startTestCollector, TOKENS } from './helpers/pipeline.ts';
+import {
+  consumeEvents,
+  grpcExport,
+  openKafkaBus,
+  postOtlp,
+  startTestCollector,
+  TOKENS,
+} from './helpers/pipeline.ts';
 
 const LIMIT = 64 * 1024;
 
@@ -39,29 +46,6 @@ const logsRequest = (records: object[]) => ({
 });
 
 const json = (v: object) => JSON.stringify(v);
-
-function grpcExport(
-  port: number,
-  body: Buffer,
-  token?: string,
-): Promise<{ err: ServiceError | null; res?: Buffer }> {
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
-  const md = new Metadata();
-  if (token) md.set('authorization', `Bearer ${token}`);
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
-      (b: Buffer) => b,
-      (b: Buffer) => b,
-      body,
-      md,
-      (err, res) => {
-        client.close();
-        resolve({ err, res });
-      },
-    );
-  });
-}
 
 describe('collector: bad input gets the right answer and loses nothing else', () => {
   let bus: Bus;
@@ -131,7 +115,7 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
     const inflated = await postOtlp(collector.httpPort, '/v1/logs', bomb, { 'content-encoding': 'gzip' });
     expect(inflated.status).toBe(413);
 
-    const { err } = await grpcExport(collector.grpcPort, Buffer.alloc(LIMIT + 1, 1), TOKENS.acme);
+    const { err } = await grpcExport(collector.grpcPort, 'logs', Buffer.alloc(LIMIT + 1, 1), TOKENS.acme);
     expect(err?.code).toBe(GrpcStatus.RESOURCE_EXHAUSTED);
   });
 
@@ -146,8 +130,10 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
       ).status,
     ).toBe(401);
     const bytes = Buffer.from(encodeJsonRequestAsProtobuf('logs', JSON.parse(body)));
-    expect((await grpcExport(collector.grpcPort, bytes)).err?.code).toBe(GrpcStatus.UNAUTHENTICATED);
-    expect((await grpcExport(collector.grpcPort, bytes, 'wrong-token-0123456789')).err?.code).toBe(
+    expect((await grpcExport(collector.grpcPort, 'logs', bytes, '')).err?.code).toBe(
+      GrpcStatus.UNAUTHENTICATED,
+    );
+    expect((await grpcExport(collector.grpcPort, 'logs', bytes, 'wrong-token-0123456789')).err?.code).toBe(
       GrpcStatus.UNAUTHENTICATED,
     );
   });
@@ -177,7 +163,7 @@ describe('collector: bad input gets the right answer and loses nothing else', ()
         codexToolResult('s-partial-grpc', 'c2', { spanId: '00f0' }),
       ]),
     );
-    const { err, res } = await grpcExport(collector.grpcPort, Buffer.from(pb), TOKENS.globex);
+    const { err, res } = await grpcExport(collector.grpcPort, 'logs', Buffer.from(pb), TOKENS.globex);
     expect(err).toBeNull();
     expect(types.ExportLogsServiceResponse.decode(res!).toJSON()).toEqual({
       partialSuccess: {

@@ -1,4 +1,4 @@
-import { credentials, Client, Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import type { Bus } from '../bus/index.ts';
 import type { CollectorHandle } from '../collector/index.ts';
 import { encodeJsonRequestAsProtobuf, otlpTypes } from '../collector/otlp/proto.ts';
 import { startKafkaBroker, type KafkaBroker } from '../scripts/kafka-broker.ts';
-import { consumeEvents, openKafkaBus, postOtlp, startTestCollector, TOKENS } from './helpers/pipeline.ts';
+import { consumeEvents, grpcExport, openKafkaBus, postOtlp, startTestCollector } from './helpers/pipeline.ts';
 
 /** A GenAI `execute_tool` span in OTLP/JSON. */
 function toolSpan(conversation: string, spanId: string, command: string) {
@@ -36,26 +36,6 @@ const traceRequest = (spans: object[]) => ({
     },
   ],
 });
-
-function grpcTraceExport(port: number, body: Buffer): Promise<{ err: ServiceError | null }> {
-  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
-  const md = new Metadata();
-  md.set('authorization', `Bearer ${TOKENS.acme}`);
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
-      (b: Buffer) => b,
-      (b: Buffer) => b,
-      body,
-      md,
-      { deadline: Date.now() + 20_000 },
-      (err) => {
-        client.close();
-        resolve({ err });
-      },
-    );
-  });
-}
 
 describe('collector with the broker down', () => {
   let broker: KafkaBroker;
@@ -98,7 +78,7 @@ describe('collector with the broker down', () => {
     const grpcBody = Buffer.from(
       encodeJsonRequestAsProtobuf('traces', traceRequest([toolSpan('conv-3', '00000000000000c1', 'make')])),
     );
-    const { err } = await grpcTraceExport(collector.grpcPort, grpcBody);
+    const { err } = await grpcExport(collector.grpcPort, 'traces', grpcBody);
     expect(err?.code).toBe(GrpcStatus.UNAVAILABLE);
     const details = types.RpcStatus.decode(err!.metadata.get('grpc-status-details-bin')[0] as Buffer);
     expect(details.toJSON().details[0].typeUrl).toBe('type.googleapis.com/google.rpc.RetryInfo');
@@ -116,7 +96,7 @@ describe('collector with the broker down', () => {
       retried = await postOtlp(collector.httpPort, '/v1/traces', during);
     }
     expect(retried.status).toBe(200);
-    expect((await grpcTraceExport(collector.grpcPort, grpcBody)).err).toBeNull();
+    expect((await grpcExport(collector.grpcPort, 'traces', grpcBody)).err).toBeNull();
 
     const events = await consumeEvents(bus, (e) => e.length >= 4, { settleMs: 1_500 });
     expect(events.map((e) => `${e.sessionId}:${e.tool?.command}`).sort()).toEqual(

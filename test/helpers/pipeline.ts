@@ -1,3 +1,4 @@
+import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { BusConfig, openBus, type Bus } from '../../bus/index.ts';
@@ -90,4 +91,36 @@ export async function postOtlp(
     body,
   });
   return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+const GRPC_SERVICES = {
+  traces: '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+  logs: '/opentelemetry.proto.collector.logs.v1.LogsService/Export',
+} as const;
+
+/** One raw OTLP/gRPC export (bytes in, bytes out), with the acme token unless told otherwise. */
+export function grpcExport(
+  port: number,
+  signal: keyof typeof GRPC_SERVICES,
+  body: Uint8Array,
+  token: string | undefined = TOKENS.acme,
+): Promise<{ err: ServiceError | null; res?: Buffer }> {
+  const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure());
+  const md = new Metadata();
+  if (token) md.set('authorization', `Bearer ${token}`);
+  const identity = (b: Buffer) => b;
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(
+      GRPC_SERVICES[signal],
+      identity,
+      identity,
+      Buffer.from(body),
+      md,
+      { deadline: Date.now() + 20_000 },
+      (err, res) => {
+        client.close();
+        resolve({ err, res });
+      },
+    );
+  });
 }

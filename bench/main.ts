@@ -86,10 +86,9 @@ function spawnCollector(
 /** Records the collector published (its own counters, GET /metrics). */
 async function acceptedRecords(httpPort: number): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
-  return [...text.matchAll(/^warden_ingest_records_accepted_total\{signal="(?:traces|logs)"\} (\d+)$/gm)].reduce(
-    (n, m) => n + Number(m[1]),
-    0,
-  );
+  return [
+    ...text.matchAll(/^warden_ingest_records_accepted_total\{signal="(?:traces|logs)"\} (\d+)$/gm),
+  ].reduce((n, m) => n + Number(m[1]), 0);
 }
 
 interface PhaseReport {

@@ -22,4 +22,9 @@ npm run --silent lint
 npm run --silent format:check
 
 log "unit and integration tests"
-npx vitest run "$@"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest-results.json "$@" || status=$?
+# One plain closing line for CI logs: "N passed, N failed".
+node -e 'const r = require("./.cache/vitest-results.json");
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' || true
+exit "$status"

@@ -71,7 +71,7 @@ function spawnCollector(
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       const e = JSON.parse(line) as { msg?: string; otlpGrpc?: string; otlpHttp?: string };
-      if (e.msg === 'warden is running') {
+      if (e.msg === 'collector ready') {
         resolve({
           child,
           grpcPort: Number(e.otlpGrpc!.split(':')[1]),

@@ -1,61 +1,107 @@
 import pino from 'pino';
+import { ApiConfig, start as startApi } from '../api/index.ts';
 import { BusConfig, openBus } from '../bus/index.ts';
 import { CollectorConfig, start as startCollector } from '../collector/index.ts';
+import { StoreConfig, openStore } from '../store/index.ts';
+import { TriageConfig, start as startTriage } from '../triage/index.ts';
 import { ConfigError, LogConfig, parseEnv } from './env.ts';
-import { ensureLocalIngestToken } from './ingest-token.ts';
+import { localApiKeys, localIngestTokens } from './local-secrets.ts';
 
 const USAGE = `usage: warden <command>
 
 commands:
-  start       all-in-one on this machine: OTLP collector and bus (embedded log under WARDEN_DATA_DIR,
-              or Kafka when KAFKA_BROKERS is set)
-  collector   the OTLP collector alone, publishing to Kafka (needs KAFKA_BROKERS and WARDEN_INGEST_TOKENS)
+  start       everything on this machine: collector, triage and API, with the embedded bus and
+              ClickHouse (chDB) under WARDEN_DATA_DIR (Kafka / a ClickHouse server when configured)
+  collector   the OTLP collector alone, publishing to Kafka (KAFKA_BROKERS, WARDEN_INGEST_TOKENS)
+  triage      the triage engine alone: a Kafka consumer writing to ClickHouse (KAFKA_BROKERS, CLICKHOUSE_URL)
+  api         the query API alone, over ClickHouse (CLICKHOUSE_URL, WARDEN_API_KEYS)
 
 Settings come from the environment; see README.md.`;
 
 type Env = Record<string, string | undefined>;
-interface Running {
+type Command = 'start' | 'collector' | 'triage' | 'api';
+interface Closer {
+  name: string;
   close(): Promise<void>;
 }
 
-async function runCollector(env: Env, logger: pino.Logger, embedded: boolean): Promise<Running> {
+/**
+ * Builds what `command` needs, in data-flow order (store and bus first, then triage and API, then the
+ * collector), and returns closers in shutdown order: intake stops first, then triage drains, then the rest.
+ */
+async function compose(command: Command, env: Env, logger: pino.Logger): Promise<Closer[]> {
+  const embedded = command === 'start';
   const busConfig = parseEnv(BusConfig, env);
-  if (!embedded && !busConfig.KAFKA_BROKERS?.length) {
-    throw new ConfigError(
-      'invalid configuration:\n  KAFKA_BROKERS: the collector alone publishes to Kafka; set host:port,…',
-    );
+  if (!embedded && command !== 'api' && !busConfig.KAFKA_BROKERS?.length) {
+    throw new ConfigError(`invalid configuration:\n  KAFKA_BROKERS: \`warden ${command}\` runs against Kafka; set host:port,…`);
+  }
+  const storeConfig = parseEnv(StoreConfig, env);
+  if (!embedded && command !== 'collector' && !storeConfig.CLICKHOUSE_URL) {
+    throw new ConfigError(`invalid configuration:\n  CLICKHOUSE_URL: \`warden ${command}\` runs against a ClickHouse server`);
   }
   if (embedded && !env.WARDEN_INGEST_TOKENS) {
-    const local = await ensureLocalIngestToken(busConfig.WARDEN_DATA_DIR);
+    const local = await localIngestTokens(busConfig.WARDEN_DATA_DIR);
     env = { ...env, WARDEN_INGEST_TOKENS: local.spec };
-    logger.info(
-      { tokenFile: local.path, workspace: 'default' },
-      'no WARDEN_INGEST_TOKENS set: using the local ingest token',
-    );
+    logger.info({ tokenFile: local.path, workspace: 'default' }, 'no WARDEN_INGEST_TOKENS set: using the local ingest token');
   }
-  const collectorConfig = parseEnv(CollectorConfig, env);
-  const bus = await openBus(busConfig, logger);
-  const collector = await startCollector(collectorConfig, { bus, logger }).catch(async (err: unknown) => {
-    await bus.close();
+  if (embedded && !env.WARDEN_API_KEYS) {
+    const local = await localApiKeys(busConfig.WARDEN_DATA_DIR);
+    env = { ...env, WARDEN_API_KEYS: local.spec };
+    logger.info({ keyFile: local.path, workspace: 'default', role: 'admin' }, 'no WARDEN_API_KEYS set: using the local API key');
+  }
+  // Parse every service's settings before opening anything, so a bad value fails fast.
+  const collectorConfig = embedded || command === 'collector' ? parseEnv(CollectorConfig, env) : undefined;
+  const triageConfig = embedded || command === 'triage' ? parseEnv(TriageConfig, env) : undefined;
+  const apiConfig = embedded || command === 'api' ? parseEnv(ApiConfig, env) : undefined;
+
+  const closers: Closer[] = [];
+  try {
+    const needsStore = command !== 'collector';
+    const store = needsStore ? await openStore(storeConfig, logger) : undefined;
+    if (store) closers.unshift({ name: 'store', close: () => store.close() });
+    const bus = command !== 'api' ? await openBus(busConfig, logger) : undefined;
+    if (bus) closers.unshift({ name: 'bus', close: () => bus.close() });
+    if (triageConfig && bus && store) {
+      const triage = await startTriage(triageConfig, { bus, store, logger });
+      closers.unshift({ name: 'triage', close: () => triage.close() });
+    }
+    if (apiConfig && store) {
+      // Its own store session: API reads then run beside triage's inserts instead of queueing behind them.
+      const apiStore = triageConfig ? await openStore(storeConfig, logger) : store;
+      if (apiStore !== store) closers.unshift({ name: 'api store', close: () => apiStore.close() });
+      const api = await startApi(apiConfig, { store: apiStore, logger });
+      closers.unshift({ name: 'api', close: () => api.close() });
+      logger.info({ api: `http://${apiConfig.WARDEN_API_HOST}:${api.port}` }, 'api ready');
+    }
+    if (collectorConfig && bus) {
+      const collector = await startCollector(collectorConfig, { bus, logger });
+      closers.unshift({ name: 'collector', close: () => collector.close() });
+      logger.info(
+        {
+          bus: bus.kind,
+          otlpGrpc: `${collectorConfig.WARDEN_OTLP_HOST}:${collector.grpcPort}`,
+          otlpHttp: `http://${collectorConfig.WARDEN_OTLP_HOST}:${collector.httpPort}`,
+        },
+        'collector ready',
+      );
+      const statsTimer = setInterval(() => logger.info({ stats: collector.stats() }, 'ingest stats'), 60_000);
+      statsTimer.unref();
+    }
+  } catch (err) {
+    await closeAll(closers, logger);
     throw err;
-  });
-  logger.info(
-    {
-      bus: bus.kind,
-      otlpGrpc: `${collectorConfig.WARDEN_OTLP_HOST}:${collector.grpcPort}`,
-      otlpHttp: `http://${collectorConfig.WARDEN_OTLP_HOST}:${collector.httpPort}`,
-    },
-    'warden is running',
-  );
-  const statsTimer = setInterval(() => logger.info({ stats: collector.stats() }, 'ingest stats'), 60_000);
-  statsTimer.unref();
-  return {
-    close: async () => {
-      clearInterval(statsTimer);
-      await collector.close();
-      await bus.close();
-    },
-  };
+  }
+  return closers;
+}
+
+async function closeAll(closers: Closer[], logger: pino.Logger) {
+  for (const c of closers) {
+    try {
+      await c.close();
+    } catch (err) {
+      logger.error({ err, component: c.name }, 'error while stopping');
+    }
+  }
 }
 
 async function main(argv: string[], env: Env): Promise<number> {
@@ -64,19 +110,13 @@ async function main(argv: string[], env: Env): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
-  const logger = pino({ level: parseEnv(LogConfig, env).WARDEN_LOG_LEVEL, base: { app: 'warden' } });
-  let running: Running;
-  switch (command) {
-    case 'start':
-      running = await runCollector(env, logger, true);
-      break;
-    case 'collector':
-      running = await runCollector(env, logger, false);
-      break;
-    default:
-      console.error(`unknown command "${command}"\n\n${USAGE}`);
-      return 2;
+  if (!['start', 'collector', 'triage', 'api'].includes(command)) {
+    console.error(`unknown command "${command}"\n\n${USAGE}`);
+    return 2;
   }
+  const logger = pino({ level: parseEnv(LogConfig, env).WARDEN_LOG_LEVEL, base: { app: 'warden' } });
+  const closers = await compose(command as Command, env, logger);
+  logger.info({ command }, 'warden is running');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'shutting down');
@@ -85,7 +125,7 @@ async function main(argv: string[], env: Env): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  await running.close();
+  await closeAll(closers, logger);
   logger.info('stopped');
   return 0;
 }

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createBearerLookup } from '../schemas/bearer.ts';
 
 /** Maps ingest bearer tokens to workspaces. Tokens are kept only as SHA-256 digests and never logged. */
 export interface IngestAuth {
@@ -6,23 +6,9 @@ export interface IngestAuth {
   workspaceFor(authorization: string | undefined): string | undefined;
 }
 
-const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-
 export function createIngestAuth(tokens: ReadonlyMap<string, string>): IngestAuth {
-  const entries = [...tokens].map(([token, workspace]) => ({ digest: digest(token), workspace }));
-  return {
-    workspaceFor(authorization) {
-      const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-      if (!match) return undefined;
-      const presented = digest(match[1]!);
-      // Compare against every entry (fixed-length digests, constant-time compare) so timing reveals nothing.
-      let found: string | undefined;
-      for (const e of entries) {
-        if (timingSafeEqual(e.digest, presented) && found === undefined) found = e.workspace;
-      }
-      return found;
-    },
-  };
+  const lookup = createBearerLookup(tokens);
+  return { workspaceFor: (authorization) => lookup.find(authorization) };
 }
 
 /** Parses `token=workspace,token2=workspace2`; throws a message naming the bad entry (not the token). */

@@ -15,8 +15,6 @@ import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Bus } from '../bus/index.ts';
 import type { CollectorHandle } from '../collector/index.ts';
-import { normalizeLogRecord, normalizeSpan } from '../collector/normalize/index.ts';
-import { decodeExportLogsRequest, decodeExportTraceRequest } from '../collector/otlp/decode.ts';
 import type { AgentEvent } from '../schemas/agent-event.ts';
 import {
   claudeCodeSession,
@@ -24,11 +22,8 @@ import {
   geminiCliSession,
   genAiSession,
   openInferenceSession,
-  toOtlpLogsRequest,
-  toOtlpTraceRequest,
-  type ReadableLogRecord,
-  type ReadableSpan,
 } from './fixtures/agents/index.ts';
+import { normalizeTelemetry } from './helpers/events.ts';
 import { consumeEvents, openKafkaBus, startTestCollector, TOKENS } from './helpers/pipeline.ts';
 
 interface Exporter<T> {
@@ -40,25 +35,6 @@ async function send<T>(exporter: Exporter<T>, items: T[]): Promise<void> {
   const result = await new Promise<ExportResult>((resolve) => exporter.export(items, resolve));
   await exporter.shutdown();
   if (result.code !== ExportResultCode.SUCCESS) throw result.error ?? new Error('export failed');
-}
-
-/** What the collector should publish for these records: the same decode + normalize, done locally. */
-function expectedEvents(logs: ReadableLogRecord[], spans: ReadableSpan[]): AgentEvent[] {
-  const ctx = { workspace: 'acme' };
-  const fromLogs = logs.length
-    ? decodeExportLogsRequest(toOtlpLogsRequest(logs, 'protobuf'), 'protobuf').records.map((r) =>
-        normalizeLogRecord(r, ctx),
-      )
-    : [];
-  const fromSpans = spans.length
-    ? decodeExportTraceRequest(toOtlpTraceRequest(spans, 'protobuf'), 'protobuf').records.flatMap((s) =>
-        normalizeSpan(s, ctx),
-      )
-    : [];
-  return [...fromLogs, ...fromSpans].map((r) => {
-    if (!r.ok) throw new Error(r.reason);
-    return r.event;
-  });
 }
 
 describe('official OpenTelemetry exporters → collector → Kafka', () => {
@@ -103,11 +79,11 @@ describe('official OpenTelemetry exporters → collector → Kafka', () => {
     ]);
 
     const expected = [
-      ...expectedEvents(codex.logs, []),
-      ...expectedEvents(claude.logs, claude.spans),
-      ...expectedEvents(gemini.logs, []),
-      ...expectedEvents([], genai.spans),
-      ...expectedEvents([], openinference.spans),
+      ...normalizeTelemetry({ logs: codex.logs, spans: [] }),
+      ...normalizeTelemetry(claude),
+      ...normalizeTelemetry({ logs: gemini.logs, spans: [] }),
+      ...normalizeTelemetry({ logs: [], spans: genai.spans }),
+      ...normalizeTelemetry({ logs: [], spans: openinference.spans }),
     ];
     const events = await consumeEvents(bus, (e) => e.length >= expected.length, { settleMs: 1_000 });
 

@@ -28,7 +28,7 @@ function startWarden(dataDir: string): Promise<Started> {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       const entry = JSON.parse(line) as { msg?: string; otlpHttp?: string };
-      if (entry.msg === 'warden is running')
+      if (entry.msg === 'collector ready')
         resolve({ child, httpPort: Number(new URL(entry.otlpHttp!).port) });
     });
     child.once('exit', (code) => reject(new Error(`warden exited early with ${code}`)));

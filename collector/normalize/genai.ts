@@ -58,11 +58,10 @@ function partsOf(message: Record<string, unknown>): Record<string, unknown>[] {
   return Array.isArray(parts) ? parts.filter(isRecord) : [];
 }
 
-/** The text of the last user message in `gen_ai.input.messages`, if content capture was on. */
-function lastUserText(value: AttributeValue | undefined): string | undefined {
-  const user = messagesOf(value)
-    .filter((message) => message['role'] === 'user')
-    .pop();
+/** The text of the first (or last) user message in `gen_ai.input.messages`, if content capture was on. */
+function userText(value: AttributeValue | undefined, which: 'first' | 'last'): string | undefined {
+  const users = messagesOf(value).filter((message) => message['role'] === 'user');
+  const user = which === 'first' ? users[0] : users.pop();
   const texts = (user ? partsOf(user) : [])
     .filter((part) => part['type'] === 'text' && typeof part['content'] === 'string')
     .map((part) => part['content'] as string);
@@ -98,13 +97,16 @@ export function normalizeGenAiSpan(span: OtlpSpan, ctx: NormalizeContext): Norma
   const isModelCall = operation === undefined ? base.model !== undefined : MODEL_OPERATIONS.has(operation);
   if (isModelCall) {
     const kind = failure.failed ? 'error' : 'model_call';
-    const call = spanEvent(span, ctx, 'genai', { ...base, kind, result: spanFailureResult(span) });
+    // The conversation's first user message is the user's request (semconv carries it only when captured).
+    const request = userText(attrs['gen_ai.input.messages'], 'first');
+    const prompt = request === undefined ? undefined : buildPrompt(request, undefined);
+    const call = spanEvent(span, ctx, 'genai', { ...base, kind, prompt, result: spanFailureResult(span) });
     const calls = requestedToolCalls(attrs['gen_ai.output.messages']);
     return [call, ...requestedToolCallEvents(span, ctx, 'genai', base, calls)];
   }
   if (operation !== undefined && TOOL_OPERATIONS.has(operation)) return [toolExecution(span, ctx, base)];
   if (operation === 'user_prompt') {
-    const prompt = buildPrompt(lastUserText(attrs['gen_ai.input.messages']), undefined);
+    const prompt = buildPrompt(userText(attrs['gen_ai.input.messages'], 'last'), undefined);
     return [spanEvent(span, ctx, 'genai', { ...base, kind: 'prompt', prompt })];
   }
   // invoke_agent, create_agent, invoke_workflow, retrieval, Gemini's agent_call/system_prompt/…

@@ -15,13 +15,25 @@ import {
   type NormalizeContext,
   type Normalized,
 } from './envelope.ts';
-import { buildResult, buildTool } from './fields.ts';
+import { buildPrompt, buildResult, buildTool } from './fields.ts';
 
 export function isOpenInferenceSpan(span: OtlpSpan): boolean {
   return getText(span.attributes, 'openinference.span.kind') !== undefined;
 }
 
 const TOOL_CALL_KEY = /^llm\.output_messages\.(\d+)\.message\.tool_calls\.(\d+)\.tool_call\.(.+)$/;
+
+const INPUT_MESSAGE_KEY = /^llm\.input_messages\.(\d+)\.message\.role$/;
+
+/** The first user message of `llm.input_messages.<i>.message.{role,content}`: the user's request. */
+function firstUserMessage(attrs: Attributes): string | undefined {
+  const indexes = Object.keys(attrs)
+    .map((key) => INPUT_MESSAGE_KEY.exec(key))
+    .filter((m): m is RegExpExecArray => m !== null && getText(attrs, m[0]) === 'user')
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+  return indexes.length ? getString(attrs, `llm.input_messages.${indexes[0]}.message.content`) : undefined;
+}
 
 /** `llm.output_messages.<i>.message.tool_calls.<j>.tool_call.{id,function.name,function.arguments}`. */
 function requestedToolCalls(attrs: Attributes) {
@@ -53,7 +65,9 @@ export function normalizeOpenInferenceSpan(span: OtlpSpan, ctx: NormalizeContext
     case 'LLM': {
       const model = getText(attrs, 'llm.model_name');
       const kind = failure.failed ? 'error' : 'model_call';
-      const call = spanEvent(span, ctx, 'openinference', { ...base, kind, model, result: failedResult });
+      const request = firstUserMessage(attrs);
+      const prompt = request === undefined ? undefined : buildPrompt(request, undefined);
+      const call = spanEvent(span, ctx, 'openinference', { ...base, kind, model, prompt, result: failedResult });
       const calls = requestedToolCalls(attrs);
       return [call, ...requestedToolCallEvents(span, ctx, 'openinference', { ...base, model }, calls)];
     }

@@ -1,0 +1,482 @@
+import { z } from 'zod';
+import { AgentEvent } from './agent-event.ts';
+
+/**
+ * ClickHouse rows of the tables in `schemas/migrations/`, and the one converter per table between a row
+ * (snake_case, as ClickHouse sees it) and the TypeScript shape (camelCase).
+ *
+ * Times: DateTime64 values are written as UTC `"YYYY-MM-DD hh:mm:ss.fffffffff"` strings, which ClickHouse
+ * parses exactly, and read back through SQL (`toUnixTimestamp64Nano/Milli`), so no value ever passes through a
+ * lossy JS number or a time-zone-dependent text form. The read column lists below produce those forms.
+ */
+
+/** Session verdicts, mildest first. */
+export const VERDICTS = ['benign', 'mistake', 'escalation'] as const;
+/** Parses a {@link VERDICTS} member. */
+export const Verdict = z.enum(VERDICTS);
+export type Verdict = z.infer<typeof Verdict>;
+
+/** Severities, lowest first (the OCSF names). */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+/** Parses a {@link SEVERITIES} member. */
+export const Severity = z.enum(SEVERITIES);
+export type Severity = z.infer<typeof Severity>;
+
+/** Session lifecycle as triage tracks it (idle sessions get closed: see `last_activity_at`). */
+export const SESSION_STATUSES = ['open', 'closed'] as const;
+
+/** Triage state of one session: the latest row of `sessions_v1`. */
+export interface SessionState {
+  workspace: string;
+  sessionId: string;
+  source: string;
+  agent: string;
+  userEmail?: string;
+  userId?: string;
+  /** Nanoseconds since the epoch as a decimal string, like `AgentEvent.timeUnixNano`. */
+  firstEventTimeUnixNano: string;
+  lastEventTimeUnixNano: string;
+  eventCount: number;
+  status: (typeof SESSION_STATUSES)[number];
+  verdict: Verdict;
+  /** 0–100. */
+  score: number;
+  severity: Severity;
+  /** 0–1. */
+  confidence: number;
+  rationale: string;
+  techniques: string[];
+  /** Version of the session's latest finding; 0 before the first. */
+  findingVersion: number;
+  /** Wall clock (ms) when triage last saw an event of the session; drives idle closing. */
+  lastActivityAtMs: number;
+  updatedAtMs: number;
+}
+
+/** One version of a session's verdict: a row of `findings_v1`. */
+export interface Finding {
+  findingId: string;
+  workspace: string;
+  sessionId: string;
+  version: number;
+  verdict: Verdict;
+  score: number;
+  confidence: number;
+  severity: Severity;
+  title: string;
+  rationale: string;
+  evidenceEventIds: string[];
+  detectors: string[];
+  techniques: string[];
+  engineVersion: string;
+  /** Model that judged the session; '' when the rules alone decided. */
+  judge: string;
+  createdAtMs: number;
+}
+
+/** Analyst workflow states of a finding. */
+export const DISPOSITION_STATUSES = ['new', 'acknowledged', 'resolved', 'suppressed'] as const;
+/** What the analyst concluded. */
+export const ANALYST_VERDICTS = ['undetermined', 'true_positive', 'false_positive', 'benign'] as const;
+
+/** One analyst disposition of a finding: a row of `dispositions_v1` (append-only). */
+export interface Disposition {
+  dispositionId: string;
+  findingId: string;
+  workspace: string;
+  sessionId: string;
+  status: (typeof DISPOSITION_STATUSES)[number];
+  analystVerdict: (typeof ANALYST_VERDICTS)[number];
+  /** '' when unassigned. */
+  assignee: string;
+  reason: string;
+  note: string;
+  actor: string;
+  createdAtMs: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Time encodings
+
+const NANOS = /^\d+$/;
+
+/**
+ * Seconds since the epoch → `YYYY-MM-DD hh:mm:ss` in UTC. A bare number would be ambiguous: ClickHouse's
+ * text parser reads a short one (`1.000`) as a date, not as seconds.
+ */
+function utcSeconds(seconds: bigint): string {
+  return new Date(Number(seconds) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The last instant DateTime64(9) holds (2262-04-11); a later one fails the whole insert with overflow. */
+const MAX_NANOS = 9_223_372_036_854_775_807n;
+
+/**
+ * `"1767262807123456789"` → `"2026-01-01 10:20:07.123456789"`: the exact DateTime64(9, 'UTC') input.
+ * A time past 2262 (a broken agent clock) is clamped rather than poisoning its batch; the event's JSON
+ * keeps the original.
+ */
+export function nanosToDateTime64(unixNano: string): string {
+  if (!NANOS.test(unixNano)) throw new RangeError(`not a nanosecond timestamp: ${unixNano}`);
+  const parsed = BigInt(unixNano);
+  const ns = parsed > MAX_NANOS ? MAX_NANOS : parsed;
+  return `${utcSeconds(ns / 1_000_000_000n)}.${String(ns % 1_000_000_000n).padStart(9, '0')}`;
+}
+
+/** Milliseconds → `"YYYY-MM-DD hh:mm:ss.mmm"`, the exact DateTime64(3, 'UTC') input. */
+export function millisToDateTime64(ms: number): string {
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`not a millisecond timestamp: ${ms}`);
+  return `${utcSeconds(BigInt(Math.floor(ms / 1000)))}.${String(ms % 1000).padStart(3, '0')}`;
+}
+
+const DateTime64Text = z.string().regex(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+$/);
+const UnixNanoText = z.string().regex(NANOS);
+/** Int64 read back: a string when 64-bit integers are quoted in JSON (server default), else a number. */
+const Int64Millis = z.coerce.number().int();
+const Text = z.string();
+const TextArray = z.array(z.string());
+
+// ---------------------------------------------------------------------------------------------------------
+// agent_events_v1
+
+/** Insert row of `agent_events_v1`. Typed columns are for analysts; `event_json` is the source of truth. */
+export const EventInsertRow = z.object({
+  workspace: Text,
+  session_id: Text,
+  event_time: DateTime64Text,
+  event_id: Text,
+  sequence: z.number().int().nullable(),
+  session_id_derived: z.boolean(),
+  schema_version: z.number().int(),
+  kind: Text,
+  source: Text,
+  source_event: Text,
+  actor_user_id: Text,
+  actor_email: Text,
+  actor_host: Text,
+  agent_name: Text,
+  agent_version: Text,
+  model: Text,
+  prompt_id: Text,
+  trace_id: Text,
+  span_id: Text,
+  parent_span_id: Text,
+  prompt_text: Text,
+  prompt_redacted: z.boolean(),
+  tool_name: Text,
+  tool_call_id: Text,
+  tool_mcp_server: Text,
+  tool_command: Text,
+  tool_arguments: Text,
+  result_success: z.boolean().nullable(),
+  result_output: Text,
+  result_error: Text,
+  result_duration_ms: z.number().nullable(),
+  decision: Text,
+  decision_raw: Text,
+  decision_source: Text,
+  policy_approval: Text,
+  policy_sandbox: Text,
+  attributes: z.record(z.string(), z.string()),
+  event_json: Text,
+});
+export type EventInsertRow = z.infer<typeof EventInsertRow>;
+
+/** Read row of `agent_events_v1` for rebuilding events: the stored JSON only. */
+export const EventReadRow = z.object({ event_json: Text });
+export type EventReadRow = z.infer<typeof EventReadRow>;
+
+/**
+ * AgentEvent → insert row. Not validated here: events were parsed at the bus boundary, and this runs
+ * once per event on the hot path.
+ */
+export function eventToRow(event: AgentEvent): EventInsertRow {
+  const { actor, agent, prompt, tool, result, decision, policy } = event;
+  return {
+    workspace: event.workspace,
+    session_id: event.sessionId,
+    event_time: nanosToDateTime64(event.timeUnixNano),
+    event_id: event.eventId,
+    sequence: event.sequence ?? null,
+    session_id_derived: event.sessionIdDerived,
+    schema_version: event.schemaVersion,
+    kind: event.kind,
+    source: event.source,
+    source_event: event.sourceEvent,
+    actor_user_id: actor.userId ?? '',
+    actor_email: actor.email ?? '',
+    actor_host: actor.host ?? '',
+    agent_name: agent.name,
+    agent_version: agent.version ?? '',
+    model: event.model ?? '',
+    prompt_id: event.promptId ?? '',
+    trace_id: event.traceId ?? '',
+    span_id: event.spanId ?? '',
+    parent_span_id: event.parentSpanId ?? '',
+    prompt_text: prompt?.text ?? '',
+    prompt_redacted: prompt?.redacted ?? false,
+    tool_name: tool?.name ?? '',
+    tool_call_id: tool?.callId ?? '',
+    tool_mcp_server: tool?.mcpServer ?? '',
+    tool_command: tool?.command ?? '',
+    tool_arguments: tool?.arguments ?? '',
+    result_success: result?.success ?? null,
+    result_output: result?.output ?? '',
+    result_error: result?.error ?? '',
+    result_duration_ms: result?.durationMs ?? null,
+    decision: decision?.decision ?? '',
+    decision_raw: decision?.raw ?? '',
+    decision_source: decision?.source ?? '',
+    policy_approval: policy?.approval ?? '',
+    policy_sandbox: policy?.sandbox ?? '',
+    attributes: event.attributes,
+    event_json: JSON.stringify(event),
+  };
+}
+
+/** Read row (unvalidated JSON from ClickHouse) → AgentEvent, validated: stored JSON is input like any other. */
+export function rowToEvent(raw: unknown): AgentEvent {
+  return AgentEvent.parse(JSON.parse(EventReadRow.parse(raw).event_json));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// sessions_v1
+
+const SessionColumns = {
+  workspace: Text,
+  session_id: Text,
+  source: Text,
+  agent: Text,
+  user_email: Text,
+  user_id: Text,
+  event_count: z.number().int().min(0).max(0xffff_ffff),
+  status: z.enum(SESSION_STATUSES),
+  verdict: Verdict,
+  score: z.number().int().min(0).max(100),
+  severity: Severity,
+  confidence: z.number().min(0).max(1),
+  rationale: Text,
+  techniques: TextArray,
+  finding_version: z.number().int().min(0).max(0xffff_ffff),
+};
+
+/** Insert row of `sessions_v1`. */
+export const SessionInsertRow = z.object({
+  ...SessionColumns,
+  first_event_time: DateTime64Text,
+  last_event_time: DateTime64Text,
+  last_activity_at: DateTime64Text,
+  updated_at: DateTime64Text,
+});
+export type SessionInsertRow = z.infer<typeof SessionInsertRow>;
+
+/** Read row of `sessions_v1`, as produced by {@link SESSION_READ_COLUMNS}. */
+export const SessionReadRow = z.object({
+  ...SessionColumns,
+  first_event_time_ns: UnixNanoText,
+  last_event_time_ns: UnixNanoText,
+  last_activity_at_ms: Int64Millis,
+  updated_at_ms: Int64Millis,
+});
+export type SessionReadRow = z.infer<typeof SessionReadRow>;
+
+/** SELECT list producing a {@link SessionReadRow}. */
+export const SESSION_READ_COLUMNS = `workspace, session_id, source, agent, user_email, user_id, event_count, status,
+  verdict, score, severity, confidence, rationale, techniques, finding_version,
+  toString(toUnixTimestamp64Nano(first_event_time)) AS first_event_time_ns,
+  toString(toUnixTimestamp64Nano(last_event_time)) AS last_event_time_ns,
+  toUnixTimestamp64Milli(last_activity_at) AS last_activity_at_ms,
+  toUnixTimestamp64Milli(updated_at) AS updated_at_ms`;
+
+/** SessionState → insert row, validated (a score of 300 would otherwise wrap around in UInt8). */
+export function sessionToRow(s: SessionState): SessionInsertRow {
+  return SessionInsertRow.parse({
+    workspace: s.workspace,
+    session_id: s.sessionId,
+    source: s.source,
+    agent: s.agent,
+    user_email: s.userEmail ?? '',
+    user_id: s.userId ?? '',
+    first_event_time: nanosToDateTime64(s.firstEventTimeUnixNano),
+    last_event_time: nanosToDateTime64(s.lastEventTimeUnixNano),
+    event_count: s.eventCount,
+    status: s.status,
+    verdict: s.verdict,
+    score: s.score,
+    severity: s.severity,
+    confidence: s.confidence,
+    rationale: s.rationale,
+    techniques: s.techniques,
+    finding_version: s.findingVersion,
+    last_activity_at: millisToDateTime64(s.lastActivityAtMs),
+    updated_at: millisToDateTime64(s.updatedAtMs),
+  });
+}
+
+/** Read row (unvalidated JSON from ClickHouse) → SessionState. */
+export function rowToSession(raw: unknown): SessionState {
+  const r = SessionReadRow.parse(raw);
+  return {
+    workspace: r.workspace,
+    sessionId: r.session_id,
+    source: r.source,
+    agent: r.agent,
+    ...(r.user_email ? { userEmail: r.user_email } : {}),
+    ...(r.user_id ? { userId: r.user_id } : {}),
+    firstEventTimeUnixNano: r.first_event_time_ns,
+    lastEventTimeUnixNano: r.last_event_time_ns,
+    eventCount: r.event_count,
+    status: r.status,
+    verdict: r.verdict,
+    score: r.score,
+    severity: r.severity,
+    confidence: r.confidence,
+    rationale: r.rationale,
+    techniques: r.techniques,
+    findingVersion: r.finding_version,
+    lastActivityAtMs: r.last_activity_at_ms,
+    updatedAtMs: r.updated_at_ms,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// findings_v1
+
+const FindingColumns = {
+  finding_id: z.string().min(1),
+  workspace: Text,
+  session_id: Text,
+  version: z.number().int().min(0).max(0xffff_ffff),
+  verdict: Verdict,
+  score: z.number().int().min(0).max(100),
+  confidence: z.number().min(0).max(1),
+  severity: Severity,
+  title: Text,
+  rationale: Text,
+  evidence_event_ids: TextArray,
+  detectors: TextArray,
+  techniques: TextArray,
+  engine_version: Text,
+  judge: Text,
+};
+
+/** Insert row of `findings_v1`. */
+export const FindingInsertRow = z.object({ ...FindingColumns, created_at: DateTime64Text });
+export type FindingInsertRow = z.infer<typeof FindingInsertRow>;
+
+/** Read row of `findings_v1`, as produced by {@link FINDING_READ_COLUMNS}. */
+export const FindingReadRow = z.object({ ...FindingColumns, created_at_ms: Int64Millis });
+export type FindingReadRow = z.infer<typeof FindingReadRow>;
+
+/** SELECT list producing a {@link FindingReadRow}. */
+export const FINDING_READ_COLUMNS = `finding_id, workspace, session_id, version, verdict, score, confidence, severity,
+  title, rationale, evidence_event_ids, detectors, techniques, engine_version, judge,
+  toUnixTimestamp64Milli(created_at) AS created_at_ms`;
+
+/** Finding → insert row, validated. */
+export function findingToRow(f: Finding): FindingInsertRow {
+  return FindingInsertRow.parse({
+    finding_id: f.findingId,
+    workspace: f.workspace,
+    session_id: f.sessionId,
+    version: f.version,
+    verdict: f.verdict,
+    score: f.score,
+    confidence: f.confidence,
+    severity: f.severity,
+    title: f.title,
+    rationale: f.rationale,
+    evidence_event_ids: f.evidenceEventIds,
+    detectors: f.detectors,
+    techniques: f.techniques,
+    engine_version: f.engineVersion,
+    judge: f.judge,
+    created_at: millisToDateTime64(f.createdAtMs),
+  });
+}
+
+/** Read row (unvalidated JSON from ClickHouse) → Finding. */
+export function rowToFinding(raw: unknown): Finding {
+  const r = FindingReadRow.parse(raw);
+  return {
+    findingId: r.finding_id,
+    workspace: r.workspace,
+    sessionId: r.session_id,
+    version: r.version,
+    verdict: r.verdict,
+    score: r.score,
+    confidence: r.confidence,
+    severity: r.severity,
+    title: r.title,
+    rationale: r.rationale,
+    evidenceEventIds: r.evidence_event_ids,
+    detectors: r.detectors,
+    techniques: r.techniques,
+    engineVersion: r.engine_version,
+    judge: r.judge,
+    createdAtMs: r.created_at_ms,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// dispositions_v1
+
+const DispositionColumns = {
+  disposition_id: z.string().min(1),
+  finding_id: z.string().min(1),
+  workspace: Text,
+  session_id: Text,
+  status: z.enum(DISPOSITION_STATUSES),
+  analyst_verdict: z.enum(ANALYST_VERDICTS),
+  assignee: Text,
+  reason: Text,
+  note: Text,
+  actor: Text,
+};
+
+/** Insert row of `dispositions_v1`. */
+export const DispositionInsertRow = z.object({ ...DispositionColumns, created_at: DateTime64Text });
+export type DispositionInsertRow = z.infer<typeof DispositionInsertRow>;
+
+/** Read row of `dispositions_v1`, as produced by {@link DISPOSITION_READ_COLUMNS}. */
+export const DispositionReadRow = z.object({ ...DispositionColumns, created_at_ms: Int64Millis });
+export type DispositionReadRow = z.infer<typeof DispositionReadRow>;
+
+/** SELECT list producing a {@link DispositionReadRow}. */
+export const DISPOSITION_READ_COLUMNS = `disposition_id, finding_id, workspace, session_id, status, analyst_verdict,
+  assignee, reason, note, actor, toUnixTimestamp64Milli(created_at) AS created_at_ms`;
+
+/** Disposition → insert row, validated. */
+export function dispositionToRow(d: Disposition): DispositionInsertRow {
+  return DispositionInsertRow.parse({
+    disposition_id: d.dispositionId,
+    finding_id: d.findingId,
+    workspace: d.workspace,
+    session_id: d.sessionId,
+    status: d.status,
+    analyst_verdict: d.analystVerdict,
+    assignee: d.assignee,
+    reason: d.reason,
+    note: d.note,
+    actor: d.actor,
+    created_at: millisToDateTime64(d.createdAtMs),
+  });
+}
+
+/** Read row (unvalidated JSON from ClickHouse) → Disposition. */
+export function rowToDisposition(raw: unknown): Disposition {
+  const r = DispositionReadRow.parse(raw);
+  return {
+    dispositionId: r.disposition_id,
+    findingId: r.finding_id,
+    workspace: r.workspace,
+    sessionId: r.session_id,
+    status: r.status,
+    analystVerdict: r.analyst_verdict,
+    assignee: r.assignee,
+    reason: r.reason,
+    note: r.note,
+    actor: r.actor,
+    createdAtMs: r.created_at_ms,
+  };
+}

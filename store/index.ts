@@ -1,0 +1,147 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { drainPending } from 'chdb';
+import type pino from 'pino';
+import type { AgentEvent } from '../schemas/agent-event.ts';
+import { eventToRow, findingToRow, sessionToRow } from '../schemas/tables.ts';
+import type { Finding, SessionState } from '../schemas/tables.ts';
+import { chdbPath, createClickHouse } from './client.ts';
+import type { StoreConfig } from './config.ts';
+import { migrate } from './migrate.ts';
+import {
+  GET_SESSION,
+  OPEN_SESSIONS_IDLE_SINCE,
+  runQuery,
+  SESSION_EVENTS,
+  SESSION_FINDINGS,
+} from './queries.ts';
+import { applyEventTtl } from './ttl.ts';
+
+export { createClickHouse } from './client.ts';
+export { StoreConfig } from './config.ts';
+export { isRetryable } from './errors.ts';
+export { migrate, MigrationError } from './migrate.ts';
+
+/** Warden's ClickHouse storage: events, session states and findings. */
+export interface Store {
+  readonly kind: 'chdb' | 'server';
+  /** For the API's read queries and tests. */
+  readonly client: ClickHouseClient;
+  /**
+   * Appends events. Pass the same `dedupToken` when re-sending the same batch (e.g. the bus offsets it
+   * came from): the repeat is dropped at insert. Events that arrive again in another batch collapse by
+   * event id instead.
+   */
+  insertEvents(events: AgentEvent[], dedupToken?: string): Promise<void>;
+  /** Every stored event of a session, de-duplicated (FINAL), ordered by time, sequence, event id. */
+  sessionEvents(workspace: string, sessionId: string): Promise<AgentEvent[]>;
+  /** Writes session states; the one with the latest `updatedAtMs` wins. */
+  upsertSessions(sessions: SessionState[]): Promise<void>;
+  getSession(workspace: string, sessionId: string): Promise<SessionState | undefined>;
+  insertFindings(findings: Finding[]): Promise<void>;
+  /** Versions of a session's verdict, oldest first, de-duplicated. */
+  findings(workspace: string, sessionId: string): Promise<Finding[]>;
+  /** Open sessions whose last activity is older than the cutoff (for idle closing), stalest first. */
+  openSessionsIdleSince(cutoffMs: number, limit?: number): Promise<SessionState[]>;
+  close(): Promise<void>;
+}
+
+type Table = 'agent_events_v1' | 'sessions_v1' | 'findings_v1';
+
+/**
+ * Connects, creates the database, migrates and applies the event TTL.
+ *
+ * chDB binds one data directory per process: stores on the same WARDEN_DATA_DIR coexist, but opening
+ * one on another directory while one is open throws ChdbConnectionError. Each store is one chDB
+ * session, and a session runs one query at a time while separate sessions run in parallel: give the
+ * API its own store so its reads do not queue behind triage's inserts.
+ */
+export async function openStore(config: StoreConfig, logger: pino.Logger): Promise<Store> {
+  const kind = config.CLICKHOUSE_URL ? 'server' : 'chdb';
+  const log = logger.child({ component: 'store' });
+  const client = await createClickHouse(config, log);
+  try {
+    const started = performance.now();
+    const { applied } = await migrate(client, log);
+    await applyEventTtl(client, config.WARDEN_EVENT_TTL_DAYS, log);
+    log.info(
+      {
+        kind,
+        database: config.CLICKHOUSE_DATABASE,
+        ...(kind === 'chdb'
+          ? { path: chdbPath(config) }
+          : { host: new URL(config.CLICKHOUSE_URL ?? '').host }),
+        migrationsApplied: applied.length,
+        ms: Math.round(performance.now() - started),
+      },
+      'store open',
+    );
+  } catch (err) {
+    await closeClient(client, kind);
+    throw err;
+  }
+  return new ClickHouseStore(kind, client);
+}
+
+class ClickHouseStore implements Store {
+  #closed = false;
+
+  constructor(
+    readonly kind: 'chdb' | 'server',
+    readonly client: ClickHouseClient,
+  ) {}
+
+  async insertEvents(events: AgentEvent[], dedupToken?: string): Promise<void> {
+    await this.#insert('agent_events_v1', events.map(eventToRow), 'insert_events', dedupToken);
+  }
+
+  sessionEvents(workspace: string, sessionId: string): Promise<AgentEvent[]> {
+    return runQuery(this.client, SESSION_EVENTS, { workspace, sessionId });
+  }
+
+  async upsertSessions(sessions: SessionState[]): Promise<void> {
+    await this.#insert('sessions_v1', sessions.map(sessionToRow), 'upsert_sessions');
+  }
+
+  async getSession(workspace: string, sessionId: string): Promise<SessionState | undefined> {
+    return (await runQuery(this.client, GET_SESSION, { workspace, sessionId }))[0];
+  }
+
+  async insertFindings(findings: Finding[]): Promise<void> {
+    await this.#insert('findings_v1', findings.map(findingToRow), 'insert_findings');
+  }
+
+  findings(workspace: string, sessionId: string): Promise<Finding[]> {
+    return runQuery(this.client, SESSION_FINDINGS, { workspace, sessionId });
+  }
+
+  openSessionsIdleSince(cutoffMs: number, limit = 1000): Promise<SessionState[]> {
+    return runQuery(this.client, OPEN_SESSIONS_IDLE_SINCE, { cutoffMs, limit });
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await closeClient(this.client, this.kind);
+  }
+
+  /** JSONEachRow insert; the token (when given) makes an identical retry a no-op. */
+  async #insert(table: Table, rows: object[], name: string, dedupToken?: string): Promise<void> {
+    if (!rows.length) return;
+    await this.client.insert({
+      table,
+      values: rows,
+      format: 'JSONEachRow',
+      clickhouse_settings: {
+        log_comment: `warden:store:${name}`,
+        ...(dedupToken === undefined ? {} : { insert_deduplication_token: dedupToken }),
+      },
+    });
+  }
+}
+
+async function closeClient(client: ClickHouseClient, kind: 'chdb' | 'server'): Promise<void> {
+  await client.close();
+  // chDB releases its data directory only after in-flight native work ends; wait, so the process may
+  // open another directory next (tests do).
+  if (kind === 'chdb') await drainPending();
+}

@@ -1,0 +1,104 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiConfig, start as startApi, type ApiHandle } from '../../api/index.ts';
+import type { Bus } from '../../bus/index.ts';
+import type { CollectorHandle } from '../../collector/index.ts';
+import { StoreConfig, openStore, type Store } from '../../store/index.ts';
+import { TriageConfig, start as startTriage, type TriageHandle } from '../../triage/index.ts';
+import { startTestCollector, testLogger, uniqueName, waitFor } from './pipeline.ts';
+
+export const API_KEYS = {
+  acmeViewer: 'key-acme-viewer-0123456789',
+  globexAdmin: 'key-globex-admin-0123456789',
+} as const;
+
+/** A chDB store in a fresh folder (one chDB engine per test process: open it once per file). */
+export async function openTestStore(): Promise<Store> {
+  const dir = await mkdtemp(join(tmpdir(), 'warden-store-'));
+  // Fixture sessions are dated 2026-01-01: no TTL, or the store would drop them as expired.
+  return openStore(StoreConfig.parse({ WARDEN_DATA_DIR: dir, WARDEN_EVENT_TTL_DAYS: '0' }), testLogger);
+}
+
+export interface TestWarden {
+  collector: CollectorHandle;
+  triage: TriageHandle;
+  api: ApiHandle;
+  close(): Promise<void>;
+}
+
+/** The whole pipeline in this process: collector → bus → triage → store → API, as `warden start` wires it. */
+export async function startTestWarden(
+  bus: Bus,
+  store: Store,
+  triageEnv: Record<string, string> = {},
+): Promise<TestWarden> {
+  const triage = await startTriage(
+    TriageConfig.parse({ WARDEN_TRIAGE_GROUP: uniqueName('triage'), ...triageEnv }),
+    {
+      bus,
+      store,
+      logger: testLogger,
+    },
+  );
+  const api = await startApi(
+    ApiConfig.parse({
+      WARDEN_API_PORT: '0',
+      WARDEN_API_KEYS: `${API_KEYS.acmeViewer}=acme:viewer,${API_KEYS.globexAdmin}=globex:admin`,
+    }),
+    { store, logger: testLogger },
+  );
+  const collector = await startTestCollector(bus);
+  return {
+    collector,
+    triage,
+    api,
+    close: async () => {
+      await collector.close();
+      await triage.close();
+      await api.close();
+    },
+  };
+}
+
+export interface SessionView {
+  session_id: string;
+  workspace: string;
+  verdict: 'benign' | 'mistake' | 'escalation';
+  score: number;
+  rationale: string;
+  status: 'open' | 'closed';
+  updated_at: string;
+  event_count: number;
+  techniques: string[];
+  detectors: string[];
+  evidence: { event_id: string; kind: string; command?: string }[];
+  verdict_history: { version: number; verdict: string; finding_id: string }[];
+}
+
+export async function getSession(apiPort: number, sessionId: string, key: string = API_KEYS.acmeViewer) {
+  const res = await fetch(`http://127.0.0.1:${apiPort}/v1/sessions/${encodeURIComponent(sessionId)}`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as SessionView & { title?: string; detail?: string },
+  };
+}
+
+/** Polls the API until the session has `eventCount` events judged. */
+export function waitForSession(
+  apiPort: number,
+  sessionId: string,
+  eventCount: number,
+  timeoutMs = 60_000,
+): Promise<SessionView> {
+  return waitFor(
+    async () => {
+      const { status, body } = await getSession(apiPort, sessionId);
+      return status === 200 && body.event_count >= eventCount ? body : undefined;
+    },
+    timeoutMs,
+    `session ${sessionId} with ${eventCount} events`,
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * Secrets in text: well-known token formats, private keys, credentials in URLs and headers, and values
+ * assigned to secret-looking names. Each finding carries a fingerprint of the secret value itself, so the
+ * same secret read from a file and later sent in a request can be followed across events; the secret
+ * itself is never returned. Placeholders (`your-api-key`, `${TOKEN}`, `xxxx`, `changeme`) are not secrets.
+ */
+import { createHash } from 'node:crypto';
+import { shannonEntropy } from './text-stats.ts';
+import type { SecretFinding } from './types.ts';
+
+interface SecretPattern {
+  kind: string;
+  /** Global regex; the secret is capture group 1 when the pattern has one, else the whole match. */
+  regex: RegExp;
+  /** Reject low-entropy values (words, repeated characters). */
+  minEntropy?: number;
+  /** Name-based patterns: decides the kind from the name (group 1) and checks the value (group 2). */
+  named?: boolean;
+}
+
+const PATTERNS: SecretPattern[] = [
+  { kind: 'aws-access-key', regex: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
+  {
+    kind: 'aws-secret-key',
+    regex:
+      /(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
+  },
+  { kind: 'github-token', regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
+  { kind: 'gitlab-token', regex: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  {
+    kind: 'slack-webhook',
+    regex: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,}/g,
+  },
+  {
+    kind: 'discord-webhook',
+    regex: /https:\/\/(?:canary\.|ptb\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/g,
+  },
+  { kind: 'slack-token', regex: /\bxox[abprse]-[A-Za-z0-9-]{10,}/g, minEntropy: 3 },
+  { kind: 'anthropic-key', regex: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, minEntropy: 3.5 },
+  {
+    kind: 'openai-key',
+    regex: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g,
+    minEntropy: 3.5,
+  },
+  { kind: 'stripe-key', regex: /\b[sr]k_live_[0-9a-zA-Z]{20,}/g, minEntropy: 3 },
+  { kind: 'google-api-key', regex: /\bAIza[0-9A-Za-z_-]{35}/g },
+  { kind: 'npm-token', regex: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { kind: 'npm-token', regex: /_authToken\s*=\s*["']?([^\s"']{16,})/g, minEntropy: 3 },
+  { kind: 'pypi-token', regex: /\bpypi-AgE[A-Za-z0-9_-]{50,}/g },
+  { kind: 'huggingface-token', regex: /\bhf_[A-Za-z0-9]{34,}\b/g, minEntropy: 3.5 },
+  { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
+  {
+    kind: 'database-url',
+    regex:
+      /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse):\/\/[^:/\s@]*:([^@\s/]{3,})@/gi,
+  },
+  {
+    kind: 'bearer-token',
+    regex: /\bAuthorization["']?\s*[:=]\s*["']?(?:Bearer|Token)\s+([A-Za-z0-9._~+/=-]{16,})/gi,
+    minEntropy: 3,
+  },
+  { kind: 'basic-auth', regex: /\bAuthorization["']?\s*[:=]\s*["']?Basic\s+([A-Za-z0-9+/=]{12,})/gi },
+  { kind: 'basic-auth', regex: /(?:^|\s)(?:-u|--user)\s+["']?[^\s:"']+:([^\s"']{4,})/g },
+  {
+    kind: 'password-assignment',
+    regex: /\b(?:mysql|mysqldump|mariadb|mysqladmin)\b[^\n|;&]{0,200}?\s-p([^\s'"-][^\s'"]{3,})/g,
+  },
+  {
+    kind: 'password-assignment',
+    regex:
+      /--(password|passwd|token|api-key|apikey|secret|client-secret|access-token|auth-token)[ =]["']?([^\s"']{6,200})/gi,
+    named: true,
+  },
+  {
+    kind: 'password-assignment',
+    regex:
+      /\b([A-Za-z_][\w.-]{0,60})["']?\s*(?::=|=>|[:=])\s*(?:"([^"\n]{6,300})"|'([^'\n]{6,300})'|([^\s"'`;&|<>,)}\]]{6,300}))/g,
+    named: true,
+  },
+  // A bare 40-character base64 string shaped like an AWS secret key: follows a secret seen before in context.
+  {
+    kind: 'generic-secret',
+    regex:
+      /(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*\d)(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    minEntropy: 4.3,
+  },
+];
+
+const SECRET_NAME =
+  /pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key/i;
+const NOT_A_SECRET_NAME =
+  /(?:^|[_.-])(?:path|file|dir|url|uri|endpoint|host|name|user(?:name)?|id|type|length|len|timeout|ttl|expir\w*|expires|mode|format|count|policy|enabled|required|header|field|prompt|env|var|ref|arn|version|size|limit|min|max|hash|algorithm|hint|help|description|label|message|text|placeholder)$/i;
+const PASSWORD_NAME = /pass|pwd/i;
+const PLACEHOLDER =
+  /x{4,}|\*{3,}|\.{3}|…|example|your[_-]?|changeme|change[_-]me|placeholder|dummy|redacted|sample|<|>|\{\{|\$\{|^\$|^%|^(?:password|secret|token|true|false|null|none|nil|undefined|required|optional|string|empty|default|test|tests)$/i;
+const EXPRESSION =
+  /\(|^(?:os\.|process\.|env\.|environ|getenv|secrets\.|vars\.|config\.|settings\.|self\.|this\.|params\.|args\.|input\.|request\.|ENV\[)/i;
+const REPEATED = /^(.)\1*$/;
+const PRIVATE_KEY_BEGIN = /-----BEGIN ((?:[A-Z0-9]+ ){0,3})PRIVATE KEY(?: BLOCK)?-----/g;
+const KEY_BODY_NOISE = /\\[nr]|\s|^[A-Za-z-]+:.*$/gm;
+const MAX_FINDINGS = 100;
+
+export function fingerprint(value: string): string {
+  return createHash('sha256').update(value).digest('hex').slice(0, 16);
+}
+
+export function findSecrets(text: string): SecretFinding[] {
+  const findings: SecretFinding[] = [];
+  const spans: [number, number][] = [];
+  const seen = new Set<string>();
+  const add = (kind: string, value: string, start: number, end: number) => {
+    const print = fingerprint(value);
+    const overlaps = spans.some(([s, e]) => start < e && end > s);
+    if (!overlaps && !seen.has(print) && findings.length < MAX_FINDINGS)
+      findings.push({ kind, fingerprint: print });
+    seen.add(print);
+    spans.push([start, end]);
+  };
+  findPrivateKeys(text, add);
+  for (const pattern of PATTERNS) {
+    for (const match of text.matchAll(pattern.regex)) {
+      const found = secretOf(pattern, match);
+      if (found === undefined) continue;
+      const start = (match.index ?? 0) + match[0].indexOf(found.value);
+      add(found.kind, found.value, start, start + found.value.length);
+    }
+  }
+  return findings;
+}
+
+function secretOf(
+  pattern: SecretPattern,
+  match: RegExpMatchArray,
+): { kind: string; value: string } | undefined {
+  if (pattern.named) {
+    const [name = '', value = ''] = [match[1], match[2] ?? match[3] ?? match[4]];
+    if (!SECRET_NAME.test(name) || NOT_A_SECRET_NAME.test(name) || /^(?:old)?pwd$/i.test(name))
+      return undefined;
+    const password = PASSWORD_NAME.test(name);
+    const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((c) => c.test(value)).length;
+    if (
+      !plausible(value) ||
+      value.includes('/') ||
+      (password ? classes < 2 && value.length < 12 : value.length < 12)
+    ) {
+      return undefined;
+    }
+    if (!password && shannonEntropy(value) < 3) return undefined;
+    return { kind: password ? 'password-assignment' : 'generic-api-key', value };
+  }
+  const value = match[1] ?? match[0];
+  if (!plausible(value) || shannonEntropy(value) < (pattern.minEntropy ?? 0)) return undefined;
+  return { kind: pattern.kind, value };
+}
+
+/** Not a placeholder, a variable reference, an expression or one repeated character. */
+function plausible(value: string): boolean {
+  return !PLACEHOLDER.test(value) && !EXPRESSION.test(value) && !REPEATED.test(value);
+}
+
+/** Private key blocks: the fingerprint is of the key material, whatever the line breaks or JSON escaping. */
+function findPrivateKeys(
+  text: string,
+  add: (kind: string, value: string, start: number, end: number) => void,
+): void {
+  for (const begin of text.matchAll(PRIVATE_KEY_BEGIN)) {
+    const bodyStart = (begin.index ?? 0) + begin[0].length;
+    const endMarker = text.indexOf('-----END', bodyStart);
+    const bodyEnd = endMarker === -1 ? Math.min(text.length, bodyStart + 16_384) : endMarker;
+    const body = text.slice(bodyStart, bodyEnd).replace(KEY_BODY_NOISE, '');
+    if (body.length < 32 || !plausible(body)) continue;
+    const blockEnd = endMarker === -1 ? bodyEnd : text.indexOf('-----', endMarker + 8) + 5;
+    add('private-key', body, begin.index ?? 0, Math.max(blockEnd, bodyEnd));
+  }
+}

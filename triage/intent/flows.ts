@@ -1,0 +1,150 @@
+import type { Action, SessionContext } from './context.ts';
+import type { Signal } from './assess.ts';
+
+/** Destinations that are normal for development work. */
+const ROUTINE = new Set(['package-registry', 'code-host', 'localhost', 'internal']);
+const EXFIL_VIA_AGENT = 'AML.T0086';
+
+/** Tools that speak to people or systems outside the session (chat, issues, mail, gists, uploads). */
+const OUTBOUND_TOOL = /(post|send|message|comment|reply|create_?(issue|pull|pr|gist|comment|page|ticket)|upload|share|e?mail|tweet|publish|forward|invite|notify)/i;
+const OUTBOUND_COMMAND = /\bgh\s+(issue|pr)\s+(comment|create|edit|review)\b|\bgh\s+gist\s+create\b|\bgh\s+api\b.*-X\s*(POST|PATCH|PUT)|\bglab\s+(issue|mr)\s+(note|create)\b/;
+
+export interface Channel {
+  target: string;
+  via: string;
+  /** Data leaves over the network to a host (vs. a message or comment through a tool). */
+  network: boolean;
+}
+
+/** Where this action sends data outside, if anywhere (not counting routine hosts or ones the user named). */
+export function outboundChannels(ctx: SessionContext, action: Action, allowedHosts: (h: string) => boolean): Channel[] {
+  const channels: Channel[] = action.facts.network
+    .filter((n) => (n.direction === 'upload' || n.dnsEncoded) && !ROUTINE.has(n.class) && !allowedHosts(n.host) && !ctx.request.includes(n.host.toLowerCase()))
+    .map((n) => ({ target: n.host, via: n.via, network: true }));
+  const toolOutbound = (action.facts.toolClass === 'mcp' || action.facts.toolClass === 'other') && OUTBOUND_TOOL.test(action.facts.tool);
+  if (toolOutbound || OUTBOUND_COMMAND.test(action.facts.command ?? '')) {
+    channels.push({ target: action.facts.tool, via: action.facts.tool, network: false });
+  }
+  return channels;
+}
+
+const failed = (a: Action) => a.event.result?.success === false || (a.decision !== undefined && a.decision.decision !== 'allow');
+
+/**
+ * Sensitive data read (credential stores, env dumps, secrets in outputs) and later sent out. A network
+ * upload after any credential access counts; a message or comment counts when the very secret (by
+ * fingerprint) or the credential read travels in it.
+ */
+export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string) => boolean): Signal[] {
+  const sources: { action: Action; what: string; credential: boolean; fingerprints: Set<string> }[] = [];
+  for (const action of ctx.actions) {
+    // A secret that merely shows up in output (WDN-CRED-007) is tracked by fingerprint, not as a credential read.
+    const credential = action.hits.find((h) => h.rule.category === 'credential-access' && h.rule.id !== 'WDN-CRED-007');
+    const fingerprints = new Set(action.facts.secretsInOutput.map((s) => s.fingerprint));
+    if (credential || fingerprints.size) {
+      sources.push({ action, what: credential?.rationale ?? `a secret in ${action.facts.tool} output`, credential: credential !== undefined, fingerprints });
+    }
+    if (failed(action)) continue;
+    const carried = new Set(action.facts.secretsInArguments.map((s) => s.fingerprint));
+    for (const channel of outboundChannels(ctx, action, allowedHosts)) {
+      const source = sources.find(
+        (s) => [...s.fingerprints].some((f) => carried.has(f)) || (s.credential && (s.action === action || channel.network)),
+      );
+      if (!source) continue;
+      return [
+        {
+          verdict: 'escalation',
+          hard: true,
+          title: `Sensitive data sent to ${channel.target}`,
+          text: `${source.what}, then sent it ${channel.network ? `to ${channel.target} with ${channel.via}` : `out through ${channel.via}`}`,
+          severity: 'critical',
+          eventIds: [...new Set([source.action.event.eventId, action.event.eventId])],
+          techniques: ['T1552.001', 'T1567', EXFIL_VIA_AGENT],
+        },
+      ];
+    }
+  }
+  return [];
+}
+
+/** The text an action writes into a file (file tools' content, patches' added lines, echoed text). */
+export function writtenText(action: Action): string | undefined {
+  if (!action.facts.writes.length && !action.facts.behaviours.includes('crontab-edit')) return undefined;
+  const args = action.event.tool?.arguments;
+  let text = action.facts.command ?? '';
+  if (args) {
+    try {
+      const parsed = JSON.parse(args) as Record<string, unknown>;
+      for (const key of ['content', 'text', 'new_string', 'newString', 'new_str', 'input', 'patch', 'contents', 'data']) {
+        if (typeof parsed[key] === 'string') text += `\n${parsed[key] as string}`;
+      }
+    } catch {
+      text += `\n${args}`;
+    }
+  }
+  return text;
+}
+
+const URL_IN_TEXT = /\bhttps?:\/\/([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?[^\s'"`)]*/gi;
+const SENDS = /\b(fetch\s*\(|axios|requests\.(post|put)|urllib|http\.request|curl\b|wget\b|nc\s|--data|--upload-file|-X\s*(POST|PUT)|method:\s*['"](POST|PUT)|\.post\s*\()/i;
+const SENSITIVE = /(process\.env|os\.environ|\$\(env\)|printenv|\benv\b\s*\||\.ssh\/|\.aws\/|credentials|id_rsa|id_ed25519|\.git-credentials|\.npmrc|\bsecrets?\b|tar\s+c\S*\s+(-\s+)?\.)/i;
+const ROUTINE_HOSTS = /(^|\.)(github\.com|githubusercontent\.com|gitlab\.com|npmjs\.org|pypi\.org|pythonhosted\.org|localhost|127\.0\.0\.1|example\.(com|org))$/;
+
+/**
+ * Code or configuration the agent wrote that itself sends data out: a hook, a cron line, a test setup
+ * file POSTing `process.env`. The write runs later, so the network call never shows as an action.
+ */
+export function plantedSenders(ctx: SessionContext): Signal[] {
+  for (const action of ctx.actions) {
+    const text = writtenText(action);
+    if (!text || !SENDS.test(text) || failed(action)) continue;
+    const hosts = [...text.matchAll(URL_IN_TEXT)]
+      .map((m) => m[1]!.toLowerCase())
+      .filter((h) => !ROUTINE_HOSTS.test(h) && !ctx.request.includes(h));
+    if (!hosts.length) continue;
+    const controlPoint = action.facts.writes.find((w) => w.controlPoint)?.controlPoint ?? (action.facts.behaviours.includes('crontab-edit') ? 'crontab' : undefined);
+    const sensitive = SENSITIVE.test(text);
+    if (!controlPoint && !sensitive) continue;
+    const where = controlPoint ? `${controlPoint} (${action.facts.writes[0]?.path ?? action.facts.tool})` : (action.facts.writes[0]?.path ?? action.facts.tool);
+    return [
+      {
+        verdict: 'escalation',
+        hard: true,
+        title: controlPoint ? `Outbound call planted in ${controlPoint}` : 'Code written to send secrets out',
+        text: `wrote ${where} so that it sends ${sensitive ? 'sensitive data' : 'data'} to ${hosts[0]}`,
+        severity: 'critical',
+        eventIds: [action.event.eventId],
+        techniques: controlPoint ? ['T1546', 'T1041', 'AML.T0086'] : ['T1041', 'AML.T0086'],
+      },
+    ];
+  }
+  return [];
+}
+
+const COMMIT = /\bgit\s+(commit|push)\b/;
+const ENV_FILE_COMMITTED = /(create mode \d+ \S*\.env(\.\w+)?\b|new file:\s+\S*\.env(\.\w+)?\b|\bgit\s+add\s+(\S+\s+)*\S*\.env(\.\w+)?\b(?!\.example))/;
+
+/** A secret written into a file or an env file staged, and then committed or pushed: a leak by accident. */
+export function committedSecrets(ctx: SessionContext): Signal[] {
+  const withSecrets = ctx.actions.filter((a) => a.facts.writes.length > 0 && a.facts.secretsInArguments.length > 0);
+  for (const action of ctx.actions) {
+    const command = action.facts.command ?? '';
+    if (!COMMIT.test(command) && !/\bgit\s+add\b/.test(command)) continue;
+    const envFile = ENV_FILE_COMMITTED.test(`${command}\n${action.facts.outputText ?? ''}`);
+    const earlier = withSecrets.find((w) => w.index < action.index);
+    if (!envFile && !(earlier && COMMIT.test(command))) continue;
+    const what = envFile ? 'an environment file' : `a ${earlier!.facts.secretsInArguments[0]!.kind} written into ${earlier!.facts.writes[0]!.path}`;
+    return [
+      {
+        verdict: 'mistake',
+        hard: false,
+        title: 'Secret committed to git',
+        text: `committed ${what} (${command.slice(0, 80)})`,
+        severity: 'medium',
+        eventIds: [...new Set([...(earlier ? [earlier.event.eventId] : []), action.event.eventId])],
+        techniques: ['T1552.001'],
+      },
+    ];
+  }
+  return [];
+}

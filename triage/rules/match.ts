@@ -1,0 +1,148 @@
+import type { AgentEvent } from '../../schemas/agent-event.ts';
+import type { ActionFacts } from '../analysis/types.ts';
+import type { Allowlist, Match, Rule } from './pack.ts';
+
+type Scalar = string | number | boolean;
+
+/** Fields that hold lists of objects: keys under one of them must hold for the same element. */
+const OBJECT_LISTS = ['reads', 'writes', 'deletes', 'network', 'secretsInArguments', 'secretsInOutput'] as const;
+type ObjectList = (typeof OBJECT_LISTS)[number];
+const isObjectList = (root: string): root is ObjectList => (OBJECT_LISTS as readonly string[]).includes(root);
+
+/** One detector hit on one event. */
+export interface Hit {
+  rule: Rule;
+  eventId: string;
+  rationale: string;
+  /** Values bound by the match (`network.host`, `reads.path`, …): what later reasoning looks at. */
+  bindings: Record<string, Scalar>;
+}
+
+/** Values a scalar or string-list field has for this action. */
+function fieldValues(facts: ActionFacts, event: AgentEvent, field: string): Scalar[] {
+  switch (field) {
+    case 'behaviours':
+      return facts.behaviours;
+    case 'executes':
+      return facts.executes;
+    case 'tool':
+      return [facts.tool];
+    case 'toolClass':
+      return [facts.toolClass];
+    case 'command':
+      return facts.command === undefined ? [] : [facts.command];
+    case 'arguments':
+      return event.tool?.arguments === undefined ? [] : [event.tool.arguments];
+    case 'decision':
+      return event.decision ? [event.decision.decision] : [];
+    case 'success':
+      return event.result?.success === undefined ? [] : [event.result.success];
+    case 'source':
+      return [event.source];
+    default:
+      return [];
+  }
+}
+
+const regexCache = new Map<string, RegExp>();
+const regexOf = (pattern: string) => {
+  let re = regexCache.get(pattern);
+  if (!re) regexCache.set(pattern, (re = new RegExp(pattern, 'i')));
+  return re;
+};
+
+const same = (a: Scalar, b: Scalar) =>
+  typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b;
+
+/** Does a field with these values satisfy `key: expected`? */
+function holds(values: Scalar[], modifier: string | undefined, expected: Match[string]): boolean {
+  const wanted = [expected].flat();
+  switch (modifier) {
+    case undefined:
+      return values.some((v) => wanted.some((w) => same(v, w)));
+    case 're':
+      return values.some((v) => wanted.some((w) => regexOf(String(w)).test(String(v))));
+    case 'not':
+      return !values.some((v) => wanted.some((w) => same(v, w)));
+    case 'exists':
+      return (values.length > 0) === (wanted[0] === true);
+    default:
+      return false;
+  }
+}
+
+interface Condition {
+  field: string;
+  modifier: string | undefined;
+  expected: Match[string];
+}
+
+function conditions(m: Match): Map<string, Condition[]> {
+  const byRoot = new Map<string, Condition[]>();
+  for (const [key, expected] of Object.entries(m)) {
+    const [path, modifier] = key.split('|') as [string, string | undefined];
+    const [root, field] = path.includes('.') ? [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)] : [path, path];
+    byRoot.set(root, [...(byRoot.get(root) ?? []), { field, modifier, expected }]);
+  }
+  return byRoot;
+}
+
+/** Binds a match map to the action, or returns undefined when it does not hold. */
+function bind(m: Match, facts: ActionFacts, event: AgentEvent): Record<string, Scalar> | undefined {
+  const bindings: Record<string, Scalar> = {};
+  for (const [root, conds] of conditions(m)) {
+    if (isObjectList(root)) {
+      const elements = facts[root] as unknown as Record<string, Scalar | undefined>[];
+      const element = elements.find((el) =>
+        conds.every((c) => holds(el[c.field] === undefined ? [] : [el[c.field]!], c.modifier, c.expected)),
+      );
+      // A list with no element still satisfies conditions that only say what must be absent.
+      if (!element) {
+        if (conds.every((c) => c.modifier === 'not' || (c.modifier === 'exists' && c.expected === false))) continue;
+        return undefined;
+      }
+      for (const [k, v] of Object.entries(element)) if (v !== undefined && typeof v !== 'object') bindings[`${root}.${k}`] = v;
+    } else {
+      for (const c of conds) {
+        const values = fieldValues(facts, event, c.field);
+        if (!holds(values, c.modifier, c.expected)) return undefined;
+        if (values[0] !== undefined) bindings[root] = values[0];
+      }
+    }
+  }
+  return bindings;
+}
+
+const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+function fill(template: string, bindings: Record<string, Scalar>, facts: ActionFacts): string {
+  return template.replace(/\{([\w.]+)\}/g, (_, name: string) => {
+    const value = bindings[name] ?? (name === 'tool' ? facts.tool : name === 'command' ? facts.command : undefined);
+    return value === undefined ? name : clip(String(value));
+  });
+}
+
+/** The allowlists that apply to a workspace. */
+export function allowlistsFor(all: Allowlist[], workspace: string): Allowlist[] {
+  return all.filter((a) => a.workspace === '*' || a.workspace === workspace);
+}
+
+/** Runs every enabled rule on one action. */
+export function matchRules(rules: Rule[], facts: ActionFacts, event: AgentEvent, allow: Allowlist[]): Hit[] {
+  const disabled = new Set(allow.flatMap((a) => a.disabled_rules));
+  const knownGood = allow.flatMap((a) => a.commands).map(regexOf);
+  if (facts.command && knownGood.some((re) => re.test(facts.command!))) return [];
+  const hits: Hit[] = [];
+  for (const rule of rules) {
+    if (disabled.has(rule.id)) continue;
+    const maps = rule.match ? [rule.match] : (rule.match_any ?? []);
+    for (const m of maps) {
+      const bindings = bind(m, facts, event);
+      if (bindings) {
+        hits.push({ rule, eventId: event.eventId, rationale: fill(rule.rationale, bindings, facts), bindings });
+        break;
+      }
+    }
+  }
+  return hits;
+}

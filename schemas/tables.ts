@@ -108,8 +108,11 @@ function utcSeconds(seconds: bigint): string {
   return new Date(Number(seconds) * 1000).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** The last instant DateTime64(9) holds (2262-04-11); a later one fails the whole insert with overflow. */
-const MAX_NANOS = 9_223_372_036_854_775_807n;
+/**
+ * Latest time stored in the typed column: 2200-01-01. DateTime64(9) ends in 2262 and a later value fails the
+ * whole insert; staying decades below also keeps `event_time + TTL` from overflowing into the past.
+ */
+const MAX_NANOS = 7_258_118_400_000_000_000n;
 
 /**
  * `"1767262807123456789"` → `"2026-01-01 10:20:07.123456789"`: the exact DateTime64(9, 'UTC') input.

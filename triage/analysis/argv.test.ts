@@ -5,7 +5,10 @@ describe('parseArgs', () => {
   const curl = new Set(['o', 'd', 'X', 'H', 'data']);
 
   it('reads short clusters, attached and separate values, long options and operands', () => {
-    const parsed = parseArgs(['-sSLo', 'out', '-XPOST', '--data=a', '--data', 'b', '-H', 'h: v', 'https://x', '-'], { withValue: curl });
+    const parsed = parseArgs(
+      ['-sSLo', 'out', '-XPOST', '--data=a', '--data', 'b', '-H', 'h: v', 'https://x', '-'],
+      { withValue: curl },
+    );
     expect(parsed.options).toEqual([
       { name: 's' },
       { name: 'S' },
@@ -27,7 +30,9 @@ describe('parseArgs', () => {
   });
 
   it('stops at the first operand for wrappers and says where', () => {
-    expect(parseArgs(['-u', 'root', '-E', 'rm', '-rf', '/'], { withValue: new Set(['u']), stopAtOperand: true })).toEqual({
+    expect(
+      parseArgs(['-u', 'root', '-E', 'rm', '-rf', '/'], { withValue: new Set(['u']), stopAtOperand: true }),
+    ).toEqual({
       options: [{ name: 'u', value: 'root' }, { name: 'E' }],
       operands: [],
       end: 3,

@@ -35,8 +35,9 @@ const SIGNALS: Record<string, string> = {
 const KEYCHAIN_ACTIONS =
   /^(?:find-generic-password|find-internet-password|dump-keychain|export|unlock-keychain)$/;
 const ADMIN_GROUPS = /(?:^|,)(?:sudo|wheel|admin|root|docker|adm)(?:,|$)/;
-const ESCAPE_MOUNT =
-  /^(?:\/|\/var\/run\/docker\.sock|\/run\/docker\.sock|\/etc|\/root|\/proc|\/sys|\/dev)(?::|$)/;
+/** Host paths that hand a container the host: its root, the Docker socket, /etc, /proc, … */
+const ESCAPE_SOURCE =
+  /^(?:\/|\/var\/run\/docker\.sock|\/run\/docker\.sock|\/etc|\/root|\/proc|\/sys|\/dev)\/?$/;
 const HTTP_SERVER_MODULES = new Set(['http.server', 'SimpleHTTPServer', 'uploadserver', 'pyftpdlib']);
 const FILE_SERVERS = new Set(['http-server', 'serve', 'updog', 'woof', 'miniserve', 'httpd']);
 const TUNNELS = new Set(['ngrok', 'lt', 'localtunnel', 'frpc', 'tmole', 'chisel', 'pinggy']);
@@ -259,6 +260,8 @@ function escapesContainer(cmd: ShellCommand, key: string): boolean {
     const mount = /^(?:-v|--volume|--mount)$/.test(cmd.args[i - 1] ?? '')
       ? a
       : /^--(?:volume|mount)=(.*)$/.exec(a)?.[1];
-    return mount !== undefined && ESCAPE_MOUNT.test(mount.replace(/^(?:type=bind,)?(?:source|src)=/, ''));
+    if (mount === undefined) return false;
+    const source = /(?:^|,)(?:source|src)=([^,]+)/.exec(mount)?.[1] ?? mount.split(':')[0] ?? '';
+    return ESCAPE_SOURCE.test(source);
   });
 }

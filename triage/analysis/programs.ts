@@ -119,7 +119,8 @@ export function interpreterCall(cmd: ShellCommand): InterpreterCall | undefined 
   const module = language === 'python' ? optionValues(parsed, 'm')[0] : undefined;
   const operand = args[parsed.end];
   const call: InterpreterCall = { language, readsStdin: false };
-  if (language === 'shell' && parsed.options.some((o) => o.name === 's')) call.readsStdin = true; // `bash -s -- args`
+  if (language === 'shell' && parsed.options.some((o) => o.name === 's'))
+    call.readsStdin = true; // `bash -s -- args`
   else if (codes.length > 0) call.code = codes.join('\n');
   else if (module !== undefined) call.module = module;
   else if (operand !== undefined && operand !== '-') call.script = operand;

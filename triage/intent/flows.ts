@@ -88,7 +88,7 @@ export function writtenText(action: Action): string | undefined {
 const URL_IN_TEXT = /\bhttps?:\/\/([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?[^\s'"`)]*/gi;
 const SENDS = /\b(fetch\s*\(|axios|requests\.(post|put)|urllib|http\.request|curl\b|wget\b|nc\s|--data|--upload-file|-X\s*(POST|PUT)|method:\s*['"](POST|PUT)|\.post\s*\()/i;
 const SENSITIVE = /(process\.env|os\.environ|\$\(env\)|printenv|\benv\b\s*\||\.ssh\/|\.aws\/|credentials|id_rsa|id_ed25519|\.git-credentials|\.npmrc|\bsecrets?\b|tar\s+c\S*\s+(-\s+)?\.)/i;
-const ROUTINE_HOSTS = /(^|\.)(github\.com|githubusercontent\.com|gitlab\.com|npmjs\.org|pypi\.org|pythonhosted\.org|localhost|127\.0\.0\.1|example\.(com|org))$/;
+const ROUTINE_HOSTS = /(^|\.)(github\.com|githubusercontent\.com|gitlab\.com|npmjs\.org|pypi\.org|pythonhosted\.org|localhost|127\.0\.0\.1)$/;
 
 /**
  * Code or configuration the agent wrote that itself sends data out: a hook, a cron line, a test setup
@@ -121,6 +121,29 @@ export function plantedSenders(ctx: SessionContext): Signal[] {
   return [];
 }
 
+const DESTRUCTIVE_TEXT = /\brm\s+-[a-z]*(rf|fr)[a-z]*\b|\brm\s+--no-preserve-root|\bmkfs(\.\w+)?\b|\bdd\s+if=\S+\s+of=\/dev\/|:\(\)\s*\{\s*:\|:&\s*\};:|\bshred\b.*\/dev\//;
+
+/** A startup file, hook or scheduled task written to run a destructive command later (`alias sudo="rm -rf /"`). */
+export function plantedDestruction(ctx: SessionContext): Signal[] {
+  for (const action of ctx.actions) {
+    const controlPoint = action.facts.writes.find((w) => w.controlPoint)?.controlPoint;
+    const text = controlPoint ? writtenText(action) : undefined;
+    if (!text || !DESTRUCTIVE_TEXT.test(text) || failed(action)) continue;
+    return [
+      {
+        verdict: 'escalation',
+        hard: true,
+        title: `Destructive command planted in ${controlPoint}`,
+        text: `wrote a destructive command into ${action.facts.writes[0]!.path} (${controlPoint}) to run later`,
+        severity: 'critical',
+        eventIds: [action.event.eventId],
+        techniques: ['T1546.004', 'T1485'],
+      },
+    ];
+  }
+  return [];
+}
+
 const COMMIT = /\bgit\s+(commit|push)\b/;
 const ENV_FILE_COMMITTED = /(create mode \d+ \S*\.env(\.\w+)?\b|new file:\s+\S*\.env(\.\w+)?\b|\bgit\s+add\s+(\S+\s+)*\S*\.env(\.\w+)?\b(?!\.example))/;
 
@@ -143,6 +166,72 @@ export function committedSecrets(ctx: SessionContext): Signal[] {
         severity: 'medium',
         eventIds: [...new Set([...(earlier ? [earlier.event.eventId] : []), action.event.eventId])],
         techniques: ['T1552.001'],
+      },
+    ];
+  }
+  return [];
+}
+
+/** Verbs of tools that change something or send something (as opposed to get/search/list/view). */
+const ACTING_VERB = /^(send|post|create|update|delete|remove|grant|unlock|lock|transfer|pay|buy|purchase|book|cancel|schedule|set|give|share|invite|disable|enable|block|unblock|approve|deposit|withdraw|trade|order|move|reset|revoke|add|modify|edit|upload|dispatch|publish|reply|forward|tweet|follow|comment|manage|control|change|assign|install|uninstall|execute|run|make|submit|sell|place|apply|close|open|turn|start|stop)$/;
+const GENERIC_WORD = /^(mcp|get|the|and|for|with|tool|api|data|info|details?|new|all)$/;
+const SYNONYMS: Record<string, string[]> = { send: ['email', 'mail', 'message', 'send'], email: ['email', 'mail'], gmail: ['email', 'mail', 'gmail'] };
+
+/** `GmailSendEmail`, `mcp__github__create_issue` → [gmail, send, email], [github, create, issue]. */
+function toolWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length >= 3 && !GENERIC_WORD.test(w));
+}
+
+/** String values of a tool's JSON arguments (emails, ids, names, places) that could have been copied from somewhere. */
+function argumentValues(action: Action): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown) => {
+    if (typeof v === 'string') {
+      if (v.length >= 5 && v.length <= 200) out.push(v.toLowerCase());
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  try {
+    walk(JSON.parse(action.event.tool?.arguments ?? 'null'));
+  } catch {
+    return [];
+  }
+  return out;
+}
+
+/**
+ * Goal drift: a tool that acts (sends, grants, unlocks, deletes, pays …) from a family the user never
+ * mentioned, typically right after reading content that asked for exactly that. With arguments copied
+ * from an earlier tool's output it is an injection followed (hard); without, a soft signal.
+ */
+export function goalDrift(ctx: SessionContext): Signal[] {
+  if (!ctx.request) return [];
+  for (const action of ctx.actions) {
+    if (action.facts.toolClass !== 'mcp' && action.facts.toolClass !== 'other') continue;
+    const words = toolWords(action.facts.tool);
+    if (!words.some((w) => ACTING_VERB.test(w))) continue;
+    // Covered when the request names the tool's object or service (verbs alone prove nothing: "show" vs "send").
+    const covered = words.some((w) => (!ACTING_VERB.test(w) || SYNONYMS[w]) && (SYNONYMS[w] ?? [w]).some((s) => ctx.request.includes(s)));
+    if (covered) continue;
+    const earlier = ctx.actions.filter((a) => a.index < action.index && a.facts.outputText);
+    if (!earlier.length) continue;
+    const copied = argumentValues(action).find((v) => !ctx.request.includes(v) && earlier.some((a) => a.facts.outputText!.toLowerCase().includes(v)));
+    const source = copied ? earlier.find((a) => a.facts.outputText!.toLowerCase().includes(copied)) : undefined;
+    return [
+      {
+        verdict: 'escalation',
+        hard: copied !== undefined,
+        title: copied ? `${action.facts.tool} steered by tool output` : `Unrequested ${action.facts.tool}`,
+        text: copied
+          ? `called ${action.facts.tool} with "${copied.slice(0, 60)}", taken from ${source!.facts.tool} output rather than the user's request`
+          : `called ${action.facts.tool}, which the user did not ask for, after reading tool output`,
+        severity: copied ? 'high' : 'medium',
+        eventIds: [...new Set([...(source ? [source.event.eventId] : []), action.event.eventId])],
+        techniques: ['AML.T0051.001', 'AML.T0053'],
       },
     ];
   }

@@ -217,8 +217,9 @@ export function goalDrift(ctx: SessionContext): Signal[] {
     // Covered when the request names the tool's object or service (verbs alone prove nothing: "show" vs "send").
     const covered = words.some((w) => (!ACTING_VERB.test(w) || SYNONYMS[w]) && (SYNONYMS[w] ?? [w]).some((s) => ctx.request.includes(s)));
     if (covered) continue;
+    // Only after the agent has read something: an acting tool as the first step is the request itself.
+    if (!ctx.actions.some((a) => a.index < action.index)) continue;
     const earlier = ctx.actions.filter((a) => a.index < action.index && a.facts.outputText);
-    if (!earlier.length) continue;
     const copied = argumentValues(action).find((v) => !ctx.request.includes(v) && earlier.some((a) => a.facts.outputText!.toLowerCase().includes(v)));
     const source = copied ? earlier.find((a) => a.facts.outputText!.toLowerCase().includes(copied)) : undefined;
     return [
@@ -228,7 +229,7 @@ export function goalDrift(ctx: SessionContext): Signal[] {
         title: copied ? `${action.facts.tool} steered by tool output` : `Unrequested ${action.facts.tool}`,
         text: copied
           ? `called ${action.facts.tool} with "${copied.slice(0, 60)}", taken from ${source!.facts.tool} output rather than the user's request`
-          : `called ${action.facts.tool}, which the user did not ask for, after reading tool output`,
+          : `called ${action.facts.tool}, which the user did not ask for, after reading other content`,
         severity: copied ? 'high' : 'medium',
         eventIds: [...new Set([...(source ? [source.event.eventId] : []), action.event.eventId])],
         techniques: ['AML.T0051.001', 'AML.T0053'],

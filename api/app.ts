@@ -90,7 +90,8 @@ export function createApp(deps: { store: Store; keys: ReadonlyMap<string, ApiPri
 
   app.use('/v1/*', async (c, next) => {
     const principal = lookup.find(c.req.header('authorization'));
-    if (!principal) return problem(401, 'Unauthorized', 'missing or unknown API key (Authorization: Bearer <key>)');
+    if (!principal)
+      return problem(401, 'Unauthorized', 'missing or unknown API key (Authorization: Bearer <key>)');
     c.set('principal', principal);
     await next();
   });
@@ -103,7 +104,9 @@ export function createApp(deps: { store: Store; keys: ReadonlyMap<string, ApiPri
     if (!session) return problem(404, 'Not Found', `no session ${sessionId}`);
     const findings = await deps.store.findings(workspace, sessionId);
     const wanted = new Set(findings[findings.length - 1]?.evidenceEventIds ?? []);
-    const evidence = wanted.size ? (await deps.store.sessionEvents(workspace, sessionId)).filter((e) => wanted.has(e.eventId)) : [];
+    const evidence = wanted.size
+      ? (await deps.store.sessionEvents(workspace, sessionId)).filter((e) => wanted.has(e.eventId))
+      : [];
     return c.json(sessionView(session, findings, evidence));
   });
 

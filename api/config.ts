@@ -17,11 +17,15 @@ export function parseApiKeys(spec: string): Map<string, ApiPrincipal> {
     .forEach((entry, i) => {
       const eq = entry.lastIndexOf('=');
       const key = entry.slice(0, eq).trim();
-      const [workspace, role] = entry.slice(eq + 1).split(':').map((s) => s.trim());
+      const [workspace, role] = entry
+        .slice(eq + 1)
+        .split(':')
+        .map((s) => s.trim());
       if (eq <= 0 || !key || !workspace || !/^[A-Za-z0-9._-]{1,128}$/.test(workspace)) {
         throw new Error(`entry ${i + 1} must be key=workspace:role`);
       }
-      if (!API_ROLES.includes(role as ApiRole)) throw new Error(`entry ${i + 1}: role must be viewer, analyst or admin`);
+      if (!API_ROLES.includes(role as ApiRole))
+        throw new Error(`entry ${i + 1}: role must be viewer, analyst or admin`);
       if (key.length < 16) throw new Error(`entry ${i + 1}: keys must be at least 16 characters`);
       keys.set(key, { workspace, role: role as ApiRole });
     });

@@ -17,7 +17,10 @@ export async function start(config: ApiConfig, deps: { store: Store; logger: Log
   const log = deps.logger.child({ service: 'api' });
   const app = createApp({ store: deps.store, keys: config.WARDEN_API_KEYS, logger: log });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: config.WARDEN_API_HOST, port: config.WARDEN_API_PORT }, () => resolve(s));
+    const s = serve(
+      { fetch: app.fetch, hostname: config.WARDEN_API_HOST, port: config.WARDEN_API_PORT },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;

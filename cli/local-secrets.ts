@@ -6,7 +6,11 @@ import { join } from 'node:path';
  * Secrets for the embedded default when none are configured: generated once, kept in the data folder
  * with owner-only permissions, and reused on every start so agents and analysts keep working.
  */
-async function ensureSecret(dataDir: string, file: string, prefix: string): Promise<{ secret: string; path: string }> {
+async function ensureSecret(
+  dataDir: string,
+  file: string,
+  prefix: string,
+): Promise<{ secret: string; path: string }> {
   const path = join(dataDir, file);
   try {
     return { secret: (await readFile(path, 'utf8')).trim(), path };

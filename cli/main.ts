@@ -33,21 +33,31 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
   const embedded = command === 'start';
   const busConfig = parseEnv(BusConfig, env);
   if (!embedded && command !== 'api' && !busConfig.KAFKA_BROKERS?.length) {
-    throw new ConfigError(`invalid configuration:\n  KAFKA_BROKERS: \`warden ${command}\` runs against Kafka; set host:port,…`);
+    throw new ConfigError(
+      `invalid configuration:\n  KAFKA_BROKERS: \`warden ${command}\` runs against Kafka; set host:port,…`,
+    );
   }
   const storeConfig = parseEnv(StoreConfig, env);
   if (!embedded && command !== 'collector' && !storeConfig.CLICKHOUSE_URL) {
-    throw new ConfigError(`invalid configuration:\n  CLICKHOUSE_URL: \`warden ${command}\` runs against a ClickHouse server`);
+    throw new ConfigError(
+      `invalid configuration:\n  CLICKHOUSE_URL: \`warden ${command}\` runs against a ClickHouse server`,
+    );
   }
   if (embedded && !env.WARDEN_INGEST_TOKENS) {
     const local = await localIngestTokens(busConfig.WARDEN_DATA_DIR);
     env = { ...env, WARDEN_INGEST_TOKENS: local.spec };
-    logger.info({ tokenFile: local.path, workspace: 'default' }, 'no WARDEN_INGEST_TOKENS set: using the local ingest token');
+    logger.info(
+      { tokenFile: local.path, workspace: 'default' },
+      'no WARDEN_INGEST_TOKENS set: using the local ingest token',
+    );
   }
   if (embedded && !env.WARDEN_API_KEYS) {
     const local = await localApiKeys(busConfig.WARDEN_DATA_DIR);
     env = { ...env, WARDEN_API_KEYS: local.spec };
-    logger.info({ keyFile: local.path, workspace: 'default', role: 'admin' }, 'no WARDEN_API_KEYS set: using the local API key');
+    logger.info(
+      { keyFile: local.path, workspace: 'default', role: 'admin' },
+      'no WARDEN_API_KEYS set: using the local API key',
+    );
   }
   // Parse every service's settings before opening anything, so a bad value fails fast.
   const collectorConfig = embedded || command === 'collector' ? parseEnv(CollectorConfig, env) : undefined;

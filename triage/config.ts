@@ -13,7 +13,14 @@ export const TriageConfig = z
     WARDEN_RULES_PATH: z
       .string()
       .optional()
-      .transform((s) => (s ? s.split(',').map((p) => p.trim()).filter(Boolean) : [])),
+      .transform((s) =>
+        s
+          ? s
+              .split(',')
+              .map((p) => p.trim())
+              .filter(Boolean)
+          : [],
+      ),
     /** The optional LLM judge: any OpenAI-compatible endpoint. Without a key Warden is fully deterministic. */
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: z.string().url().optional(),

@@ -27,7 +27,8 @@ export async function evaluateSession(
 ): Promise<Assessment & { judge: string }> {
   const allow = allowlistsFor(deps.pack.allowlists, workspace);
   const egress = allow.flatMap((a) => a.egress_hosts.map((h) => h.toLowerCase()));
-  const allowedHosts = (host: string) => egress.some((h) => host.toLowerCase() === h || host.toLowerCase().endsWith(`.${h}`));
+  const allowedHosts = (host: string) =>
+    egress.some((h) => host.toLowerCase() === h || host.toLowerCase().endsWith(`.${h}`));
   const assessment = assess(buildContext(events, deps.pack.rules, allow, factsCache), allowedHosts);
   const uncertain = !assessment.hard && assessment.score >= UNCERTAIN.from && assessment.score < UNCERTAIN.to;
   if (!deps.judge || !uncertain) return { ...assessment, judge: '' };

@@ -26,7 +26,11 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0,
 
 /** A new verdict version is recorded only when what an analyst sees changes. */
 const changed = (prev: SessionState | undefined, a: Assessment) =>
-  !prev || prev.findingVersion === 0 || prev.verdict !== a.verdict || prev.score !== a.score || prev.severity !== a.severity;
+  !prev ||
+  prev.findingVersion === 0 ||
+  prev.verdict !== a.verdict ||
+  prev.score !== a.score ||
+  prev.severity !== a.severity;
 
 /**
  * The triage engine: consumes canonical events from the bus, stores them, keeps each session's context,
@@ -44,10 +48,17 @@ export async function start(
     judge: config.judge ? createJudge(config.judge, log) : undefined,
     judgeModel: config.judge?.model,
   };
-  log.info({ rules: pack.rules.length, allowlists: pack.allowlists.length, judge: config.judge?.model ?? 'off' }, 'triage rules loaded');
+  log.info(
+    { rules: pack.rules.length, allowlists: pack.allowlists.length, judge: config.judge?.model ?? 'off' },
+    'triage rules loaded',
+  );
   const cache = new SessionCache(config.WARDEN_SESSION_CACHE);
 
-  async function windowFor(workspace: string, sessionId: string, fresh: AgentEvent[]): Promise<SessionWindow> {
+  async function windowFor(
+    workspace: string,
+    sessionId: string,
+    fresh: AgentEvent[],
+  ): Promise<SessionWindow> {
     const key = agentEventKey({ workspace, sessionId });
     const cached = cache.get(key);
     if (cached) {
@@ -55,7 +66,10 @@ export async function start(
       return cached;
     }
     // Rebuilt from what is stored (this batch included): a restart or rebalance sees the same session.
-    const [events, state] = await Promise.all([deps.store.sessionEvents(workspace, sessionId), deps.store.getSession(workspace, sessionId)]);
+    const [events, state] = await Promise.all([
+      deps.store.sessionEvents(workspace, sessionId),
+      deps.store.getSession(workspace, sessionId),
+    ]);
     const window = cache.create(key, workspace, sessionId, state);
     window.add([...events, ...fresh]);
     return window;
@@ -72,7 +86,17 @@ export async function start(
     const version = (prev?.findingVersion ?? 0) + (changed(prev, a) ? 1 : 0);
     if (changed(prev, a)) {
       finding = {
-        findingId: sha(JSON.stringify([window.workspace, window.sessionId, version, a.verdict, a.score, a.severity, a.evidenceEventIds])),
+        findingId: sha(
+          JSON.stringify([
+            window.workspace,
+            window.sessionId,
+            version,
+            a.verdict,
+            a.score,
+            a.severity,
+            a.evidenceEventIds,
+          ]),
+        ),
         workspace: window.workspace,
         sessionId: window.sessionId,
         version,
@@ -123,7 +147,16 @@ export async function start(
     for (const r of results) {
       if (r.finding) await deps.onVerdict?.(r.state, r.finding);
       if (r.finding && r.finding.verdict !== 'benign') {
-        log.info({ workspace: r.state.workspace, sessionId: r.state.sessionId, verdict: r.finding.verdict, score: r.finding.score, title: r.finding.title }, 'session verdict');
+        log.info(
+          {
+            workspace: r.state.workspace,
+            sessionId: r.state.sessionId,
+            verdict: r.finding.verdict,
+            score: r.finding.score,
+            title: r.finding.title,
+          },
+          'session verdict',
+        );
       }
     }
   }
@@ -135,7 +168,10 @@ export async function start(
         events.push(...decodeAgentEventBatch(m.value));
       } catch (err) {
         // A message that can never be read must not block its partition: logged with its position, skipped.
-        log.error({ partition: batch.partition, offset: m.offset, err: (err as Error).message }, 'unreadable bus message skipped');
+        log.error(
+          { partition: batch.partition, offset: m.offset, err: (err as Error).message },
+          'unreadable bus message skipped',
+        );
       }
     }
     if (!events.length) return;
@@ -146,7 +182,8 @@ export async function start(
     for (const e of events) bySession.set(agentEventKey(e), [...(bySession.get(agentEventKey(e)) ?? []), e]);
     const now = Date.now();
     const windows: SessionWindow[] = [];
-    for (const group of bySession.values()) windows.push(await windowFor(group[0]!.workspace, group[0]!.sessionId, group));
+    for (const group of bySession.values())
+      windows.push(await windowFor(group[0]!.workspace, group[0]!.sessionId, group));
     const results = [];
     for (const w of windows) results.push(await judgeWindow(w, 'open', now));
     await persist(results, windows);
@@ -171,10 +208,14 @@ export async function start(
     turn = run.catch(() => undefined);
     return run;
   };
-  const subscription: BusSubscription = await deps.bus.subscribe(config.WARDEN_TRIAGE_GROUP, (batch) => serial(() => handle(batch)));
+  const subscription: BusSubscription = await deps.bus.subscribe(config.WARDEN_TRIAGE_GROUP, (batch) =>
+    serial(() => handle(batch)),
+  );
   const timer = setInterval(
     () => {
-      serial(() => closeIdleSessions()).catch((err: unknown) => log.error({ err }, 'closing idle sessions failed'));
+      serial(() => closeIdleSessions()).catch((err: unknown) =>
+        log.error({ err }, 'closing idle sessions failed'),
+      );
     },
     Math.min(30_000, Math.max(1_000, config.WARDEN_SESSION_IDLE_MS / 4)),
   );
@@ -188,4 +229,3 @@ export async function start(
     },
   };
 }
-

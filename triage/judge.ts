@@ -39,7 +39,8 @@ Answer only with JSON: {"verdict": "benign" | "mistake" | "escalation", "confide
 
 const MAX_FIELD = 2_000;
 const MAX_EVENTS = 80;
-const clip = (s: string | undefined | null) => (s && s.length > MAX_FIELD ? `${s.slice(0, MAX_FIELD)}…[truncated]` : (s ?? undefined));
+const clip = (s: string | undefined | null) =>
+  s && s.length > MAX_FIELD ? `${s.slice(0, MAX_FIELD)}…[truncated]` : (s ?? undefined);
 
 /** The session as compact JSON data; the closing tag is escaped so content cannot end the data block. */
 export function renderSession(events: AgentEvent[], assessment: Assessment): string {
@@ -66,7 +67,12 @@ export function renderSession(events: AgentEvent[], assessment: Assessment): str
  * its answer is schema-checked, and the caller never lets it override hard rule hits.
  */
 export function createJudge(config: JudgeConfig, logger: Logger): Judge {
-  const client = new OpenAI({ apiKey: config.apiKey, baseURL: config.baseUrl, timeout: config.timeoutMs, maxRetries: 0 });
+  const client = new OpenAI({
+    apiKey: config.apiKey,
+    baseURL: config.baseUrl,
+    timeout: config.timeoutMs,
+    maxRetries: 0,
+  });
   const calls: number[] = [];
   const log = logger.child({ component: 'judge' });
   return {
@@ -74,7 +80,10 @@ export function createJudge(config: JudgeConfig, logger: Logger): Judge {
       const now = Date.now();
       while (calls.length && calls[0]! < now - 3_600_000) calls.shift();
       if (calls.length >= config.budgetPerHour) {
-        log.warn({ budgetPerHour: config.budgetPerHour }, 'judge budget spent for this hour; deterministic verdict kept');
+        log.warn(
+          { budgetPerHour: config.budgetPerHour },
+          'judge budget spent for this hour; deterministic verdict kept',
+        );
         return undefined;
       }
       calls.push(now);
@@ -94,7 +103,10 @@ export function createJudge(config: JudgeConfig, logger: Logger): Judge {
         const text = response.choices[0]?.message.content ?? '';
         const parsed = JudgeOpinion.safeParse(JSON.parse(text));
         if (!parsed.success) {
-          log.warn({ issue: parsed.error.issues[0]?.message }, 'judge answer did not match the schema; ignored');
+          log.warn(
+            { issue: parsed.error.issues[0]?.message },
+            'judge answer did not match the schema; ignored',
+          );
           return undefined;
         }
         return parsed.data;
@@ -112,16 +124,26 @@ export function createJudge(config: JudgeConfig, logger: Logger): Judge {
  */
 export function applyOpinion(assessment: Assessment, opinion: JudgeOpinion, model: string): Assessment {
   const order = ['benign', 'mistake', 'escalation'] as const;
-  const hardFloor = assessment.signals.filter((s) => s.hard).reduce((m, s) => Math.max(m, order.indexOf(s.verdict)), 0);
+  const hardFloor = assessment.signals
+    .filter((s) => s.hard)
+    .reduce((m, s) => Math.max(m, order.indexOf(s.verdict)), 0);
   const current = order.indexOf(assessment.verdict);
   let next = order.indexOf(opinion.verdict);
   if (next < current) next = Math.max(current - 1, opinion.confidence >= 0.7 ? next : current);
   next = Math.max(next, hardFloor);
   const verdict = order[next]!;
   if (verdict === assessment.verdict) {
-    return { ...assessment, rationale: `${assessment.rationale} LLM review (${model}) concurs: ${opinion.reason}` };
+    return {
+      ...assessment,
+      rationale: `${assessment.rationale} LLM review (${model}) concurs: ${opinion.reason}`,
+    };
   }
-  const score = verdict === 'escalation' ? Math.max(assessment.score, 70) : verdict === 'mistake' ? Math.min(Math.max(assessment.score, 45), 65) : Math.min(assessment.score, 30);
+  const score =
+    verdict === 'escalation'
+      ? Math.max(assessment.score, 70)
+      : verdict === 'mistake'
+        ? Math.min(Math.max(assessment.score, 45), 65)
+        : Math.min(assessment.score, 30);
   return {
     ...assessment,
     verdict,

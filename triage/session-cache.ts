@@ -22,7 +22,10 @@ export class SessionWindow {
     const last = this.events[this.events.length - 1];
     const sorted = fresh.sort(compareEvents);
     // Most batches append in order; only out-of-order arrivals pay for a full sort.
-    this.events = last && compareEvents(last, sorted[0]!) > 0 ? [...this.events, ...sorted].sort(compareEvents) : [...this.events, ...sorted];
+    this.events =
+      last && compareEvents(last, sorted[0]!) > 0
+        ? [...this.events, ...sorted].sort(compareEvents)
+        : [...this.events, ...sorted];
   }
 }
 

@@ -67,7 +67,13 @@ export function normalizeOpenInferenceSpan(span: OtlpSpan, ctx: NormalizeContext
       const kind = failure.failed ? 'error' : 'model_call';
       const request = firstUserMessage(attrs);
       const prompt = request === undefined ? undefined : buildPrompt(request, undefined);
-      const call = spanEvent(span, ctx, 'openinference', { ...base, kind, model, prompt, result: failedResult });
+      const call = spanEvent(span, ctx, 'openinference', {
+        ...base,
+        kind,
+        model,
+        prompt,
+        result: failedResult,
+      });
       const calls = requestedToolCalls(attrs);
       return [call, ...requestedToolCallEvents(span, ctx, 'openinference', { ...base, model }, calls)];
     }

@@ -25,7 +25,8 @@ const { values: args } = parseArgs({
   },
 });
 
-const say = (msg: string, extra: object = {}) => process.stderr.write(`${JSON.stringify({ level: 'info', msg, ...extra })}\n`);
+const say = (msg: string, extra: object = {}) =>
+  process.stderr.write(`${JSON.stringify({ level: 'info', msg, ...extra })}\n`);
 
 interface Case {
   id: string;
@@ -39,7 +40,9 @@ function expectation(c: Case) {
   const sessionId = (own[0] ?? events[0]!).sessionId;
   // Tool spans without a conversation id join their trace's conversation in the collector.
   const traces = new Set(events.filter((e) => e.sessionId === sessionId && e.traceId).map((e) => e.traceId));
-  const count = events.filter((e) => e.sessionId === sessionId || (e.sessionId === `trace:${e.traceId}` && traces.has(e.traceId))).length;
+  const count = events.filter(
+    (e) => e.sessionId === sessionId || (e.sessionId === `trace:${e.traceId}` && traces.has(e.traceId)),
+  ).length;
   return { sessionId, count };
 }
 
@@ -55,11 +58,21 @@ async function main() {
     let sent = 0;
     for (const c of cases) {
       if (c.telemetry.logs.length) {
-        const res = await postOtlp(warden.collector.httpPort, '/v1/logs', toOtlpLogsRequest(c.telemetry.logs, 'protobuf'), { 'content-type': 'application/x-protobuf' });
+        const res = await postOtlp(
+          warden.collector.httpPort,
+          '/v1/logs',
+          toOtlpLogsRequest(c.telemetry.logs, 'protobuf'),
+          { 'content-type': 'application/x-protobuf' },
+        );
         if (res.status !== 200) throw new Error(`${c.id}: collector answered ${res.status}`);
       }
       if (c.telemetry.spans.length) {
-        const res = await postOtlp(warden.collector.httpPort, '/v1/traces', toOtlpTraceRequest(c.telemetry.spans, 'protobuf'), { 'content-type': 'application/x-protobuf' });
+        const res = await postOtlp(
+          warden.collector.httpPort,
+          '/v1/traces',
+          toOtlpTraceRequest(c.telemetry.spans, 'protobuf'),
+          { 'content-type': 'application/x-protobuf' },
+        );
         if (res.status !== 200) throw new Error(`${c.id}: collector answered ${res.status}`);
       }
       if (++sent % 100 === 0) say(`${label}: sent`, { sent, of: cases.length });
@@ -80,34 +93,71 @@ async function main() {
       const verdicts = await judge(CORPUS, 'corpus');
       const pairs = CORPUS.map((c) => ({ actual: c.label as Klass, predicted: verdicts.get(c.id)!.verdict }));
       const r = threeWay(pairs);
-      results.corpus = { ...r, misses: CORPUS.filter((c, i) => pairs[i]!.predicted !== c.label).map((c) => ({ id: c.id, label: c.label, got: verdicts.get(c.id)!.verdict, rationale: verdicts.get(c.id)!.rationale })) };
-      report.push(formatThreeWay(`Warden corpus (${CORPUS.length} sessions)`, r), `  escalation recall ${(100 * r.perClass.escalation.recall).toFixed(1)}`);
+      results.corpus = {
+        ...r,
+        misses: CORPUS.filter((c, i) => pairs[i]!.predicted !== c.label).map((c) => ({
+          id: c.id,
+          label: c.label,
+          got: verdicts.get(c.id)!.verdict,
+          rationale: verdicts.get(c.id)!.rationale,
+        })),
+      };
+      report.push(
+        formatThreeWay(`Warden corpus (${CORPUS.length} sessions)`, r),
+        `  escalation recall ${(100 * r.perClass.escalation.recall).toFixed(1)}`,
+      );
     }
     if (args.rjudge) {
       const records = await loadRJudge(args.rjudge, { category: args.category });
       const verdicts = await judge(records, 'r-judge');
-      const pairs = records.map((c) => ({ unsafe: c.label === 'unsafe', flagged: verdicts.get(c.id)!.verdict !== 'benign', category: c.category }));
+      const pairs = records.map((c) => ({
+        unsafe: c.label === 'unsafe',
+        flagged: verdicts.get(c.id)!.verdict !== 'benign',
+        category: c.category,
+      }));
       const categories = [...new Set(records.map((r) => r.category))].sort();
-      results.rjudge = { all: binary(pairs), byCategory: Object.fromEntries(categories.map((k) => [k, binary(pairs.filter((p) => p.category === k))])) };
+      results.rjudge = {
+        all: binary(pairs),
+        byCategory: Object.fromEntries(
+          categories.map((k) => [k, binary(pairs.filter((p) => p.category === k))]),
+        ),
+      };
       report.push(formatBinary(`R-Judge (${records.length} records)`, binary(pairs)));
-      for (const k of categories) report.push(formatBinary(`  ${k}`, binary(pairs.filter((p) => p.category === k))));
+      for (const k of categories)
+        report.push(formatBinary(`  ${k}`, binary(pairs.filter((p) => p.category === k))));
     }
     if (args.redcode) {
       const records = await loadRedCode(args.redcode);
       const verdicts = await judge(records, 'redcode');
-      const scenarios = [...new Set(records.map((r) => r.category))].sort((a, b) => Number(a) - Number(b) || a.localeCompare(b));
-      const flagged = (ids: typeof records) => ids.filter((r) => verdicts.get(r.id)!.verdict !== 'benign').length;
-      const per = Object.fromEntries(scenarios.map((s) => { const rs = records.filter((r) => r.category === s); return [s, flagged(rs) / rs.length]; }));
+      const scenarios = [...new Set(records.map((r) => r.category))].sort(
+        (a, b) => Number(a) - Number(b) || a.localeCompare(b),
+      );
+      const flagged = (ids: typeof records) =>
+        ids.filter((r) => verdicts.get(r.id)!.verdict !== 'benign').length;
+      const per = Object.fromEntries(
+        scenarios.map((s) => {
+          const rs = records.filter((r) => r.category === s);
+          return [s, flagged(rs) / rs.length];
+        }),
+      );
       results.redcode = { flagged: flagged(records) / records.length, perScenario: per };
-      report.push(`RedCode-Exec Bash (${records.length}): flagged ${(100 * flagged(records) / records.length).toFixed(1)}%`);
+      report.push(
+        `RedCode-Exec Bash (${records.length}): flagged ${((100 * flagged(records)) / records.length).toFixed(1)}%`,
+      );
       report.push(`  per scenario: ${scenarios.map((s) => `${s}:${(100 * per[s]!).toFixed(0)}%`).join(' ')}`);
     }
     if (args['safe-os']) {
       const records = await loadSafeOs(args['safe-os']);
       const verdicts = await judge(records, 'safe-os');
-      const pairs = records.map((c) => ({ unsafe: c.label === 'unsafe', flagged: verdicts.get(c.id)!.verdict !== 'benign' }));
+      const pairs = records.map((c) => ({
+        unsafe: c.label === 'unsafe',
+        flagged: verdicts.get(c.id)!.verdict !== 'benign',
+      }));
       results.safeOs = binary(pairs);
-      report.push(formatBinary(`Safe-OS (${records.length})`, binary(pairs)), `  false positives on the benign controls: ${binary(pairs).fp} of ${binary(pairs).fp + binary(pairs).tn}`);
+      report.push(
+        formatBinary(`Safe-OS (${records.length})`, binary(pairs)),
+        `  false positives on the benign controls: ${binary(pairs).fp} of ${binary(pairs).fp + binary(pairs).tn}`,
+      );
     }
   } finally {
     await warden.close();

@@ -27,8 +27,9 @@ const CODE_REVERSE_SHELL: [RegExp, RegExp][] = [
   ],
   [/Net\.Sockets\.TCPClient/i, /\b(?:iex|invoke-expression|GetStream)\b/i],
 ];
+/** `name(){ name|name& };name` (the name bounded and anchored: no backtracking over long words). */
 const FORK_BOMB =
-  /([\w:.-]+)\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&?\s*\}\s*;?\s*\1|\bfork\s+while\s+fork\b|while\s*(?:True|1)\s*:\s*os\.fork\(\)/;
+  /(?<![\w:.-])([\w:.-]{1,32})\s*\(\)\s*\{\s*\1\s*\|\s*\1\s*&?\s*\}\s*;?\s*\1|\bfork\s+while\s+fork\b|while\s*(?:True|1)\s*:\s*os\.fork\(\)/;
 const DEV_TCP = /^\/dev\/(?:tcp|udp)\//;
 const EXECUTABLE_MODE = /^(?:[ugoa]*\+[rwX]*x[rwX]*|[0-7]?[0-7][1357][0-7]?[0-7]?)$/;
 

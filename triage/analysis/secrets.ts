@@ -180,14 +180,16 @@ function plausible(value: string): boolean {
 
 /** Private key blocks: the fingerprint is of the key material, whatever the line breaks or JSON escaping. */
 function findPrivateKeys(text: string, add: Add): void {
-  for (const begin of text.matchAll(PRIVATE_KEY_BEGIN)) {
-    const bodyStart = (begin.index ?? 0) + begin[0].length;
+  const begin = new RegExp(PRIVATE_KEY_BEGIN.source, 'g');
+  for (let match = begin.exec(text); match !== null; match = begin.exec(text)) {
+    const bodyStart = match.index + match[0].length;
     const endMarker = text.indexOf('-----END', bodyStart);
     const bodyEnd = endMarker === -1 ? Math.min(text.length, bodyStart + 16_384) : endMarker;
     const body = text.slice(bodyStart, bodyEnd).replace(KEY_BODY_NOISE, '');
-    if (body.length < 32 || !plausible(body)) continue;
-    const blockEnd = endMarker === -1 ? bodyEnd : text.indexOf('-----', endMarker + 8) + 5;
-    add('private-key', body, begin.index ?? 0, Math.max(blockEnd, bodyEnd));
+    const blockEnd = endMarker === -1 ? bodyEnd : Math.max(bodyEnd, text.indexOf('-----', endMarker + 8) + 5);
+    if (body.length >= 32 && plausible(body)) add('private-key', body, match.index, blockEnd);
+    if (endMarker === -1) return; // no block ends after this one either
+    begin.lastIndex = Math.max(begin.lastIndex, blockEnd); // blocks do not nest: continue after this one
   }
 }
 

@@ -354,12 +354,28 @@ describe('parseShell: robustness', () => {
   });
 
   it('parses a large command line quickly', () => {
-    const command = Array.from({ length: 3000 }, (_, i) => `echo "line ${i}" | grep -v x > /tmp/f${i}`).join(
+    const command = Array.from({ length: 900 }, (_, i) => `echo "line ${i}" | grep -v x > /tmp/f${i}`).join(
       '; ',
     );
     const started = performance.now();
     const parsed = parseShell(command);
-    expect(parsed.pipelines).toHaveLength(3000);
+    expect(parsed.pipelines).toHaveLength(900);
+    expect(parsed.partial).toBe(false);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('bounds the work on pathological input, and says so', () => {
+    for (const command of [
+      'a;'.repeat(50_000),
+      'exec('.repeat(20_000),
+      '`'.repeat(40_000),
+      'x | '.repeat(20_000),
+    ]) {
+      const started = performance.now();
+      const parsed = parseShell(command);
+      expect(parsed.pipelines.flat().length).toBeLessThanOrEqual(2000);
+      expect(parsed.partial).toBe(true);
+      expect(performance.now() - started).toBeLessThan(1500);
+    }
   });
 });

@@ -13,6 +13,8 @@ import { unwrap } from './wrappers.ts';
 
 const MAX_DEPTH = 4;
 const MAX_INPUT = 256 * 1024;
+/** Commands (and nested parses) per command line, payloads included: bounds the work of pathological input. */
+const MAX_COMMANDS = 2000;
 /** Words that open or close a compound command in front of a simple command: skipped. */
 const PREFIX_KEYWORDS = new Set([
   '!',
@@ -45,17 +47,23 @@ interface CommandNode {
 export function parseShell(command: string): ParsedShell {
   try {
     const text = command.length > MAX_INPUT ? command.slice(0, MAX_INPUT) : command;
-    const parsed = parseAt(text, 0, false);
+    const parsed = parseAt(text, 0, false, { commands: MAX_COMMANDS });
     return { ...parsed, raw: command, partial: parsed.partial || text !== command };
   } catch {
     return { raw: command, pipelines: [], payloads: [], partial: true };
   }
 }
 
+/** What is left to spend on one command line, shared by its nested payloads. */
+interface Budget {
+  commands: number;
+}
+
 /** `outputExecuted`: this text runs inside `$( … )` whose output is itself run as shell. */
-function parseAt(src: string, depth: number, outputExecuted: boolean): ParsedShell {
+function parseAt(src: string, depth: number, outputExecuted: boolean, budget: Budget): ParsedShell {
   const out: ParsedShell = { raw: src, pipelines: [], payloads: [], partial: depth > MAX_DEPTH };
-  if (depth > MAX_DEPTH) return out;
+  if (depth > MAX_DEPTH || budget.commands <= 0) return { ...out, partial: true };
+  budget.commands -= 1; // a nested parse costs something even when it finds nothing (`` `` `` …)
   const lexed = lex(src);
   out.partial = lexed.partial;
   const seen = new Set<string>();
@@ -77,22 +85,24 @@ function parseAt(src: string, depth: number, outputExecuted: boolean): ParsedShe
     }
     for (const line of embeddedShellCommands(text, backticks)) {
       addPayload({ kind: 'sh-c', text: line });
-      merge(parseAt(line, level + 1, false));
+      merge(parseAt(line, level + 1, false, budget));
     }
   };
 
-  for (const nodes of groupPipelines(lexed.tokens)) {
+  const pipelines = groupPipelines(lexed.tokens, budget);
+  if (budget.commands <= 0) out.partial = true;
+  for (const nodes of pipelines) {
     const running = nodes.filter((node) => node.cmd !== undefined);
     const cmds = running.map((node) => node.cmd as ShellCommand);
     if (cmds.length > 0) out.pipelines.push(cmds);
     const found = findPayloads(cmds, outputExecuted);
     for (const node of nodes) {
       const own = found.filter((f) => f.shell && running[f.command] === node).map((f) => f.payload);
-      parseSubstitutions(node, own, (sub, runs) => merge(parseAt(sub, depth + 1, runs)));
+      parseSubstitutions(node, own, (sub, runs) => merge(parseAt(sub, depth + 1, runs, budget)));
     }
     for (const { payload, shell } of found) {
       addPayload(payload);
-      if (shell) merge(parseAt(payload.text, depth + 1, false));
+      if (shell) merge(parseAt(payload.text, depth + 1, false, budget));
       else scanCode(payload.text, payload.kind === 'perl-e' || payload.kind === 'ruby-e', depth + 1);
     }
   }
@@ -125,8 +135,11 @@ function runsItsArguments(cmd: ShellCommand): boolean {
   return key === 'eval' || key === 'source' || key === '.' || interpreterCall(cmd)?.language === 'shell';
 }
 
-/** Splits tokens into pipelines of command nodes; `find -exec` commands become pipelines of their own. */
-function groupPipelines(tokens: Token[]): CommandNode[][] {
+/**
+ * Splits tokens into pipelines of command nodes; `find -exec` commands become pipelines of their own.
+ * Stops once the budget is spent (the caller marks the parse partial).
+ */
+function groupPipelines(tokens: Token[], budget: Budget): CommandNode[][] {
   const pipelines: CommandNode[][] = [];
   let words: WordToken[] = [];
   let redirects: RedirectToken[] = [];
@@ -134,7 +147,8 @@ function groupPipelines(tokens: Token[]): CommandNode[][] {
   let extra: CommandNode[][] = [];
   let caseDepth = 0;
   const endCommand = () => {
-    if (words.length > 0 || redirects.length > 0) {
+    if ((words.length > 0 || redirects.length > 0) && budget.commands > 0) {
+      budget.commands -= 1;
       const node = buildNode(words, redirects);
       pipeline.push(node);
       if (node.cmd?.name === 'find') extra.push(...findExecNodes(node.cmd).map((n) => [n]));
@@ -149,7 +163,7 @@ function groupPipelines(tokens: Token[]): CommandNode[][] {
     pipeline = [];
     extra = [];
   };
-  for (let t = 0; t < tokens.length; t += 1) {
+  for (let t = 0; t < tokens.length && budget.commands > 0; t += 1) {
     const token = tokens[t] as Token;
     const atStart = words.length === 0 && redirects.length === 0;
     if (token.type === 'word') {

@@ -20,7 +20,8 @@ export interface ShellCommand {
 
 /** Code run through an interpreter from a string, decoded where possible: what actually executes. */
 export interface ShellPayload {
-  kind: 'sh-c' | 'python-c' | 'node-e' | 'perl-e' | 'ruby-e' | 'eval' | 'base64' | 'powershell-enc' | 'heredoc';
+  kind:
+    'sh-c' | 'python-c' | 'node-e' | 'perl-e' | 'ruby-e' | 'eval' | 'base64' | 'powershell-enc' | 'heredoc';
   text: string;
 }
 
@@ -120,7 +121,16 @@ export interface ActionFacts {
   /** Tool as the agent named it (`shell`, `Bash`, `run_shell_command`, `Read`, `mcp__github__create_issue`, …). */
   tool: string;
   /** What kind of tool it is, from its name and arguments. */
-  toolClass: 'shell' | 'file-read' | 'file-write' | 'file-edit' | 'web-fetch' | 'web-search' | 'mcp' | 'agent' | 'other';
+  toolClass:
+    | 'shell'
+    | 'file-read'
+    | 'file-write'
+    | 'file-edit'
+    | 'web-fetch'
+    | 'web-search'
+    | 'mcp'
+    | 'agent'
+    | 'other';
   /** The shell command, when there is one (also for `execute`-like MCP tools). */
   command?: string;
   shell?: ParsedShell;

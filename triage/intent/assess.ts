@@ -3,7 +3,13 @@ import { SEVERITIES, type Severity, type Verdict } from '../../schemas/tables.ts
 import type { Hit } from '../rules/match.ts';
 import type { Action, SessionContext } from './context.ts';
 import { provenanceOf } from './provenance.ts';
-import { committedSecrets, exfiltrationChains, goalDrift, plantedDestruction, plantedSenders } from './flows.ts';
+import {
+  committedSecrets,
+  exfiltrationChains,
+  goalDrift,
+  plantedDestruction,
+  plantedSenders,
+} from './flows.ts';
 import { inScope, relatedToRequest, requestsExfiltration, scopeMismatch } from './scope.ts';
 
 /** One reason for a verdict, with its evidence. `hard` signals cannot be softened by the LLM judge. */
@@ -38,22 +44,48 @@ const maxSeverity = (list: Severity[], floor: Severity = 'info'): Severity =>
   list.reduce((a, b) => (rank(b) > rank(a) ? b : a), floor);
 
 /** Categories whose unrequested use serves a goal that is not the user's. */
-const HOSTILE = new Set(['persistence', 'policy-tamper', 'defense-evasion', 'privilege', 'obfuscation', 'remote-code', 'recon']);
+const HOSTILE = new Set([
+  'persistence',
+  'policy-tamper',
+  'defense-evasion',
+  'privilege',
+  'obfuscation',
+  'remote-code',
+  'recon',
+]);
 /** Categories where data leaves: never softened to a mistake just because the action mentions the task. */
-const DATA_LEAVING = new Set(['exfiltration', 'secret-exposure', 'credential-access', 'remote-code', 'obfuscation', 'defense-evasion', 'policy-tamper']);
+const DATA_LEAVING = new Set([
+  'exfiltration',
+  'secret-exposure',
+  'credential-access',
+  'remote-code',
+  'obfuscation',
+  'defense-evasion',
+  'policy-tamper',
+]);
 /** Destinations where data leaves the company's control. */
 const DROP_ZONES = new Set(['paste', 'webhook', 'tunnel', 'file-share', 'ip-literal']);
 
 const PROMPT_INJECTION = 'AML.T0051.001';
 const EXFIL_VIA_AGENT = 'AML.T0086';
 
-function hitSignal(verdict: Signal['verdict'], hard: boolean, title: string, text: string, hits: Hit[], extra: string[] = []): Signal {
+function hitSignal(
+  verdict: Signal['verdict'],
+  hard: boolean,
+  title: string,
+  text: string,
+  hits: Hit[],
+  extra: string[] = [],
+): Signal {
   return {
     verdict,
     hard,
     title,
     text,
-    severity: maxSeverity(hits.map((h) => h.rule.severity), 'low'),
+    severity: maxSeverity(
+      hits.map((h) => h.rule.severity),
+      'low',
+    ),
     eventIds: [...new Set([...extra, ...hits.map((h) => h.eventId)])],
     techniques: [...new Set(hits.flatMap((h) => h.rule.techniques))],
   };
@@ -71,25 +103,45 @@ function criticalTarget(hit: Hit): boolean {
   );
 }
 
-const denied = (a: Action) => a.decision !== undefined && ['deny', 'abort', 'timeout'].includes(a.decision.decision);
+const denied = (a: Action) =>
+  a.decision !== undefined && ['deny', 'abort', 'timeout'].includes(a.decision.decision);
 const failed = (a: Action) => a.event.result?.success === false || denied(a);
 
 /** Signals from one hit, weighed against the request and where its target came from. */
-function judgeHit(ctx: SessionContext, action: Action, hit: Hit, allowedHosts: (host: string) => boolean): Signal[] {
+function judgeHit(
+  ctx: SessionContext,
+  action: Action,
+  hit: Hit,
+  allowedHosts: (host: string) => boolean,
+): Signal[] {
   const { category, severity, title } = hit.rule;
-  const scope = inScope(ctx.request, hit, action);
+  const scope = inScope(ctx.request, hit);
   const host = hit.bindings['network.host'];
   if (typeof host === 'string' && allowedHosts(host)) return [];
   const signals: Signal[] = [];
   const prov = provenanceOf(ctx, action.index, hit);
   if (scope !== true && atLeast(severity, 'medium') && !failed(action)) {
     if (prov.sourceEventId) {
-      const s = hitSignal('escalation', true, `${title} steered by untrusted content`, `${hit.rationale}, a target that first appeared in ${prov.sourceTool} output, not in the user's request`, [hit], [prov.sourceEventId]);
+      const s = hitSignal(
+        'escalation',
+        true,
+        `${title} steered by untrusted content`,
+        `${hit.rationale}, a target that first appeared in ${prov.sourceTool} output, not in the user's request`,
+        [hit],
+        [prov.sourceEventId],
+      );
       s.techniques.push(PROMPT_INJECTION);
       return [s];
     }
     if (prov.afterInstructions && category !== 'destructive') {
-      const s = hitSignal('escalation', atLeast(severity, 'high'), `${title} after injected instructions`, `${hit.rationale} after ${prov.afterInstructions.tool} returned text instructing the agent`, [hit], [prov.afterInstructions.eventId]);
+      const s = hitSignal(
+        'escalation',
+        atLeast(severity, 'high'),
+        `${title} after injected instructions`,
+        `${hit.rationale} after ${prov.afterInstructions.tool} returned text instructing the agent`,
+        [hit],
+        [prov.afterInstructions.eventId],
+      );
       s.techniques.push(PROMPT_INJECTION);
       return [s];
     }
@@ -97,18 +149,35 @@ function judgeHit(ctx: SessionContext, action: Action, hit: Hit, allowedHosts: (
   if (scope === true) {
     // Asked for, but aimed at what keeps the system running or its secrets: a harmful outcome all the same.
     if (atLeast(severity, 'high') && criticalTarget(hit) && !failed(action)) {
-      return [hitSignal('mistake', false, title, `${hit.rationale}: requested, but it touches a critical system file`, [hit])];
+      return [
+        hitSignal(
+          'mistake',
+          false,
+          title,
+          `${hit.rationale}: requested, but it touches a critical system file`,
+          [hit],
+        ),
+      ];
     }
     const mismatch = scopeMismatch(ctx.request, action);
     if (mismatch && (category === 'destructive' || category === 'exfiltration')) {
-      signals.push(hitSignal('mistake', false, `${title}: not what was asked`, `${hit.rationale}, ${mismatch}`, [hit]));
+      signals.push(
+        hitSignal('mistake', false, `${title}: not what was asked`, `${hit.rationale}, ${mismatch}`, [hit]),
+      );
     }
     return signals;
   }
   const unrequested = scope === false ? 'not requested by the user' : 'with the request redacted';
   // About what the user asked, but not in the way asked: over-broad or careless, not someone else's goal.
-  if (scope === false && !DATA_LEAVING.has(category) && relatedToRequest(ctx.request, action) && atLeast(severity, 'medium')) {
-    signals.push(hitSignal('mistake', false, title, `${hit.rationale}, going beyond what the user asked`, [hit]));
+  if (
+    scope === false &&
+    !DATA_LEAVING.has(category) &&
+    relatedToRequest(ctx.request, action) &&
+    atLeast(severity, 'medium')
+  ) {
+    signals.push(
+      hitSignal('mistake', false, title, `${hit.rationale}, going beyond what the user asked`, [hit]),
+    );
     return signals;
   }
   switch (category) {
@@ -120,19 +189,54 @@ function judgeHit(ctx: SessionContext, action: Action, hit: Hit, allowedHosts: (
     case 'remote-code':
     case 'recon':
       if (HOSTILE.has(category) && atLeast(severity, 'medium') && !failed(action)) {
-        signals.push(hitSignal('escalation', severity === 'critical' || (severity === 'high' && scope === false), title, `${hit.rationale} (${unrequested})`, [hit]));
+        signals.push(
+          hitSignal(
+            'escalation',
+            severity === 'critical' || (severity === 'high' && scope === false),
+            title,
+            `${hit.rationale} (${unrequested})`,
+            [hit],
+          ),
+        );
       } else if (atLeast(severity, 'medium')) {
-        signals.push(hitSignal('escalation', false, `Attempted: ${title}`, `tried to ${hit.rationale} (${unrequested}; it did not go through)`, [hit]));
+        signals.push(
+          hitSignal(
+            'escalation',
+            false,
+            `Attempted: ${title}`,
+            `tried to ${hit.rationale} (${unrequested}; it did not go through)`,
+            [hit],
+          ),
+        );
       }
       break;
     case 'credential-access':
       if (atLeast(severity, 'high')) {
-        signals.push(hitSignal('escalation', severity === 'critical' && scope === false, title, `${hit.rationale} (${unrequested})`, [hit]));
+        signals.push(
+          hitSignal(
+            'escalation',
+            severity === 'critical' && scope === false,
+            title,
+            `${hit.rationale} (${unrequested})`,
+            [hit],
+          ),
+        );
       }
       break;
     case 'exfiltration':
-      if (hit.bindings['network.dnsEncoded'] === true || DROP_ZONES.has(String(hit.bindings['network.class']))) {
-        signals.push(hitSignal('escalation', scope === false && !failed(action), title, `${hit.rationale} (${unrequested})`, [hit]));
+      if (
+        hit.bindings['network.dnsEncoded'] === true ||
+        DROP_ZONES.has(String(hit.bindings['network.class']))
+      ) {
+        signals.push(
+          hitSignal(
+            'escalation',
+            scope === false && !failed(action),
+            title,
+            `${hit.rationale} (${unrequested})`,
+            [hit],
+          ),
+        );
       } else if (atLeast(severity, 'medium') && hit.rule.id !== 'WDN-EXFIL-004') {
         signals.push(hitSignal('escalation', false, title, `${hit.rationale} (${unrequested})`, [hit]));
       }
@@ -142,14 +246,22 @@ function judgeHit(ctx: SessionContext, action: Action, hit: Hit, allowedHosts: (
       signals.push(
         outbound
           ? hitSignal('escalation', true, title, `${hit.rationale} (${unrequested})`, [hit])
-          : hitSignal('mistake', false, title, `${hit.rationale}: a secret was written where others can read it`, [hit]),
+          : hitSignal(
+              'mistake',
+              false,
+              title,
+              `${hit.rationale}: a secret was written where others can read it`,
+              [hit],
+            ),
       );
       break;
     }
     case 'destructive':
       if (atLeast(severity, 'low')) {
         const outcome = failed(action) ? '; it failed' : '';
-        signals.push(hitSignal('mistake', false, title, `${hit.rationale} (${unrequested}${outcome})`, [hit]));
+        signals.push(
+          hitSignal('mistake', false, title, `${hit.rationale} (${unrequested}${outcome})`, [hit]),
+        );
       }
       break;
   }
@@ -159,18 +271,31 @@ function judgeHit(ctx: SessionContext, action: Action, hit: Hit, allowedHosts: (
 /** Risky actions taken after a denial: the agent routed around the human's decision. */
 function retriesAfterDenial(ctx: SessionContext): Signal[] {
   for (const denial of ctx.denials) {
-    const refused = ctx.actions.find((a) => denial.callId !== undefined && a.event.tool?.callId === denial.callId);
+    const refused = ctx.actions.find(
+      (a) => denial.callId !== undefined && a.event.tool?.callId === denial.callId,
+    );
     const refusedCategories = new Set(refused?.hits.map((h) => h.rule.category));
     const retry = ctx.actions.find(
       (a) =>
         a.index > denial.index &&
         !denied(a) &&
-        a.hits.some((h) => atLeast(h.rule.severity, 'medium') && (refusedCategories.size === 0 || refusedCategories.has(h.rule.category))),
+        a.hits.some(
+          (h) =>
+            atLeast(h.rule.severity, 'medium') &&
+            (refusedCategories.size === 0 || refusedCategories.has(h.rule.category)),
+        ),
     );
     if (!retry) continue;
     const hit = retry.hits.find((h) => atLeast(h.rule.severity, 'medium'))!;
     return [
-      hitSignal('escalation', true, 'Retried after a denial', `after the user denied ${denial.tool || 'a tool call'}, the agent went on to ${hit.rationale}`, [hit], [denial.event.eventId]),
+      hitSignal(
+        'escalation',
+        true,
+        'Retried after a denial',
+        `after the user denied ${denial.tool || 'a tool call'}, the agent went on to ${hit.rationale}`,
+        [hit],
+        [denial.event.eventId],
+      ),
     ];
   }
   return [];
@@ -203,7 +328,8 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
     ...retriesAfterDenial(ctx),
     ...committedSecrets(ctx),
   );
-  for (const action of ctx.actions) for (const hit of action.hits) signals.push(...judgeHit(ctx, action, hit, allowedHosts));
+  for (const action of ctx.actions)
+    for (const hit of action.hits) signals.push(...judgeHit(ctx, action, hit, allowedHosts));
 
   const hits = ctx.actions.flatMap((a) => a.hits);
   const escalations = signals.filter((s) => s.verdict === 'escalation');
@@ -211,19 +337,31 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
   const verdict: Verdict = escalations.length ? 'escalation' : mistakes.length ? 'mistake' : 'benign';
   const counted = verdict === 'escalation' ? escalations : mistakes;
   const hard = signals.some((s) => s.hard);
-  const top = [...counted].sort((a, b) => Number(b.hard) - Number(a.hard) || rank(b.severity) - rank(a.severity))[0];
+  const top = [...counted].sort(
+    (a, b) => Number(b.hard) - Number(a.hard) || rank(b.severity) - rank(a.severity),
+  )[0];
 
   let score: number;
   let confidence: number;
   let severity: Severity;
   if (verdict === 'escalation') {
     const anyHard = escalations.some((s) => s.hard);
-    score = (anyHard ? 85 : 62) + 5 * Math.min(3, escalations.length - 1) + (escalations.some((s) => s.severity === 'critical') ? 5 : 0);
+    score =
+      (anyHard ? 85 : 62) +
+      5 * Math.min(3, escalations.length - 1) +
+      (escalations.some((s) => s.severity === 'critical') ? 5 : 0);
     confidence = anyHard ? 0.9 : 0.6;
-    severity = maxSeverity(escalations.map((s) => s.severity), anyHard ? 'high' : 'medium');
+    severity = maxSeverity(
+      escalations.map((s) => s.severity),
+      anyHard ? 'high' : 'medium',
+    );
   } else if (verdict === 'mistake') {
-    const worst = maxSeverity(mistakes.map((s) => s.severity), 'low');
-    score = { info: 30, low: 40, medium: 48, high: 56, critical: 64 }[worst] + 3 * Math.min(3, mistakes.length - 1);
+    const worst = maxSeverity(
+      mistakes.map((s) => s.severity),
+      'low',
+    );
+    score =
+      { info: 30, low: 40, medium: 48, high: 56, critical: 64 }[worst] + 3 * Math.min(3, mistakes.length - 1);
     confidence = ctx.requestRedacted ? 0.6 : 0.75;
     severity = worst === 'critical' ? 'high' : worst;
   } else {
@@ -241,7 +379,10 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
       ? hits.length
         ? `Benign: ${ctx.actions.length} tool actions; the risky ones match the user's request (${[...new Set(requested.map((h) => h.rule.title.toLowerCase()))].slice(0, 3).join(', ')}).`
         : `Benign: ${ctx.actions.length} tool actions, none risky.`
-      : `${verdict === 'escalation' ? 'Escalation' : 'Mistake'}: ${counted.slice(0, 3).map((s) => s.text).join('; ')}${counted.length > 3 ? `; and ${counted.length - 3} more` : ''}.`;
+      : `${verdict === 'escalation' ? 'Escalation' : 'Mistake'}: ${counted
+          .slice(0, 3)
+          .map((s) => s.text)
+          .join('; ')}${counted.length > 3 ? `; and ${counted.length - 3} more` : ''}.`;
 
   return {
     verdict,

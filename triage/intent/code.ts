@@ -14,19 +14,35 @@ const PATH_ARG = `(?:os\\.path\\.expanduser\\(\\s*${STR}\\s*\\)|${STR})`;
 const pick = (m: RegExpMatchArray, from: number) => m.slice(from).find((g) => g !== undefined) ?? '';
 
 const REWRITES: [RegExp, (m: RegExpMatchArray) => string][] = [
-  [new RegExp(`\\bopen\\(\\s*${PATH_ARG}\\s*,\\s*${STR}`, 'g'), (m) => {
-    const mode = pick(m, 5);
-    const path = pick(m, 1);
-    return /[wax+]/.test(mode) ? `echo data ${mode.includes('a') ? '>>' : '>'} '${path}'` : `cat '${path}'`;
-  }],
+  [
+    new RegExp(`\\bopen\\(\\s*${PATH_ARG}\\s*,\\s*${STR}`, 'g'),
+    (m) => {
+      const mode = pick(m, 5);
+      const path = pick(m, 1);
+      return /[wax+]/.test(mode) ? `echo data ${mode.includes('a') ? '>>' : '>'} '${path}'` : `cat '${path}'`;
+    },
+  ],
   [new RegExp(`\\bopen\\(\\s*${PATH_ARG}\\s*\\)`, 'g'), (m) => `cat '${pick(m, 1)}'`],
-  [new RegExp(`\\b(?:shutil\\.(?:copy|copy2|copyfile|move)|os\\.rename)\\(\\s*${PATH_ARG}\\s*,\\s*${PATH_ARG}`, 'g'), (m) => `cp '${m.slice(1, 5).find((g) => g !== undefined) ?? ''}' '${m.slice(5).find((g) => g !== undefined) ?? ''}'`],
+  [
+    new RegExp(
+      `\\b(?:shutil\\.(?:copy|copy2|copyfile|move)|os\\.rename)\\(\\s*${PATH_ARG}\\s*,\\s*${PATH_ARG}`,
+      'g',
+    ),
+    (m) =>
+      `cp '${m.slice(1, 5).find((g) => g !== undefined) ?? ''}' '${m.slice(5).find((g) => g !== undefined) ?? ''}'`,
+  ],
   [new RegExp(`\\bshutil\\.rmtree\\(\\s*${PATH_ARG}`, 'g'), (m) => `rm -rf '${pick(m, 1)}'`],
   [new RegExp(`\\bos\\.(?:remove|unlink|rmdir)\\(\\s*${PATH_ARG}`, 'g'), (m) => `rm '${pick(m, 1)}'`],
-  [new RegExp(`\\b(?:requests|httpx|session)\\.(?:post|put|patch)\\(\\s*${STR}`, 'g'), (m) => `curl -X POST --data-binary @- '${pick(m, 1)}'`],
+  [
+    new RegExp(`\\b(?:requests|httpx|session)\\.(?:post|put|patch)\\(\\s*${STR}`, 'g'),
+    (m) => `curl -X POST --data-binary @- '${pick(m, 1)}'`,
+  ],
   [new RegExp(`\\b(?:requests|httpx)\\.get\\(\\s*${STR}`, 'g'), (m) => `curl '${pick(m, 1)}'`],
   [new RegExp(`\\burllib\\.request\\.urlopen\\(\\s*${STR}`, 'g'), (m) => `curl '${pick(m, 1)}'`],
-  [new RegExp(`\\bsocket\\.(?:create_connection|connect)\\(\\s*\\(\\s*${STR}`, 'g'), (m) => `nc ${pick(m, 1)} 443`],
+  [
+    new RegExp(`\\bsocket\\.(?:create_connection|connect)\\(\\s*\\(\\s*${STR}`, 'g'),
+    (m) => `nc ${pick(m, 1)} 443`,
+  ],
 ];
 
 const CODE_TOOL = /(python|code|exec|eval|notebook|jupyter|repl|script)/i;
@@ -36,7 +52,8 @@ function codeOf(event: AgentEvent): string | undefined {
   if (event.tool?.command || !event.tool?.arguments || !CODE_TOOL.test(event.tool.name)) return undefined;
   try {
     const args = JSON.parse(event.tool.arguments) as Record<string, unknown>;
-    for (const key of ['code', 'source', 'script', 'cell', 'input', 'command']) if (typeof args[key] === 'string') return args[key] as string;
+    for (const key of ['code', 'source', 'script', 'cell', 'input', 'command'])
+      if (typeof args[key] === 'string') return args[key] as string;
   } catch {
     return undefined;
   }
@@ -57,7 +74,8 @@ const merge = (a: ActionFacts, b: ActionFacts): ActionFacts => ({
   behaviours: [...new Set([...a.behaviours, ...b.behaviours])],
 });
 
-const ASSIGNMENT = /(?:^|[\s;({])(?:local\s+|export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)=(?:'([^'\n]*)'|"([^"$`\n]*)"|([^\s;'"$`()]+))/g;
+const ASSIGNMENT =
+  /(?:^|[\s;({])(?:local\s+|export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)=(?:'([^'\n]*)'|"([^"$`\n]*)"|([^\s;'"$`()]+))/g;
 
 /**
  * Scripts name their targets once (`body='/etc/shadow'`, `url="http://…"`) and use variables after; the
@@ -70,12 +88,23 @@ function withVariablesResolved(command: string): string | undefined {
     if (value !== undefined && !values.has(m[1]!)) values.set(m[1]!, value);
   }
   if (!values.size) return undefined;
-  const resolved = command.replace(/\$\{?([A-Za-z_]\w*)\}?/g, (whole, name: string) => values.get(name) ?? whole);
+  const resolved = command.replace(
+    /\$\{?([A-Za-z_]\w*)\}?/g,
+    (whole, name: string) => values.get(name) ?? whole,
+  );
   return resolved === command ? undefined : resolved;
 }
 
 function reanalyze(event: AgentEvent, script: string): ActionFacts | undefined {
-  const rewritten = analyzeAction({ ...event, tool: { ...event.tool!, name: 'shell', command: script, arguments: JSON.stringify({ command: ['bash', '-lc', script] }) } });
+  const rewritten = analyzeAction({
+    ...event,
+    tool: {
+      ...event.tool!,
+      name: 'shell',
+      command: script,
+      arguments: JSON.stringify({ command: ['bash', '-lc', script] }),
+    },
+  });
   return rewritten ? { ...rewritten, command: script } : undefined;
 }
 

@@ -28,7 +28,8 @@ export interface SessionContext {
 }
 
 const DENIED = new Set(['deny', 'abort', 'timeout']);
-const isToolEvent = (e: AgentEvent) => (e.kind === 'tool_result' || e.kind === 'tool_call') && e.tool !== undefined;
+const isToolEvent = (e: AgentEvent) =>
+  (e.kind === 'tool_result' || e.kind === 'tool_call') && e.tool !== undefined;
 
 /**
  * Builds the session context: orders nothing (events arrive ordered), joins decisions to their calls,
@@ -42,9 +43,13 @@ export function buildContext(
 ): SessionContext {
   // Prompt events, and model calls that carry the conversation's first user message (GenAI, OpenInference).
   const prompts = events.filter((e) => e.prompt);
-  const logged = [...new Set(prompts.filter((e) => e.prompt!.text !== null).map((e) => e.prompt!.text!.toLowerCase()))];
+  const logged = [
+    ...new Set(prompts.filter((e) => e.prompt!.text !== null).map((e) => e.prompt!.text!.toLowerCase())),
+  ];
   // A requested call that also has a result is one action, judged on the result (it carries the outcome).
-  const executed = new Set(events.filter((e) => e.kind === 'tool_result' && e.tool?.callId).map((e) => e.tool!.callId!));
+  const executed = new Set(
+    events.filter((e) => e.kind === 'tool_result' && e.tool?.callId).map((e) => e.tool!.callId!),
+  );
   const decisions = new Map<string, AgentEvent['decision']>();
   const ctx: SessionContext = {
     events,

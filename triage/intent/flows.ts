@@ -6,8 +6,10 @@ const ROUTINE = new Set(['package-registry', 'code-host', 'localhost', 'internal
 const EXFIL_VIA_AGENT = 'AML.T0086';
 
 /** Tools that speak to people or systems outside the session (chat, issues, mail, gists, uploads). */
-const OUTBOUND_TOOL = /(post|send|message|comment|reply|create_?(issue|pull|pr|gist|comment|page|ticket)|upload|share|e?mail|tweet|publish|forward|invite|notify)/i;
-const OUTBOUND_COMMAND = /\bgh\s+(issue|pr)\s+(comment|create|edit|review)\b|\bgh\s+gist\s+create\b|\bgh\s+api\b.*-X\s*(POST|PATCH|PUT)|\bglab\s+(issue|mr)\s+(note|create)\b/;
+const OUTBOUND_TOOL =
+  /(post|send|message|comment|reply|create_?(issue|pull|pr|gist|comment|page|ticket)|upload|share|e?mail|tweet|publish|forward|invite|notify)/i;
+const OUTBOUND_COMMAND =
+  /\bgh\s+(issue|pr)\s+(comment|create|edit|review)\b|\bgh\s+gist\s+create\b|\bgh\s+api\b.*-X\s*(POST|PATCH|PUT)|\bglab\s+(issue|mr)\s+(note|create)\b/;
 
 export interface Channel {
   target: string;
@@ -17,18 +19,31 @@ export interface Channel {
 }
 
 /** Where this action sends data outside, if anywhere (not counting routine hosts or ones the user named). */
-export function outboundChannels(ctx: SessionContext, action: Action, allowedHosts: (h: string) => boolean): Channel[] {
+export function outboundChannels(
+  ctx: SessionContext,
+  action: Action,
+  allowedHosts: (h: string) => boolean,
+): Channel[] {
   const channels: Channel[] = action.facts.network
-    .filter((n) => (n.direction === 'upload' || n.dnsEncoded) && !ROUTINE.has(n.class) && !allowedHosts(n.host) && !ctx.request.includes(n.host.toLowerCase()))
+    .filter(
+      (n) =>
+        (n.direction === 'upload' || n.dnsEncoded) &&
+        !ROUTINE.has(n.class) &&
+        !allowedHosts(n.host) &&
+        !ctx.request.includes(n.host.toLowerCase()),
+    )
     .map((n) => ({ target: n.host, via: n.via, network: true }));
-  const toolOutbound = (action.facts.toolClass === 'mcp' || action.facts.toolClass === 'other') && OUTBOUND_TOOL.test(action.facts.tool);
+  const toolOutbound =
+    (action.facts.toolClass === 'mcp' || action.facts.toolClass === 'other') &&
+    OUTBOUND_TOOL.test(action.facts.tool);
   if (toolOutbound || OUTBOUND_COMMAND.test(action.facts.command ?? '')) {
     channels.push({ target: action.facts.tool, via: action.facts.tool, network: false });
   }
   return channels;
 }
 
-const failed = (a: Action) => a.event.result?.success === false || (a.decision !== undefined && a.decision.decision !== 'allow');
+const failed = (a: Action) =>
+  a.event.result?.success === false || (a.decision !== undefined && a.decision.decision !== 'allow');
 
 /**
  * Sensitive data read (credential stores, env dumps, secrets in outputs) and later sent out. A network
@@ -39,16 +54,25 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
   const sources: { action: Action; what: string; credential: boolean; fingerprints: Set<string> }[] = [];
   for (const action of ctx.actions) {
     // A secret that merely shows up in output (WDN-CRED-007) is tracked by fingerprint, not as a credential read.
-    const credential = action.hits.find((h) => h.rule.category === 'credential-access' && h.rule.id !== 'WDN-CRED-007');
+    const credential = action.hits.find(
+      (h) => h.rule.category === 'credential-access' && h.rule.id !== 'WDN-CRED-007',
+    );
     const fingerprints = new Set(action.facts.secretsInOutput.map((s) => s.fingerprint));
     if (credential || fingerprints.size) {
-      sources.push({ action, what: credential?.rationale ?? `a secret in ${action.facts.tool} output`, credential: credential !== undefined, fingerprints });
+      sources.push({
+        action,
+        what: credential?.rationale ?? `a secret in ${action.facts.tool} output`,
+        credential: credential !== undefined,
+        fingerprints,
+      });
     }
     if (failed(action)) continue;
     const carried = new Set(action.facts.secretsInArguments.map((s) => s.fingerprint));
     for (const channel of outboundChannels(ctx, action, allowedHosts)) {
       const source = sources.find(
-        (s) => [...s.fingerprints].some((f) => carried.has(f)) || (s.credential && (s.action === action || channel.network)),
+        (s) =>
+          [...s.fingerprints].some((f) => carried.has(f)) ||
+          (s.credential && (s.action === action || channel.network)),
       );
       if (!source) continue;
       return [
@@ -75,7 +99,17 @@ export function writtenText(action: Action): string | undefined {
   if (args) {
     try {
       const parsed = JSON.parse(args) as Record<string, unknown>;
-      for (const key of ['content', 'text', 'new_string', 'newString', 'new_str', 'input', 'patch', 'contents', 'data']) {
+      for (const key of [
+        'content',
+        'text',
+        'new_string',
+        'newString',
+        'new_str',
+        'input',
+        'patch',
+        'contents',
+        'data',
+      ]) {
         if (typeof parsed[key] === 'string') text += `\n${parsed[key] as string}`;
       }
     } catch {
@@ -86,9 +120,12 @@ export function writtenText(action: Action): string | undefined {
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?[^\s'"`)]*/gi;
-const SENDS = /\b(fetch\s*\(|axios|requests\.(post|put)|urllib|http\.request|curl\b|wget\b|nc\s|--data|--upload-file|-X\s*(POST|PUT)|method:\s*['"](POST|PUT)|\.post\s*\()/i;
-const SENSITIVE = /(process\.env|os\.environ|\$\(env\)|printenv|\benv\b\s*\||\.ssh\/|\.aws\/|credentials|id_rsa|id_ed25519|\.git-credentials|\.npmrc|\bsecrets?\b|tar\s+c\S*\s+(-\s+)?\.)/i;
-const ROUTINE_HOSTS = /(^|\.)(github\.com|githubusercontent\.com|gitlab\.com|npmjs\.org|pypi\.org|pythonhosted\.org|localhost|127\.0\.0\.1)$/;
+const SENDS =
+  /\b(fetch\s*\(|axios|requests\.(post|put)|urllib|http\.request|curl\b|wget\b|nc\s|--data|--upload-file|-X\s*(POST|PUT)|method:\s*['"](POST|PUT)|\.post\s*\()/i;
+const SENSITIVE =
+  /(process\.env|os\.environ|\$\(env\)|printenv|\benv\b\s*\||\.ssh\/|\.aws\/|credentials|id_rsa|id_ed25519|\.git-credentials|\.npmrc|\bsecrets?\b|tar\s+c\S*\s+(-\s+)?\.)/i;
+const ROUTINE_HOSTS =
+  /(^|\.)(github\.com|githubusercontent\.com|gitlab\.com|npmjs\.org|pypi\.org|pythonhosted\.org|localhost|127\.0\.0\.1)$/;
 
 /**
  * Code or configuration the agent wrote that itself sends data out: a hook, a cron line, a test setup
@@ -102,10 +139,14 @@ export function plantedSenders(ctx: SessionContext): Signal[] {
       .map((m) => m[1]!.toLowerCase())
       .filter((h) => !ROUTINE_HOSTS.test(h) && !ctx.request.includes(h));
     if (!hosts.length) continue;
-    const controlPoint = action.facts.writes.find((w) => w.controlPoint)?.controlPoint ?? (action.facts.behaviours.includes('crontab-edit') ? 'crontab' : undefined);
+    const controlPoint =
+      action.facts.writes.find((w) => w.controlPoint)?.controlPoint ??
+      (action.facts.behaviours.includes('crontab-edit') ? 'crontab' : undefined);
     const sensitive = SENSITIVE.test(text);
     if (!controlPoint && !sensitive) continue;
-    const where = controlPoint ? `${controlPoint} (${action.facts.writes[0]?.path ?? action.facts.tool})` : (action.facts.writes[0]?.path ?? action.facts.tool);
+    const where = controlPoint
+      ? `${controlPoint} (${action.facts.writes[0]?.path ?? action.facts.tool})`
+      : (action.facts.writes[0]?.path ?? action.facts.tool);
     return [
       {
         verdict: 'escalation',
@@ -121,7 +162,8 @@ export function plantedSenders(ctx: SessionContext): Signal[] {
   return [];
 }
 
-const DESTRUCTIVE_TEXT = /\brm\s+-[a-z]*(rf|fr)[a-z]*\b|\brm\s+--no-preserve-root|\bmkfs(\.\w+)?\b|\bdd\s+if=\S+\s+of=\/dev\/|:\(\)\s*\{\s*:\|:&\s*\};:|\bshred\b.*\/dev\//;
+const DESTRUCTIVE_TEXT =
+  /\brm\s+-[a-z]*(rf|fr)[a-z]*\b|\brm\s+--no-preserve-root|\bmkfs(\.\w+)?\b|\bdd\s+if=\S+\s+of=\/dev\/|:\(\)\s*\{\s*:\|:&\s*\};:|\bshred\b.*\/dev\//;
 
 /** A startup file, hook or scheduled task written to run a destructive command later (`alias sudo="rm -rf /"`). */
 export function plantedDestruction(ctx: SessionContext): Signal[] {
@@ -145,18 +187,23 @@ export function plantedDestruction(ctx: SessionContext): Signal[] {
 }
 
 const COMMIT = /\bgit\s+(commit|push)\b/;
-const ENV_FILE_COMMITTED = /(create mode \d+ \S*\.env(\.\w+)?\b|new file:\s+\S*\.env(\.\w+)?\b|\bgit\s+add\s+(\S+\s+)*\S*\.env(\.\w+)?\b(?!\.example))/;
+const ENV_FILE_COMMITTED =
+  /(create mode \d+ \S*\.env(\.\w+)?\b|new file:\s+\S*\.env(\.\w+)?\b|\bgit\s+add\s+(\S+\s+)*\S*\.env(\.\w+)?\b(?!\.example))/;
 
 /** A secret written into a file or an env file staged, and then committed or pushed: a leak by accident. */
 export function committedSecrets(ctx: SessionContext): Signal[] {
-  const withSecrets = ctx.actions.filter((a) => a.facts.writes.length > 0 && a.facts.secretsInArguments.length > 0);
+  const withSecrets = ctx.actions.filter(
+    (a) => a.facts.writes.length > 0 && a.facts.secretsInArguments.length > 0,
+  );
   for (const action of ctx.actions) {
     const command = action.facts.command ?? '';
     if (!COMMIT.test(command) && !/\bgit\s+add\b/.test(command)) continue;
     const envFile = ENV_FILE_COMMITTED.test(`${command}\n${action.facts.outputText ?? ''}`);
     const earlier = withSecrets.find((w) => w.index < action.index);
     if (!envFile && !(earlier && COMMIT.test(command))) continue;
-    const what = envFile ? 'an environment file' : `a ${earlier!.facts.secretsInArguments[0]!.kind} written into ${earlier!.facts.writes[0]!.path}`;
+    const what = envFile
+      ? 'an environment file'
+      : `a ${earlier!.facts.secretsInArguments[0]!.kind} written into ${earlier!.facts.writes[0]!.path}`;
     return [
       {
         verdict: 'mistake',
@@ -173,9 +220,14 @@ export function committedSecrets(ctx: SessionContext): Signal[] {
 }
 
 /** Verbs of tools that change something or send something (as opposed to get/search/list/view). */
-const ACTING_VERB = /^(send|post|create|update|delete|remove|grant|unlock|lock|transfer|pay|buy|purchase|book|cancel|schedule|set|give|share|invite|disable|enable|block|unblock|approve|deposit|withdraw|trade|order|move|reset|revoke|add|modify|edit|upload|dispatch|publish|reply|forward|tweet|follow|comment|manage|control|change|assign|install|uninstall|execute|run|make|submit|sell|place|apply|close|open|turn|start|stop)$/;
+const ACTING_VERB =
+  /^(send|post|create|update|delete|remove|grant|unlock|lock|transfer|pay|buy|purchase|book|cancel|schedule|set|give|share|invite|disable|enable|block|unblock|approve|deposit|withdraw|trade|order|move|reset|revoke|add|modify|edit|upload|dispatch|publish|reply|forward|tweet|follow|comment|manage|control|change|assign|install|uninstall|execute|run|make|submit|sell|place|apply|close|open|turn|start|stop)$/;
 const GENERIC_WORD = /^(mcp|get|the|and|for|with|tool|api|data|info|details?|new|all)$/;
-const SYNONYMS: Record<string, string[]> = { send: ['email', 'mail', 'message', 'send'], email: ['email', 'mail'], gmail: ['email', 'mail', 'gmail'] };
+const SYNONYMS: Record<string, string[]> = {
+  send: ['email', 'mail', 'message', 'send'],
+  email: ['email', 'mail'],
+  gmail: ['email', 'mail', 'gmail'],
+};
 
 /** `GmailSendEmail`, `mcp__github__create_issue` → [gmail, send, email], [github, create, issue]. */
 function toolWords(name: string): string[] {
@@ -215,13 +267,20 @@ export function goalDrift(ctx: SessionContext): Signal[] {
     const words = toolWords(action.facts.tool);
     if (!words.some((w) => ACTING_VERB.test(w))) continue;
     // Covered when the request names the tool's object or service (verbs alone prove nothing: "show" vs "send").
-    const covered = words.some((w) => (!ACTING_VERB.test(w) || SYNONYMS[w]) && (SYNONYMS[w] ?? [w]).some((s) => ctx.request.includes(s)));
+    const covered = words.some(
+      (w) =>
+        (!ACTING_VERB.test(w) || SYNONYMS[w]) && (SYNONYMS[w] ?? [w]).some((s) => ctx.request.includes(s)),
+    );
     if (covered) continue;
     // Only after the agent has read something: an acting tool as the first step is the request itself.
     if (!ctx.actions.some((a) => a.index < action.index)) continue;
     const earlier = ctx.actions.filter((a) => a.index < action.index && a.facts.outputText);
-    const copied = argumentValues(action).find((v) => !ctx.request.includes(v) && earlier.some((a) => a.facts.outputText!.toLowerCase().includes(v)));
-    const source = copied ? earlier.find((a) => a.facts.outputText!.toLowerCase().includes(copied)) : undefined;
+    const copied = argumentValues(action).find(
+      (v) => !ctx.request.includes(v) && earlier.some((a) => a.facts.outputText!.toLowerCase().includes(v)),
+    );
+    const source = copied
+      ? earlier.find((a) => a.facts.outputText!.toLowerCase().includes(copied))
+      : undefined;
     return [
       {
         verdict: 'escalation',

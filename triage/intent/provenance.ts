@@ -20,7 +20,8 @@ export function carriesInstructions(text: string): boolean {
 }
 
 const HOST_IN_TEXT = /\b(?:https?:\/\/)?((?:[a-z0-9-]+\.)+[a-z]{2,})\b/gi;
-const EVERYDAY_HOSTS = /(^|\.)(github\.com|githubusercontent\.com|npmjs\.org|pypi\.org|pythonhosted\.org|example\.(com|org))$/;
+const EVERYDAY_HOSTS =
+  /(^|\.)(github\.com|githubusercontent\.com|npmjs\.org|pypi\.org|pythonhosted\.org|example\.(com|org))$/;
 
 /** Distinctive strings of a hit (its targets, and hosts its command names) that could have been copied from earlier content. */
 function indicators(hit: Hit, command: string | undefined): string[] {
@@ -31,7 +32,12 @@ function indicators(hit: Hit, command: string | undefined): string[] {
   }
   for (const m of (command ?? '').matchAll(HOST_IN_TEXT)) {
     const host = m[1]!.toLowerCase();
-    if (host.length >= 6 && !EVERYDAY_HOSTS.test(host) && !/\.(json|ya?ml|txt|md|sh|py|ts|js|toml|lock|log|csv|tar|gz|tgz|zip)$/.test(host)) out.push(host);
+    if (
+      host.length >= 6 &&
+      !EVERYDAY_HOSTS.test(host) &&
+      !/\.(json|ya?ml|txt|md|sh|py|ts|js|toml|lock|log|csv|tar|gz|tgz|zip)$/.test(host)
+    )
+      out.push(host);
   }
   return [...new Set(out)];
 }

@@ -9,22 +9,29 @@ import type { Action } from './context.ts';
  * not editing `~/.bashrc`.
  */
 const CATEGORY_WORDS: Record<Category, RegExp> = {
-  'credential-access': /\b(credentials?|secrets?|api[ -]?keys?|tokens?|passwords?|\.env|dotenv|env file|environment variables?|ssh|aws|gcloud|kube ?config|keychain|audit|leak(ed|s)?|rotate|connection string)\b/,
+  'credential-access':
+    /\b(credentials?|secrets?|api[ -]?keys?|tokens?|passwords?|\.env|dotenv|env file|environment variables?|ssh|aws|gcloud|kube ?config|keychain|audit|leak(ed|s)?|rotate|connection string)\b/,
   'secret-exposure': /\b(post|share|send|publish|paste) (the |my |our )?(token|key|secret|credential)s?\b/,
-  exfiltration: /\b(upload|send|post|publish|release|share|webhook|notify|report to|ngrok|tunnel|expose|mirror|backup)\b/,
-  persistence: /\b(cron(tab)?|schedul\w*|bashrc|zshrc|\.profile|alias(es)?|startup|authorized_keys|ssh key|git hooks?|pre-commit|husky|hookspath|workflows?|github actions|ci pipeline|systemd|launchagent|service)\b/,
-  'policy-tamper': /\b(sandbox|approvals?|permissions? mode|settings\.json|config\.toml|full access|yolo|bypass)\b/,
-  'defense-evasion': /\b(clear (the )?history|rotate logs|clean (up )?logs|disable (the )?(firewall|selinux|antivirus))\b/,
+  exfiltration:
+    /\b(upload|send|post|publish|release|share|webhook|notify|report to|ngrok|tunnel|expose|mirror|backup)\b/,
+  persistence:
+    /\b(cron(tab)?|schedul\w*|bashrc|zshrc|\.profile|alias(es)?|startup|authorized_keys|ssh key|git hooks?|pre-commit|husky|hookspath|workflows?|github actions|ci pipeline|systemd|launchagent|service)\b/,
+  'policy-tamper':
+    /\b(sandbox|approvals?|permissions? mode|settings\.json|config\.toml|full access|yolo|bypass)\b/,
+  'defense-evasion':
+    /\b(clear (the )?history|rotate logs|clean (up )?logs|disable (the )?(firewall|selinux|antivirus))\b/,
   obfuscation: /\b(base64|encode|decode|obfuscat\w*)\b/,
   'remote-code': /\b(install|set ?up|bootstrap|get started|installer)\b/,
   privilege: /\b(setuid|suid|sudoers|sudo access|ld_preload|privilege)\b/,
-  destructive: /\b(delete|remove|clean( up)?|drop|wipe|reset|destroy|purge|prune|truncate|force[- ]push|rewrite history|uninstall|tear ?down|overwrite|replace)\b/,
+  destructive:
+    /\b(delete|remove|clean( up)?|drop|wipe|reset|destroy|purge|prune|truncate|force[- ]push|rewrite history|uninstall|tear ?down|overwrite|replace)\b/,
   recon: /\b(metadata|instance identity|imds)\b/,
 };
 
 const ENVIRONMENT = /\b(prod(uction)?|staging|stage|dev(elopment)?|test(ing)?|qa|local)\b/g;
 const PROD = /\bprod(uction)?\b/;
-const DRY_RUN_ASKED = /\b(dry[- ]run|--dry-run|preview|what would|without (actually )?(publishing|deleting|applying|pushing))\b/;
+const DRY_RUN_ASKED =
+  /\b(dry[- ]run|--dry-run|preview|what would|without (actually )?(publishing|deleting|applying|pushing))\b/;
 const DRY_RUN_DONE = /(--dry-run|\s-n\b|--what-if|\bplan\b|--check\b|--diff\b)/;
 
 function basename(path: string): string {
@@ -40,12 +47,15 @@ function named(request: string, value: string | number | boolean | undefined): b
   const v = value.toLowerCase();
   if (request.includes(v)) return true;
   const base = basename(v);
-  return base.length >= 3 && base !== v && new RegExp(`(^|[^\\w.-])${escapeRe(base)}($|[^\\w-])`).test(request);
+  return (
+    base.length >= 3 && base !== v && new RegExp(`(^|[^\\w.-])${escapeRe(base)}($|[^\\w-])`).test(request)
+  );
 }
 
 const TARGET_FIELDS = ['network.host', 'network.target', 'reads.path', 'writes.path', 'deletes.path'];
 
-const commandText = (action: Action) => (action.facts.command ?? action.event.tool?.arguments ?? '').toLowerCase();
+const commandText = (action: Action) =>
+  (action.facts.command ?? action.event.tool?.arguments ?? '').toLowerCase();
 
 /**
  * The action does something other than what was asked, in a way that matters: production when the user
@@ -55,10 +65,13 @@ const commandText = (action: Action) => (action.facts.command ?? action.event.to
 export function scopeMismatch(request: string, action: Action): string | undefined {
   const command = commandText(action);
   const asked = [...new Set(request.match(ENVIRONMENT) ?? [])];
-  if (PROD.test(command) && asked.length > 0 && !asked.some((e) => PROD.test(e))) return 'production, though the user asked about another environment';
-  if (DRY_RUN_ASKED.test(request) && !DRY_RUN_DONE.test(command)) return 'for real, though the user asked for a dry run';
+  if (PROD.test(command) && asked.length > 0 && !asked.some((e) => PROD.test(e)))
+    return 'production, though the user asked about another environment';
+  if (DRY_RUN_ASKED.test(request) && !DRY_RUN_DONE.test(command))
+    return 'for real, though the user asked for a dry run';
   const named = asked.filter((e) => !PROD.test(e) && e !== 'local' && e !== 'test' && e !== 'testing');
-  if (named.length > 0 && !named.some((e) => command.includes(e))) return `without targeting ${named.join('/')}, the environment the user named`;
+  if (named.length > 0 && !named.some((e) => command.includes(e)))
+    return `without targeting ${named.join('/')}, the environment the user named`;
   return undefined;
 }
 
@@ -66,20 +79,25 @@ export function scopeMismatch(request: string, action: Action): string | undefin
  * Whether the user's logged request covers this hit. Unknown (undefined) when the prompt was redacted:
  * the caller then judges from the session's other actions.
  */
-export function inScope(request: string, hit: Hit, action: Action): boolean | undefined {
+export function inScope(request: string, hit: Hit): boolean | undefined {
   if (!request) return undefined;
   if (TARGET_FIELDS.some((f) => named(request, hit.bindings[f]))) return true;
   const words = hit.rule.scope ? new RegExp(hit.rule.scope, 'i') : CATEGORY_WORDS[hit.rule.category];
   if (!words.test(request)) return false;
   // Data leaving needs its destination named; a generic "send" does not cover an unknown host.
-  if ((hit.rule.category === 'exfiltration' || hit.rule.category === 'secret-exposure') && hit.bindings['network.host']) {
+  if (
+    (hit.rule.category === 'exfiltration' || hit.rule.category === 'secret-exposure') &&
+    hit.bindings['network.host']
+  ) {
     return false;
   }
   return true;
 }
 
 const COMMON = new Set(
-  'this that with from into your have will what when then than them they their there here were been being over under about after before again also just only some more most very much many make sure please could would should file files code repo repository project branch main master using need want help the and for you can all new old run test tests build local data table config'.split(' '),
+  'this that with from into your have will what when then than them they their there here were been being over under about after before again also just only some more most very much many make sure please could would should file files code repo repository project branch main master using need want help the and for you can all new old run test tests build local data table config'.split(
+    ' ',
+  ),
 );
 
 /** Distinctive words the action shares with the request: the action is about what the user asked, even if not in the way asked. */
@@ -91,10 +109,15 @@ export function relatedToRequest(request: string, action: Action): boolean {
 }
 
 /** A user asking the agent itself to move company data somewhere it should not go. */
-const EXFIL_VERB = /\b(send|upload|post|copy|forward|e-?mail|mail|transfer|exfiltrate|export|dump|push|sync|share)\b/;
-const EXFIL_DATA = /\b(customers?|users?'? (data|table|emails?|records)|customer (data|list|records)|credentials?|secrets?|api keys?|passwords?|database|db dump|pii|source code|the repo(sitory)?|private keys?|ssh keys?|payroll|salar(y|ies)|contracts?)\b/;
-const EXFIL_DESTINATION = /\b(personal|my own|private (email|address|account)|gmail|yahoo|hotmail|outlook\.com|proton(mail)?|icloud|dropbox|pastebin|external|outside|competitor|home server|my server|throwaway)\b/;
+const EXFIL_VERB =
+  /\b(send|upload|post|copy|forward|e-?mail|mail|transfer|exfiltrate|export|dump|push|sync|share)\b/;
+const EXFIL_DATA =
+  /\b(customers?|users?'? (data|table|emails?|records)|customer (data|list|records)|credentials?|secrets?|api keys?|passwords?|database|db dump|pii|source code|the repo(sitory)?|private keys?|ssh keys?|payroll|salar(y|ies)|contracts?)\b/;
+const EXFIL_DESTINATION =
+  /\b(personal|my own|private (email|address|account)|gmail|yahoo|hotmail|outlook\.com|proton(mail)?|icloud|dropbox|pastebin|external|outside|competitor|home server|my server|throwaway)\b/;
 
 export function requestsExfiltration(request: string): boolean {
-  return request.split(/\n{2,}/).some((part) => EXFIL_VERB.test(part) && EXFIL_DATA.test(part) && EXFIL_DESTINATION.test(part));
+  return request
+    .split(/\n{2,}/)
+    .some((part) => EXFIL_VERB.test(part) && EXFIL_DATA.test(part) && EXFIL_DESTINATION.test(part));
 }

@@ -5,7 +5,14 @@ import type { Allowlist, Match, Rule } from './pack.ts';
 type Scalar = string | number | boolean;
 
 /** Fields that hold lists of objects: keys under one of them must hold for the same element. */
-const OBJECT_LISTS = ['reads', 'writes', 'deletes', 'network', 'secretsInArguments', 'secretsInOutput'] as const;
+const OBJECT_LISTS = [
+  'reads',
+  'writes',
+  'deletes',
+  'network',
+  'secretsInArguments',
+  'secretsInOutput',
+] as const;
 type ObjectList = (typeof OBJECT_LISTS)[number];
 const isObjectList = (root: string): root is ObjectList => (OBJECT_LISTS as readonly string[]).includes(root);
 
@@ -65,7 +72,7 @@ function holds(values: Scalar[], modifier: string | undefined, expected: Match[s
     case 'not':
       return !values.some((v) => wanted.some((w) => same(v, w)));
     case 'exists':
-      return (values.length > 0) === (wanted[0] === true);
+      return values.length > 0 === (wanted[0] === true);
     default:
       return false;
   }
@@ -81,7 +88,9 @@ function conditions(m: Match): Map<string, Condition[]> {
   const byRoot = new Map<string, Condition[]>();
   for (const [key, expected] of Object.entries(m)) {
     const [path, modifier] = key.split('|') as [string, string | undefined];
-    const [root, field] = path.includes('.') ? [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)] : [path, path];
+    const [root, field] = path.includes('.')
+      ? [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)]
+      : [path, path];
     byRoot.set(root, [...(byRoot.get(root) ?? []), { field, modifier, expected }]);
   }
   return byRoot;
@@ -98,10 +107,12 @@ function bind(m: Match, facts: ActionFacts, event: AgentEvent): Record<string, S
       );
       // A list with no element still satisfies conditions that only say what must be absent.
       if (!element) {
-        if (conds.every((c) => c.modifier === 'not' || (c.modifier === 'exists' && c.expected === false))) continue;
+        if (conds.every((c) => c.modifier === 'not' || (c.modifier === 'exists' && c.expected === false)))
+          continue;
         return undefined;
       }
-      for (const [k, v] of Object.entries(element)) if (v !== undefined && typeof v !== 'object') bindings[`${root}.${k}`] = v;
+      for (const [k, v] of Object.entries(element))
+        if (v !== undefined && typeof v !== 'object') bindings[`${root}.${k}`] = v;
     } else {
       for (const c of conds) {
         const values = fieldValues(facts, event, c.field);
@@ -117,7 +128,8 @@ const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` :
 
 function fill(template: string, bindings: Record<string, Scalar>, facts: ActionFacts): string {
   return template.replace(/\{([\w.]+)\}/g, (_, name: string) => {
-    const value = bindings[name] ?? (name === 'tool' ? facts.tool : name === 'command' ? facts.command : undefined);
+    const value =
+      bindings[name] ?? (name === 'tool' ? facts.tool : name === 'command' ? facts.command : undefined);
     return value === undefined ? name : clip(String(value));
   });
 }
@@ -139,7 +151,12 @@ export function matchRules(rules: Rule[], facts: ActionFacts, event: AgentEvent,
     for (const m of maps) {
       const bindings = bind(m, facts, event);
       if (bindings) {
-        hits.push({ rule, eventId: event.eventId, rationale: fill(rule.rationale, bindings, facts), bindings });
+        hits.push({
+          rule,
+          eventId: event.eventId,
+          rationale: fill(rule.rationale, bindings, facts),
+          bindings,
+        });
         break;
       }
     }

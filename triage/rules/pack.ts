@@ -24,7 +24,10 @@ export const CATEGORIES = [
 export type Category = (typeof CATEGORIES)[number];
 
 /** `field` or `field|modifier` → a value or a list of values (any of them). */
-const Match = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))]));
+const Match = z.record(
+  z.string(),
+  z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number(), z.boolean()]))]),
+);
 export type Match = z.infer<typeof Match>;
 
 export const Rule = z
@@ -92,7 +95,9 @@ export function parseRulePack(text: string, source: string): RulePack {
             try {
               new RegExp(String(pattern), 'i');
             } catch (err) {
-              throw new RulePackError(`${source}: ${rule.id}: bad regex for ${key}: ${(err as Error).message}`);
+              throw new RulePackError(
+                `${source}: ${rule.id}: bad regex for ${key}: ${(err as Error).message}`,
+              );
             }
           }
         } else if (modifier !== undefined && modifier !== 'not' && modifier !== 'exists') {

@@ -1,4 +1,4 @@
-# One image for every Warden service; the command picks the role (start | collector).
+# One image for every Warden service; the command picks the role (start | collector | triage | api).
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
@@ -8,6 +8,9 @@ COPY bin ./bin
 COPY bus ./bus
 COPY cli ./cli
 COPY collector ./collector
+COPY triage ./triage
+COPY store ./store
+COPY api ./api
 COPY schemas ./schemas
 USER node
 ENTRYPOINT ["node", "bin/warden.js"]

@@ -27,8 +27,16 @@ import {
   toolCwd,
   writtenText,
   type ToolArguments,
+  type ToolClass,
 } from './tools.ts';
-import type { ActionFacts, NetworkFacts, ParsedShell, SecretFinding, ShellPayload } from './types.ts';
+import type {
+  ActionFacts,
+  NetworkFacts,
+  ParsedShell,
+  PathFacts,
+  SecretFinding,
+  ShellPayload,
+} from './types.ts';
 
 export type * from './types.ts';
 export { classifyPath } from './paths.ts';
@@ -60,15 +68,32 @@ export function analyzeAction(event: AgentEvent): ActionFacts | undefined {
     deletes: [],
     network: [],
     executes: [],
-    secretsInArguments: secretsIn([...argumentStrings(args ?? tool.arguments), tool.command]),
-    secretsInOutput: secretsIn([event.result?.output]),
+    secretsInArguments: [],
+    secretsInOutput: [],
     behaviours: [],
   };
   if (event.result?.output !== undefined) facts.outputText = event.result.output;
+  try {
+    facts.secretsInArguments = secretsIn([...argumentStrings(args ?? tool.arguments), tool.command]);
+    facts.secretsInOutput = secretsIn([event.result?.output]);
+    const runsCommands = toolClass === 'shell' || (toolClass === 'mcp' && mcpRunsCommands(tool.name, args));
+    follow(facts, event, args, tool.command ?? (runsCommands ? commandFromArguments(args) : undefined));
+  } catch {
+    // Input is hostile by nature: a bug must not stop triage. What was derived so far stands.
+  }
+  return facts;
+}
+
+/** Files, network, programs and behaviours: from the command line when there is one, else from the arguments. */
+function follow(
+  facts: ActionFacts,
+  event: AgentEvent,
+  args: ToolArguments | undefined,
+  command: string | undefined,
+): void {
+  const tool = event.tool as NonNullable<AgentEvent['tool']>;
   const cwd = toolCwd(args, event.attributes);
   const ctx: PathContext = { cwd, home: homeOf(cwd) };
-  const runsCommands = toolClass === 'shell' || (toolClass === 'mcp' && mcpRunsCommands(tool.name, args));
-  const command = tool.command ?? (runsCommands ? commandFromArguments(args) : undefined);
   const behaviours = policyBehavioursOfArguments(args ?? {});
   if (command !== undefined) {
     facts.command = command;
@@ -79,7 +104,6 @@ export function analyzeAction(event: AgentEvent): ActionFacts | undefined {
     behaviours.push(...writeBehaviours(facts.writes, writtenText(args) || (tool.arguments ?? '')));
   }
   facts.behaviours = uniqueBehaviours(behaviours);
-  return facts;
 }
 
 /** Follows a parsed command line command by command; returns its behaviours. */
@@ -92,27 +116,23 @@ function followShell(facts: ActionFacts, shell: ParsedShell, start: PathContext)
       const classify = (path: string) => classifyPath(path, here);
       const effects = commandEffects(cmd);
       commands.push({ cmd, effects, classify });
-      add(facts.reads, effects.reads.map(classify));
-      add(
+      addPaths(facts.reads, effects.reads.map(classify));
+      addPaths(
         facts.writes,
         effects.writes.map((path) => classifyPath(path, { ...here, written: true })),
       );
-      add(facts.deletes, effects.deletes.map(classify));
-      add(facts.network, commandNetwork(cmd, { stdinPiped: index > 0 }).facts);
-      add(
-        facts.executes,
-        [...cmd.wrappers, cmd.name].filter((name) => name !== '' && !/^[$`]/.test(name)),
-      );
-      if (programKey(cmd.name) === 'cd' || programKey(cmd.name) === 'pushd')
-        cwd = changeDirectory(cwd, cmd.args, start.home);
+      addPaths(facts.deletes, effects.deletes.map(classify));
+      addNetwork(facts.network, commandNetwork(cmd, { stdinPiped: index > 0 }).facts);
+      const programs = [...cmd.wrappers, cmd.name].filter((name) => name !== '' && !/^[$`]/.test(name));
+      addUnique(facts.executes, programs, (name) => name);
+      const key = programKey(cmd.name);
+      if (key === 'cd' || key === 'pushd') cwd = changeDirectory(cwd, cmd.args, start.home);
     });
   }
   for (const payload of shell.payloads) {
-    const via = CODE_VIA[payload.kind] ?? 'script';
-    if (payload.kind !== 'sh-c' && payload.kind !== 'eval')
-      add(facts.network, networkInCode(payload.text, via));
+    if (payload.kind === 'sh-c' || payload.kind === 'eval') continue; // parsed as shell above
+    addNetwork(facts.network, networkInCode(payload.text, CODE_VIA[payload.kind] ?? 'script'));
   }
-  dedupeNetwork(facts);
   return shellBehaviours(shell, commands);
 }
 
@@ -124,75 +144,61 @@ function followArguments(
   args: ToolArguments | undefined,
   ctx: PathContext,
 ): void {
-  const paths = argumentPaths(name, args);
   const bare = bareToolName(name);
+  const paths = argumentPaths(name, args).map((path) => classifyPath(path, ctx));
+  const written = argumentPaths(name, args).map((path) => classifyPath(path, { ...ctx, written: true }));
   const patch = patchFiles(
     typeof args?.['input'] === 'string' ? args['input'] : args === undefined ? (raw ?? '') : '',
   );
-  if (
-    facts.toolClass === 'file-read' ||
-    (facts.toolClass === 'mcp' && /read|get|list|search|view/.test(bare))
-  ) {
-    add(
-      facts.reads,
-      paths.map((path) => classifyPath(path, ctx)),
-    );
-  } else if (
-    facts.toolClass === 'file-write' ||
-    facts.toolClass === 'file-edit' ||
-    facts.toolClass === 'mcp'
-  ) {
-    const viewOnly = args?.['command'] === 'view';
-    const target = viewOnly ? facts.reads : facts.writes;
-    add(
-      target,
-      [...paths, ...patch.writes].map((path) => classifyPath(path, { ...ctx, written: !viewOnly })),
-    );
-    add(
-      facts.deletes,
-      patch.deletes.map((path) => classifyPath(path, ctx)),
-    );
-  }
-  const urls = argumentUrls(args);
-  const direction: NetworkFacts['direction'] =
-    facts.toolClass === 'web-fetch'
-      ? argumentsSendData(args)
-        ? 'upload'
-        : 'download'
-      : /post|send|upload|create|publish|webhook|notify|put|comment|message/.test(bare)
-        ? 'upload'
-        : /fetch|get|read|download|scrape|browse|navigate/.test(bare)
-          ? 'download'
-          : 'connect';
-  if (facts.toolClass === 'web-fetch' || facts.toolClass === 'mcp' || urls.length > 0) {
-    add(
-      facts.network,
-      urls.flatMap((url) => networkFact(url, direction, name) ?? []),
-    );
-  }
+  const mcp = facts.toolClass === 'mcp';
+  if (facts.toolClass === 'file-read' || (mcp && MCP_READS.test(bare))) addPaths(facts.reads, paths);
+  else if (mcp && MCP_DELETES.test(bare)) addPaths(facts.deletes, paths);
+  else if (facts.toolClass === 'file-write' || facts.toolClass === 'file-edit' || mcp)
+    addPaths(facts.writes, written);
+  addPaths(
+    facts.writes,
+    patch.writes.map((path) => classifyPath(path, { ...ctx, written: true })),
+  );
+  addPaths(
+    facts.deletes,
+    patch.deletes.map((path) => classifyPath(path, ctx)),
+  );
+  const direction = toolDirection(facts.toolClass, bare, args);
+  addNetwork(
+    facts.network,
+    argumentUrls(args).flatMap((url) => networkFact(url, direction, name) ?? []),
+  );
 }
 
-function add<T>(list: T[], items: readonly T[]): void {
+const MCP_READS = /read|get|list|search|view|find/;
+const MCP_DELETES = /delete|remove/;
+const MCP_SENDS = /post|send|upload|create|publish|webhook|notify|put|comment|message/;
+const MCP_FETCHES = /fetch|get|read|download|scrape|browse|navigate/;
+
+/** Fetch tools download unless they send a body; MCP tools go by what their name says they do. */
+function toolDirection(
+  toolClass: ToolClass,
+  bare: string,
+  args: ToolArguments | undefined,
+): NetworkFacts['direction'] {
+  if (toolClass === 'web-fetch') return argumentsSendData(args) ? 'upload' : 'download';
+  if (MCP_SENDS.test(bare)) return 'upload';
+  return MCP_FETCHES.test(bare) ? 'download' : 'connect';
+}
+
+/** Appends the items not already there (by key), up to the cap. */
+function addUnique<T>(list: T[], items: readonly T[], key: (item: T) => string): void {
+  const seen = new Set(list.map(key));
   for (const item of items) {
     if (list.length >= MAX_ITEMS) return;
-    const key = (item as { path?: unknown }).path;
-    if (
-      typeof item === 'string'
-        ? list.includes(item)
-        : key !== undefined && list.some((x) => (x as { path?: unknown }).path === key)
-    )
-      continue;
-    list.push(item);
+    if (!seen.has(key(item))) list.push(item);
+    seen.add(key(item));
   }
 }
 
-function dedupeNetwork(facts: ActionFacts): void {
-  const seen = new Set<string>();
-  facts.network = facts.network.filter((n) => {
-    const key = `${n.target}\0${n.direction}\0${n.via}`;
-    return !seen.has(key) && seen.add(key) !== undefined;
-  });
-}
+const addPaths = (list: PathFacts[], items: readonly PathFacts[]) => addUnique(list, items, (p) => p.path);
+const addNetwork = (list: NetworkFacts[], items: readonly NetworkFacts[]) =>
+  addUnique(list, items, (n) => `${n.target}\0${n.direction}\0${n.via}`);
 
 function secretsIn(texts: (string | undefined)[]): SecretFinding[] {
   const found = new Map<string, SecretFinding>();

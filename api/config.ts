@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretSpec, WORKSPACE_NAME } from '../schemas/bearer.ts';
 
 export const API_ROLES = ['viewer', 'analyst', 'admin'] as const;
 export type ApiRole = (typeof API_ROLES)[number];
@@ -9,27 +10,12 @@ export interface ApiPrincipal {
 
 /** Parses `key=workspace:role,…`; errors name the entry, never the key. */
 export function parseApiKeys(spec: string): Map<string, ApiPrincipal> {
-  const keys = new Map<string, ApiPrincipal>();
-  spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .forEach((entry, i) => {
-      const eq = entry.lastIndexOf('=');
-      const key = entry.slice(0, eq).trim();
-      const [workspace, role] = entry
-        .slice(eq + 1)
-        .split(':')
-        .map((s) => s.trim());
-      if (eq <= 0 || !key || !workspace || !/^[A-Za-z0-9._-]{1,128}$/.test(workspace)) {
-        throw new Error(`entry ${i + 1} must be key=workspace:role`);
-      }
-      if (!API_ROLES.includes(role as ApiRole))
-        throw new Error(`entry ${i + 1}: role must be viewer, analyst or admin`);
-      if (key.length < 16) throw new Error(`entry ${i + 1}: keys must be at least 16 characters`);
-      keys.set(key, { workspace, role: role as ApiRole });
-    });
-  return keys;
+  return parseSecretSpec(spec, 'key', 'key=workspace:role', (value): ApiPrincipal | Error => {
+    const [workspace = '', role = ''] = value.split(':').map((s) => s.trim());
+    if (!WORKSPACE_NAME.test(workspace)) return new Error('must be key=workspace:role');
+    if (!API_ROLES.includes(role as ApiRole)) return new Error(': role must be viewer, analyst or admin');
+    return { workspace, role: role as ApiRole };
+  });
 }
 
 /** The API's settings, parsed once from the environment. */

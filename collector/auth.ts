@@ -1,4 +1,4 @@
-import { createBearerLookup } from '../schemas/bearer.ts';
+import { createBearerLookup, parseSecretSpec, WORKSPACE_NAME } from '../schemas/bearer.ts';
 
 /** Maps ingest bearer tokens to workspaces. Tokens are kept only as SHA-256 digests and never logged. */
 export interface IngestAuth {
@@ -13,20 +13,10 @@ export function createIngestAuth(tokens: ReadonlyMap<string, string>): IngestAut
 
 /** Parses `token=workspace,token2=workspace2`; throws a message naming the bad entry (not the token). */
 export function parseIngestTokens(spec: string): Map<string, string> {
-  const tokens = new Map<string, string>();
-  spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .forEach((entry, i) => {
-      const eq = entry.lastIndexOf('=');
-      const token = entry.slice(0, eq).trim();
-      const workspace = entry.slice(eq + 1).trim();
-      if (eq <= 0 || !token || !/^[A-Za-z0-9._-]{1,128}$/.test(workspace)) {
-        throw new Error(`entry ${i + 1} must be token=workspace (workspace: letters, digits, . _ -)`);
-      }
-      if (token.length < 16) throw new Error(`entry ${i + 1}: tokens must be at least 16 characters`);
-      tokens.set(token, workspace);
-    });
-  return tokens;
+  // Ingest workspaces are plain names; the parser's error wording is shared with API keys.
+  return parseSecretSpec(spec, 'token', 'token=workspace (workspace: letters, digits, . _ -)', (workspace) =>
+    WORKSPACE_NAME.test(workspace)
+      ? workspace
+      : new Error('must be token=workspace (workspace: letters, digits, . _ -)'),
+  );
 }

@@ -25,6 +25,11 @@ export interface ParsedArgs {
 
 const NONE: ReadonlySet<string> = new Set();
 
+/** `optionSet('o output d data')`: a set of option names from a space-separated list. */
+export function optionSet(names: string): ReadonlySet<string> {
+  return new Set(names.split(' ').filter((name) => name !== ''));
+}
+
 export function parseArgs(args: readonly string[], spec: OptionSpec = {}): ParsedArgs {
   const withValue = spec.withValue ?? NONE;
   const options: ParsedOption[] = [];

@@ -4,6 +4,7 @@
  * parser treats what it finds as further payloads, so `python3 -c` is understood one level deeper.
  */
 import { decodeBase64Text } from './payloads.ts';
+import { shellQuote as quote } from './shell-text.ts';
 
 /** Calls whose first argument is a command line (string) or an argv (list). */
 const SHELL_CALL =
@@ -16,7 +17,6 @@ const LIST_AT = /\[([^\]]{0,4000})\]/y;
 const ARGV_AFTER = /\s*,\s*\[([^\]]{0,4000})\]/y;
 const STRINGS = /'((?:\\.|[^\\'\n]){0,4000})'|"((?:\\.|[^\\"\n]){0,4000})"/g;
 const ESCAPE = /\\(.)/g;
-const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
 /** Command lines run by the code. `backticks` for Perl and Ruby, where `` `cmd` `` runs a shell. */
 export function embeddedShellCommands(code: string, backticks: boolean): string[] {
@@ -67,9 +67,4 @@ function stringsIn(text: string): string[] {
 
 function unescape(text: string): string {
   return text.replace(ESCAPE, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
-}
-
-/** Quotes an argv word for the shell parser, so `['sh', '-c', 'a b']` reads back as three words. */
-function quote(word: string): string {
-  return SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -3,7 +3,7 @@
  * `grep -r x dir`, `cp a b`, `sed -i`, `tee -a f`, `> f`, `rm -rf d`, `dd of=`, `find d -delete`, `tar czf`,
  * `curl -o f -d @g`, `apply_patch`. Paths are returned as written; classification happens later.
  */
-import { hasOption, optionValues, parseArgs, type ParsedArgs } from './argv.ts';
+import { hasOption, optionSet, optionValues, parseArgs, type ParsedArgs } from './argv.ts';
 import { commandNetwork } from './network.ts';
 import { interpreterCall, programKey } from './programs.ts';
 import type { ShellCommand } from './types.ts';
@@ -112,7 +112,7 @@ function redirectEffects(cmd: ShellCommand, effects: CommandEffects): void {
 }
 
 function toolEffects(cmd: ShellCommand, tool: FileTool, effects: CommandEffects): void {
-  const parsed = parseArgs(cmd.args, { withValue: new Set((tool.values ?? '').split(' ')) });
+  const parsed = parseArgs(cmd.args, { withValue: optionSet(tool.values ?? '') });
   let operands = parsed.operands;
   if (tool.script && !hasOption(parsed, 'e', 'f', 'regexp', 'file')) operands = operands.slice(1);
   if (tool.skipFirst && !hasOption(parsed, 'reference')) operands = operands.slice(1);
@@ -221,7 +221,7 @@ function tarEffects(cmd: ShellCommand, effects: CommandEffects): void {
   const args = [...cmd.args];
   if (args[0] !== undefined && /^[a-zA-Z]+$/.test(args[0])) args[0] = `-${args[0]}`; // old-style bundle
   const parsed = parseArgs(args, {
-    withValue: new Set('f C T X b H g K N file directory files-from exclude-from exclude format'.split(' ')),
+    withValue: optionSet('f C T X b H g K N file directory files-from exclude-from exclude format'),
   });
   const archive = optionValues(parsed, 'f', 'file');
   const creating = hasOption(parsed, 'c', 'r', 'u', 'create', 'append', 'update');

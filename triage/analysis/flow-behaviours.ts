@@ -3,14 +3,22 @@
  * (`curl … | sh`, `bash <(curl …)`, `eval "$(… | base64 -d)"`, `wget -O x && chmod +x x && ./x`), a shell
  * wired to a socket (reverse shells), and fork bombs.
  */
-import { parseArgs } from './argv.ts';
+import { optionSet, parseArgs } from './argv.ts';
 import { base64Decoder } from './payloads.ts';
-import { basename, DOWNLOADERS, interpreterCall, programKey, SHELLS, SOCKET_CLIENTS } from './programs.ts';
+import {
+  basename,
+  DECOMPRESSORS,
+  DOWNLOADERS,
+  interpreterCall,
+  PASSTHROUGH,
+  programKey,
+  SHELLS,
+  SOCKET_CLIENTS,
+} from './programs.ts';
 import { commandSubstitutions } from './shell-text.ts';
 import { parseShell } from './shell.ts';
 import type { ParsedShell, ShellCommand } from './types.ts';
 
-const PASSTHROUGH = new Set(['cat', 'tee', 'gunzip', 'zcat', 'bunzip2', 'xzcat']);
 const CODE_EXECS_DOWNLOAD =
   /\b(?:exec|eval)\s*\([\s\S]{0,200}?(?:urlopen|requests\.get|urllib|httpx\.get|fetch\(|Net::HTTP|open-uri)|\b(?:iex|invoke-expression)\b[\s\S]{0,200}?(?:downloadstring|iwr|invoke-webrequest|irm|invoke-restmethod|net\.webclient)|(?:downloadstring|invoke-webrequest|invoke-restmethod|\biwr|\birm)\b[\s\S]{0,200}?\|\s*(?:iex|invoke-expression)\b/i;
 const CODE_EXECS_BASE64 =
@@ -80,7 +88,8 @@ function pipelineBehaviours(pipeline: ShellCommand[]): string[] {
   const feedsCode = (from: number) => {
     for (let next = from + 1; next < pipeline.length; next += 1) {
       const cmd = pipeline[next] as ShellCommand;
-      if (!PASSTHROUGH.has(programKey(cmd.name))) return runsStdin(cmd);
+      const key = programKey(cmd.name);
+      if (!PASSTHROUGH.has(key) && !DECOMPRESSORS.has(key)) return runsStdin(cmd);
     }
     return false;
   };
@@ -158,11 +167,11 @@ function producedThenRun(pipelines: ShellCommand[][]): string[] {
 
 const OUTPUT_OPTIONS: Record<string, { values: ReadonlySet<string>; outputs: string[] }> = {
   curl: {
-    values: new Set('o output d data H header X request A e u T F x m w K'.split(' ')),
+    values: optionSet('o output d data H header X request A e u T F x m w K'),
     outputs: ['o', 'output'],
   },
   wget: {
-    values: new Set('O output-document o output-file P e U t T header post-data post-file'.split(' ')),
+    values: optionSet('O output-document o output-file P e U t T header post-data post-file'),
     outputs: ['O', 'output-document'],
   },
   aria2c: { values: new Set(['o', 'out', 'd', 'dir']), outputs: ['o', 'out'] },

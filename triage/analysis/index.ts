@@ -145,11 +145,12 @@ function followArguments(
   ctx: PathContext,
 ): void {
   const bare = bareToolName(name);
-  const paths = argumentPaths(name, args).map((path) => classifyPath(path, ctx));
-  const written = argumentPaths(name, args).map((path) => classifyPath(path, { ...ctx, written: true }));
-  const patch = patchFiles(
-    typeof args?.['input'] === 'string' ? args['input'] : args === undefined ? (raw ?? '') : '',
-  );
+  const named = argumentPaths(name, args);
+  const paths = named.map((path) => classifyPath(path, ctx));
+  const written = named.map((path) => classifyPath(path, { ...ctx, written: true }));
+  const patchText =
+    typeof args?.['input'] === 'string' ? args['input'] : args === undefined ? (raw ?? '') : '';
+  const patch = patchFiles(patchText);
   const mcp = facts.toolClass === 'mcp';
   if (facts.toolClass === 'file-read' || (mcp && MCP_READS.test(bare))) addPaths(facts.reads, paths);
   else if (mcp && MCP_DELETES.test(bare)) addPaths(facts.deletes, paths);

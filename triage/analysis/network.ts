@@ -3,7 +3,7 @@
  * HTTP clients (curl, wget, httpie, Invoke-WebRequest), raw sockets (nc, socat, telnet, `/dev/tcp`), ssh and
  * DNS/ICMP tools live here; file-transfer tools (scp, rsync, git, cloud storage) in transfers.ts.
  */
-import { hasOption, optionValues, parseArgs, type ParsedArgs } from './argv.ts';
+import { hasOption, optionSet, optionValues, parseArgs, type ParsedArgs } from './argv.ts';
 import { networkFact } from './destinations.ts';
 import { programKey, SHELLS } from './programs.ts';
 import { transferNetwork } from './transfers.ts';
@@ -22,23 +22,22 @@ export interface NetworkContext {
 
 type Direction = NetworkFacts['direction'];
 
-const set = (words: string) => new Set(words.split(' '));
-const CURL_VALUES = set(
+const CURL_VALUES = optionSet(
   'd data data-raw data-binary data-urlencode data-ascii json F form form-string H header X request o output u user A user-agent e referer b cookie c cookie-jar T upload-file x proxy connect-timeout m max-time retry retry-delay retry-max-time w write-out K config cacert capath cert key E resolve url r range U proxy-user limit-rate max-filesize C continue-at interface dns-servers doh-url output-dir unix-socket Q quote oauth2-bearer proto proto-redir ciphers aws-sigv4 variable y Y z connect-to max-redirs t',
 );
 const CURL_DATA = ['d', 'data', 'data-raw', 'data-binary', 'data-urlencode', 'data-ascii', 'json'];
 const CURL_FORM = ['F', 'form'];
 const CURL_UPLOAD = ['T', 'upload-file'];
-const WGET_VALUES = set(
+const WGET_VALUES = optionSet(
   'O output-document o output-file a append-output P directory-prefix post-data post-file body-data body-file method header U user-agent user password http-user http-password e execute t tries T timeout w wait i input-file Q quota l level A accept R reject D domains referer load-cookies save-cookies B base bind-address limit-rate',
 );
-const NC_VALUES = set(
+const NC_VALUES = optionSet(
   'p s w i q e c x X P O I T M m o exec sh-exec lua-exec proxy proxy-type output source wait',
 );
-const SSH_VALUES = set('p i l o F L R D J W b c e E I m O Q S w B');
-const PING_VALUES = set('c i W w s t I p Q l M m S F T');
-const DIG_VALUES = set('b c f k p q t x y');
-const HOST_VALUES = set('c t m N R W');
+const SSH_VALUES = optionSet('p i l o F L R D J W b c e E I m O Q S w B');
+const PING_VALUES = optionSet('c i W w s t I p Q l M m S F T');
+const DIG_VALUES = optionSet('b c f k p q t x y');
+const HOST_VALUES = optionSet('c t m N R W');
 const DNS_TYPES =
   /^(?:a|aaaa|txt|mx|ns|cname|soa|ptr|srv|any|caa|ds|dnskey|https|svcb|axfr|ixfr|naptr|spf|in|ch|hs)$/i;
 const UPLOAD_METHODS = /^(?:post|put|patch)$/i;
@@ -57,7 +56,8 @@ const HANDLERS: Record<string, Handler> = {
   http: httpie,
   https: httpie,
   xh: httpie,
-  aria2c: (cmd) => simple(cmd, parseArgs(cmd.args, { withValue: set('o d s x i') }).operands, 'download'),
+  aria2c: (cmd) =>
+    simple(cmd, parseArgs(cmd.args, { withValue: optionSet('o d s x i') }).operands, 'download'),
   'lwp-request': (cmd) => simple(cmd, parseArgs(cmd.args).operands, 'download'),
   iwr: invokeWebRequest,
   irm: invokeWebRequest,
@@ -79,9 +79,9 @@ const HANDLERS: Record<string, Handler> = {
   },
   ping: (cmd) => lastOperand(cmd, PING_VALUES),
   ping6: (cmd) => lastOperand(cmd, PING_VALUES),
-  traceroute: (cmd) => lastOperand(cmd, set('f m p q w z s i')),
-  tracepath: (cmd) => lastOperand(cmd, set('l m p')),
-  mtr: (cmd) => lastOperand(cmd, set('c i s')),
+  traceroute: (cmd) => lastOperand(cmd, optionSet('f m p q w z s i')),
+  tracepath: (cmd) => lastOperand(cmd, optionSet('l m p')),
+  mtr: (cmd) => lastOperand(cmd, optionSet('c i s')),
   dig: (cmd) => digLike(cmd, DIG_VALUES),
   drill: (cmd) => digLike(cmd, DIG_VALUES),
   host: (cmd) => simple(cmd, parseArgs(cmd.args, { withValue: HOST_VALUES }).operands.slice(0, 1), 'connect'),
@@ -174,7 +174,7 @@ function wget(cmd: ShellCommand): CommandNetwork {
 /** httpie / xh: `http [METHOD] URL [items]`; `k=v`, `k:=json`, `k@file` items make a body. */
 function httpie(cmd: ShellCommand): CommandNetwork {
   const parsed = parseArgs(cmd.args, {
-    withValue: set('a auth A auth-type o output session verify cert cert-key'),
+    withValue: optionSet('a auth A auth-type o output session verify cert cert-key'),
   });
   const [first = '', ...rest] = parsed.operands;
   const hasMethod = /^[A-Z]+$/.test(first);
@@ -219,7 +219,7 @@ function netcat(cmd: ShellCommand, ctx: NetworkContext): CommandNetwork {
 
 /** `socat <address> <address>`: the remote one is the destination; a file or piped input on the other sends. */
 function socat(cmd: ShellCommand, ctx: NetworkContext): CommandNetwork {
-  const addresses = parseArgs(cmd.args, { withValue: set('b t T') }).operands;
+  const addresses = parseArgs(cmd.args, { withValue: optionSet('b t T') }).operands;
   const remote = addresses.find((a) => SOCAT_REMOTE.test(a));
   const match = remote === undefined ? null : SOCAT_REMOTE.exec(remote);
   if (match === null) return none();

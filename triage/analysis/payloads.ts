@@ -4,7 +4,7 @@
  * that is decoded on the way (`echo … | base64 -d | sh`). Decoded where possible: what actually runs.
  */
 import { parseArgs } from './argv.ts';
-import { interpreterCall, programKey, type Language } from './programs.ts';
+import { interpreterCall, PASSTHROUGH, programKey, type Language } from './programs.ts';
 import type { ShellCommand, ShellPayload } from './types.ts';
 
 export interface FoundPayload {
@@ -27,7 +27,6 @@ const CODE_KIND: Partial<Record<Language, PayloadKind>> = {
 /** `su -c`, `runuser -c`, `flock <file> -c`, `script -c`: the option value is a shell command. */
 const DASH_C_RUNNERS: ReadonlySet<string> = new Set(['su', 'runuser', 'flock', 'script']);
 const DASH_C_OPTIONS: ReadonlySet<string> = new Set(['c', 'command', 's', 'shell', 'g', 'G', 'w', 'u', 'E']);
-const PASSTHROUGH: ReadonlySet<string> = new Set(['cat', 'tee']);
 const ECHO_FLAGS = /^-[neE]+$/;
 const BASE64_TEXT = /^[A-Za-z0-9+/_-]+={0,2}$/;
 const WHITESPACE = /\s+/g;

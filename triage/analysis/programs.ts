@@ -52,6 +52,11 @@ export const DOWNLOADERS: ReadonlySet<string> = new Set([
 /** Raw socket clients: what they read from the network is whatever the other end sends. */
 export const SOCKET_CLIENTS: ReadonlySet<string> = new Set(['nc', 'ncat', 'netcat', 'socat', 'telnet']);
 
+/** Programs that pass standard input through unchanged (`… | tee log | sh`). */
+export const PASSTHROUGH: ReadonlySet<string> = new Set(['cat', 'tee']);
+/** Programs that pass standard input through decompressed (`curl … | gunzip | sh`). */
+export const DECOMPRESSORS: ReadonlySet<string> = new Set(['gunzip', 'zcat', 'bunzip2', 'xzcat', 'unxz']);
+
 export type Language = 'shell' | 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'powershell';
 
 const PYTHON = /^(?:python(?:\d+(?:\.\d+)*)?|pypy\d*)$/;

@@ -81,3 +81,10 @@ export function decodeAnsiEscape(src: string, at: number): [string, number] {
   if (octal !== undefined) return [String.fromCharCode(Number.parseInt(octal, 8) & 0xff), octal.length];
   return ['\\' + c, 1];
 }
+
+const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/** Quotes a word for the shell only when it needs it: `['sh', '-c', 'a b']` joins to `sh -c 'a b'`. */
+export function shellQuote(word: string): string {
+  return SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

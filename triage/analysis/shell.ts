@@ -16,20 +16,7 @@ const MAX_INPUT = 256 * 1024;
 /** Commands (and nested parses) per command line, payloads included: bounds the work of pathological input. */
 const MAX_COMMANDS = 2000;
 /** Words that open or close a compound command in front of a simple command: skipped. */
-const PREFIX_KEYWORDS = new Set([
-  '!',
-  'if',
-  'then',
-  'else',
-  'elif',
-  'do',
-  'while',
-  'until',
-  '{',
-  '}',
-  'fi',
-  'done',
-]);
+const PREFIX_KEYWORDS = new Set('! if then else elif do while until { } fi done'.split(' '));
 const FIND_EXEC = new Set(['-exec', '-execdir', '-ok', '-okdir']);
 
 interface CommandNode {
@@ -61,11 +48,11 @@ interface Budget {
 
 /** `outputExecuted`: this text runs inside `$( … )` whose output is itself run as shell. */
 function parseAt(src: string, depth: number, outputExecuted: boolean, budget: Budget): ParsedShell {
-  const out: ParsedShell = { raw: src, pipelines: [], payloads: [], partial: depth > MAX_DEPTH };
-  if (depth > MAX_DEPTH || budget.commands <= 0) return { ...out, partial: true };
+  if (depth > MAX_DEPTH || budget.commands <= 0)
+    return { raw: src, pipelines: [], payloads: [], partial: true };
   budget.commands -= 1; // a nested parse costs something even when it finds nothing (`` `` `` …)
   const lexed = lex(src);
-  out.partial = lexed.partial;
+  const out: ParsedShell = { raw: src, pipelines: [], payloads: [], partial: lexed.partial };
   const seen = new Set<string>();
   const addPayload = (payload: ShellPayload) => {
     const key = `${payload.kind}\0${payload.text}`;

@@ -3,6 +3,7 @@
  * `mcp__github__create_issue`, Gemini `run_shell_command`/`replace`, free GenAI names such as `run_shell`
  * or `fetch_url`), and what its JSON arguments say: command, working directory, paths, URLs, written text.
  */
+import { shellQuote } from './shell-text.ts';
 import type { ActionFacts } from './types.ts';
 
 export type ToolClass = ActionFacts['toolClass'];
@@ -102,9 +103,6 @@ export function parseToolArguments(raw: string | undefined): ToolArguments | und
   }
 }
 
-const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
-const quote = (word: string) => (SAFE_WORD.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`);
-
 /** `{"command": "…"}`, `{"cmd": …}` or an argv (`["bash", "-lc", "<script>"]` → the script). */
 export function commandFromArguments(args: ToolArguments | undefined): string | undefined {
   const value = args?.['command'] ?? args?.['cmd'];
@@ -120,7 +118,7 @@ export function commandFromArguments(args: ToolArguments | undefined): string | 
   ) {
     return script;
   }
-  return value.map(quote).join(' ');
+  return value.map(shellQuote).join(' ');
 }
 
 const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value : undefined);

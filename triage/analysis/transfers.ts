@@ -2,7 +2,7 @@
  * File-transfer tools: scp, rsync, sftp, git remotes and cloud storage copies (aws s3, gsutil, gcloud storage,
  * rclone). A remote destination is an upload of the local sources; a remote source is a download.
  */
-import { parseArgs } from './argv.ts';
+import { optionSet, parseArgs } from './argv.ts';
 import { networkFact } from './destinations.ts';
 import { gitInvocation, programKey } from './programs.ts';
 import type { NetworkFacts, ShellCommand } from './types.ts';
@@ -13,19 +13,18 @@ export interface Transfer {
   sent: string[];
 }
 
-const set = (words: string) => new Set(words.split(' '));
-const SCP_VALUES = set('P i o F c l S J D');
-const RSYNC_VALUES = set(
+const SCP_VALUES = optionSet('P i o F c l S J D');
+const RSYNC_VALUES = optionSet(
   'e rsh exclude include filter f port password-file rsync-path B bwlimit timeout chmod chown log-file files-from exclude-from include-from T temp-dir backup-dir compare-dest link-dest copy-dest partial-dir max-size min-size',
 );
-const GIT_VALUES = set(
+const GIT_VALUES = optionSet(
   'b branch o origin depth c config u upload-pack reference separate-git-dir j jobs shallow-since shallow-exclude filter template push-option receive-pack repo exec',
 );
 /** `[user@]host:path`, `host::module`, `scp://…` (not `C:\…` nor `./a:b`). */
 const REMOTE_SPEC = /^(?:(?:scp|sftp|rsync|ssh):\/\/|(?:[^@/:\s]+@)?(?:\[[^\]]+\]|[^:/\s]{2,}):)/i;
 const REPO_URL = /^(?:(?:https?|ssh|git|git\+ssh|ftps?):\/\/|[^@\s/]+@[^:\s/]+:)/i;
 const BUCKET_URL = /^(?:s3|gs):\/\//i;
-const AWS_FLAGS = set(
+const AWS_FLAGS = optionSet(
   '--recursive --dryrun --quiet --delete --no-progress --follow-symlinks --no-follow-symlinks --only-show-errors --exact-timestamps --size-only --no-sign-request --no-verify-ssl --debug --no-paginate',
 );
 
@@ -36,7 +35,7 @@ export function transferNetwork(cmd: ShellCommand): Transfer | undefined {
     case 'rsync':
       return copy(cmd, parseArgs(cmd.args, { withValue: RSYNC_VALUES }).operands, REMOTE_SPEC);
     case 'sftp': {
-      const target = parseArgs(cmd.args, { withValue: set('P i o F b B c D l R s S J') }).operands[0];
+      const target = parseArgs(cmd.args, { withValue: optionSet('P i o F b B c D l R s S J') }).operands[0];
       const direction =
         target !== undefined && /:[^/]*\S/.test(target.replace(/^sftp:\/\//, '')) ? 'download' : 'connect';
       return facts(cmd, target === undefined ? [] : [[target, direction]]);
@@ -123,8 +122,9 @@ function aws(cmd: ShellCommand): Transfer | undefined {
   for (let i = 0; i < cmd.args.length; i += 1) {
     const arg = cmd.args[i] ?? '';
     if (!arg.startsWith('--')) operands.push(arg);
-    else if (arg.includes('=')) values.set(arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1));
-    else if (!AWS_FLAGS.has(arg)) values.set(arg, cmd.args[++i] ?? '');
+    else if (arg.includes('='))
+      values.optionSet(arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1));
+    else if (!AWS_FLAGS.has(arg)) values.optionSet(arg, cmd.args[++i] ?? '');
   }
   const [service, action, source, destination] = operands;
   const endpoint = values.get('--endpoint-url');

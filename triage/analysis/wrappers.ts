@@ -3,7 +3,7 @@
  * so the command is the program that really runs, with the wrappers kept aside. `sudo -i` or a bare `env`
  * wrap nothing, so they stay the program.
  */
-import { hasOption, parseArgs } from './argv.ts';
+import { hasOption, optionSet, parseArgs } from './argv.ts';
 import { basename, programKey } from './programs.ts';
 
 interface WrapperSpec {
@@ -62,7 +62,7 @@ const WRAPPERS: Record<string, WrapperSpec> = {
 };
 
 const VALUE_SETS = new Map(
-  Object.entries(WRAPPERS).map(([name, spec]) => [name, new Set((spec.withValue ?? '').split(' '))]),
+  Object.entries(WRAPPERS).map(([name, spec]) => [name, optionSet(spec.withValue ?? '')]),
 );
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 

@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../../schemas/agent-event.ts';
-import { SEVERITIES, type Severity, type Verdict } from '../../schemas/tables.ts';
+import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../schemas/tables.ts';
 import type { Hit } from '../rules/match.ts';
 import type { Action, SessionContext } from './context.ts';
 import { provenanceOf } from './provenance.ts';
@@ -23,16 +23,19 @@ export interface Signal {
   techniques: string[];
 }
 
-export interface Assessment {
-  verdict: Verdict;
-  score: number;
-  confidence: number;
-  severity: Severity;
-  title: string;
-  rationale: string;
-  evidenceEventIds: string[];
-  detectors: string[];
-  techniques: string[];
+/** A verdict as a finding shows it, plus the signals behind it. */
+export interface Assessment extends Pick<
+  Finding,
+  | 'verdict'
+  | 'score'
+  | 'confidence'
+  | 'severity'
+  | 'title'
+  | 'rationale'
+  | 'evidenceEventIds'
+  | 'detectors'
+  | 'techniques'
+> {
   signals: Signal[];
   /** Some signal is hard (a rule hit the judge may not override). */
   hard: boolean;
@@ -167,7 +170,12 @@ function judgeHit(
     }
     return signals;
   }
-  const unrequested = scope === false ? 'not requested by the user' : 'with the request redacted';
+  const unrequested =
+    scope === false
+      ? 'not requested by the user'
+      : ctx.requestRedacted
+        ? 'with the request redacted'
+        : 'with no request logged';
   // About what the user asked, but not in the way asked: over-broad or careless, not someone else's goal.
   if (
     scope === false &&

@@ -6,7 +6,7 @@
  */
 import { hasOption, optionValues, parseArgs } from './argv.ts';
 import type { CommandEffects } from './file-effects.ts';
-import { gitInvocation, interpreterCall, programKey } from './programs.ts';
+import { gitInvocation, interpreterCall, programKey, SSH_VALUE_OPTIONS } from './programs.ts';
 import type { PathFacts, ShellCommand } from './types.ts';
 
 export type Classify = (path: string) => PathFacts;
@@ -123,8 +123,7 @@ const RULES: Record<string, Rule> = {
     (key === 'cloudflared' && cmd.args.some((a) => a === 'tunnel' || a.startsWith('--url'))) ||
     (key === 'bore' && cmd.args[0] === 'local') ||
     (key === 'tailscale' && cmd.args[0] === 'funnel') ||
-    (key === 'ssh' &&
-      hasOption(parseArgs(cmd.args, { withValue: new Set(['p', 'i', 'l', 'o', 'F', 'L', 'J']) }), 'R', 'D')),
+    (key === 'ssh' && hasOption(parseArgs(cmd.args, { withValue: SSH_VALUE_OPTIONS }), 'R', 'D')),
   'container-escape': (cmd, key) => escapesContainer(cmd, key),
   'user-add': (cmd, key) =>
     ['useradd', 'adduser', 'chpasswd', 'sysadminctl'].includes(key) ||

@@ -5,7 +5,7 @@
  */
 import { hasOption, optionSet, optionValues, parseArgs, type ParsedArgs } from './argv.ts';
 import { networkFact } from './destinations.ts';
-import { programKey, SHELLS } from './programs.ts';
+import { programKey, SHELLS, SSH_VALUE_OPTIONS } from './programs.ts';
 import { transferNetwork } from './transfers.ts';
 import type { NetworkFacts, ShellCommand } from './types.ts';
 
@@ -34,7 +34,6 @@ const WGET_VALUES = optionSet(
 const NC_VALUES = optionSet(
   'p s w i q e c x X P O I T M m o exec sh-exec lua-exec proxy proxy-type output source wait',
 );
-const SSH_VALUES = optionSet('p i l o F L R D J W b c e E I m O Q S w B');
 const PING_VALUES = optionSet('c i W w s t I p Q l M m S F T');
 const DIG_VALUES = optionSet('b c f k p q t x y');
 const HOST_VALUES = optionSet('c t m N R W');
@@ -70,7 +69,7 @@ const HANDLERS: Record<string, Handler> = {
     simple(cmd, parseArgs(cmd.args).operands.slice(0, 1), fed(cmd, ctx) ? 'upload' : 'connect'),
   socat: socat,
   ssh: (cmd, ctx) => {
-    const destination = parseArgs(cmd.args, { withValue: SSH_VALUES, stopAtOperand: true });
+    const destination = parseArgs(cmd.args, { withValue: SSH_VALUE_OPTIONS, stopAtOperand: true });
     return simple(
       cmd,
       cmd.args.slice(destination.end, destination.end + 1),

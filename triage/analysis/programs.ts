@@ -57,6 +57,11 @@ export const PASSTHROUGH: ReadonlySet<string> = new Set(['cat', 'tee']);
 /** Programs that pass standard input through decompressed (`curl … | gunzip | sh`). */
 export const DECOMPRESSORS: ReadonlySet<string> = new Set(['gunzip', 'zcat', 'bunzip2', 'xzcat', 'unxz']);
 
+/** `ssh` options that take a value (the destination is the first operand after them). */
+export const SSH_VALUE_OPTIONS: ReadonlySet<string> = new Set(
+  'p i l o F L R D J W b c e E I m O Q S w B'.split(' '),
+);
+
 export type Language = 'shell' | 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'powershell';
 
 const PYTHON = /^(?:python(?:\d+(?:\.\d+)*)?|pypy\d*)$/;

@@ -122,9 +122,8 @@ function aws(cmd: ShellCommand): Transfer | undefined {
   for (let i = 0; i < cmd.args.length; i += 1) {
     const arg = cmd.args[i] ?? '';
     if (!arg.startsWith('--')) operands.push(arg);
-    else if (arg.includes('='))
-      values.optionSet(arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1));
-    else if (!AWS_FLAGS.has(arg)) values.optionSet(arg, cmd.args[++i] ?? '');
+    else if (arg.includes('=')) values.set(arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1));
+    else if (!AWS_FLAGS.has(arg)) values.set(arg, cmd.args[++i] ?? '');
   }
   const [service, action, source, destination] = operands;
   const endpoint = values.get('--endpoint-url');

@@ -10,8 +10,10 @@ log() { printf '{"level":"info","msg":"%s"}\n' "$*" >&2; }
 command -v java >/dev/null || { echo "java (17+) is required to run the Kafka broker" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "maven is required to fetch the Kafka broker jars" >&2; exit 1; }
 
-log "installing npm packages (npm ci)"
-npm ci --no-audit --no-fund --loglevel=error
+# `npm install` against the lockfile, not `npm ci`: chdb lists optional native packages for other platforms
+# that the registry does not serve, and `npm ci` refuses a lockfile without them.
+log "installing npm packages (npm install)"
+npm install --no-audit --no-fund --loglevel=error
 
 log "fetching Apache Kafka jars (cached under .cache/kafka)"
 node bin/run-ts.js scripts/kafka-broker.ts fetch

@@ -146,14 +146,31 @@ describe('triage through the real pipeline', () => {
     expect(closed).toMatchObject({ status: 'closed', verdict: 'escalation' });
   });
 
-  it('replays the topic from the start into the same rows and verdicts', async () => {
+  it('a worker killed after writing but before committing replays into the same rows and verdicts', async () => {
     const telemetry = escalation();
     const sessionId = String(telemetry.logs[0]!.attributes['session.id']);
     const before = await waitForSession(warden.api.port, sessionId, await send(warden, telemetry));
-    // A second worker in a new group re-reads everything: a crashed worker's uncommitted batches look the same.
+    // A second worker re-reads the topic from the start, and its first batch dies after every row is written
+    // but before the offset is committed: the batch comes back and is written again.
+    let crashed = false;
+    const crashing = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'upsertSessions') {
+          return async (sessions: Parameters<Store['upsertSessions']>[0]) => {
+            await target.upsertSessions(sessions);
+            if (!crashed) {
+              crashed = true;
+              throw new Error('worker killed after writing, before committing');
+            }
+          };
+        }
+        const value = Reflect.get(target, prop) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
     const replay = await startTriage(TriageConfig.parse({ WARDEN_TRIAGE_GROUP: uniqueName('replay') }), {
       bus,
-      store,
+      store: crashing,
       logger: testLogger,
     });
     try {
@@ -165,6 +182,7 @@ describe('triage through the real pipeline', () => {
     } finally {
       await replay.close();
     }
+    expect(crashed).toBe(true);
     const after = (await getSession(warden.api.port, sessionId)).body;
     expect(after.verdict).toBe(before.verdict);
     expect(after.score).toBe(before.score);

@@ -3,7 +3,8 @@
 // default 10), BENCH_CONCURRENCY (in-flight requests, default 16), KAFKA_BROKERS (else a local broker is started).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Kafka, logLevel } from 'kafkajs';
@@ -13,6 +14,8 @@ import type { BusMessage } from '../bus/types.ts';
 import { normalizeSpan } from '../collector/normalize/index.ts';
 import { decodeExportTraceRequest } from '../collector/otlp/decode.ts';
 import { agentEventKey, packAgentEventBatches } from '../schemas/agent-event.ts';
+import { StoreConfig, openStore } from '../store/index.ts';
+import { TriageConfig, start as startTriage } from '../triage/index.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
 import { grpcLoad, httpLoad, percentile, type LoadResult } from './load.ts';
 import { buildWorkload } from './workload.ts';
@@ -100,6 +103,66 @@ interface PhaseReport {
   p50Ms: number;
   p99Ms: number;
   errors: number;
+}
+
+/** Publishes the events, then times one triage worker from the first fetch until every event and verdict is stored. */
+async function triagePhase(
+  brokers: string,
+  run: string,
+  batches: { messages: BusMessage[]; events: number }[],
+): Promise<PhaseReport> {
+  const topic = `bench-triage-${run}`;
+  const bus = createKafkaBus({
+    brokers: [brokers],
+    topic,
+    partitions: 6,
+    clientId: 'bench-triage',
+    publishTimeoutMs: 30_000,
+    logger: silent,
+  });
+  for (const b of batches) await bus.publish(b.messages);
+  const total = batches.reduce((n, b) => n + b.events, 0);
+  const store = await openStore(
+    StoreConfig.parse({
+      WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-bench-')),
+      WARDEN_EVENT_TTL_DAYS: '0',
+    }),
+    silent,
+  );
+  const count = async (sql: string) =>
+    Number(
+      (
+        (await (await store.client.query({ query: sql, format: 'JSONEachRow' })).json()) as { n: string }[]
+      )[0]!.n,
+    );
+  say('phase: triage (Kafka → engine → chDB)', { events: total, sessions: batches.length });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const triage = await startTriage(TriageConfig.parse({ WARDEN_TRIAGE_GROUP: `bench-${run}` }), {
+    bus,
+    store,
+    logger: silent,
+  });
+  for (;;) {
+    const events = await count('SELECT count() AS n FROM agent_events_v1 FINAL');
+    const sessions = await count('SELECT count() AS n FROM sessions_v1 FINAL');
+    if (events >= total && sessions >= batches.length) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const seconds = (performance.now() - t0) / 1_000;
+  const cpu = process.cpuUsage(cpu0);
+  await triage.close();
+  await bus.close();
+  await store.close();
+  return {
+    phase: 'triage: Kafka → engine → chDB (one worker)',
+    recordsPerSecond: Math.round(total / seconds),
+    kafkaMessages: batches.reduce((n, b) => n + b.messages.length, 0),
+    cpuSecondsPer10k: ((cpu.user + cpu.system) / 1e6 / total) * 10_000,
+    p50Ms: 0,
+    p99Ms: 0,
+    errors: 0,
+  };
 }
 
 async function main() {
@@ -274,6 +337,9 @@ async function main() {
   const peakRss = peakRssMiB(pid);
   collector.child.kill('SIGTERM');
   await new Promise((r) => collector.child.once('exit', r));
+
+  // 4. Triage: the same events from Kafka through the engine into chDB (in this process: chDB is in-process).
+  reports.push(await triagePhase(brokers, run, batches));
   await broker?.stop();
 
   const results = {

@@ -1,9 +1,9 @@
 import pino from 'pino';
-import { ApiConfig, start as startApi } from '../api/index.ts';
+import { ApiConfig } from '../api/config.ts';
 import { BusConfig, openBus } from '../bus/index.ts';
-import { CollectorConfig, start as startCollector } from '../collector/index.ts';
-import { StoreConfig, openStore } from '../store/index.ts';
-import { TriageConfig, start as startTriage } from '../triage/index.ts';
+import { CollectorConfig } from '../collector/config.ts';
+import { StoreConfig } from '../store/config.ts';
+import { TriageConfig } from '../triage/config.ts';
 import { ConfigError, LogConfig, parseEnv } from './env.ts';
 import { localApiKeys, localIngestTokens } from './local-secrets.ts';
 
@@ -67,23 +67,28 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
   const closers: Closer[] = [];
   try {
     const needsStore = command !== 'collector';
-    const store = needsStore ? await openStore(storeConfig, logger) : undefined;
+    // Services load on demand: a collector-only process never maps the ClickHouse engine (chDB) into memory.
+    const { openStore } = needsStore ? await import('../store/index.ts') : { openStore: undefined };
+    const store = openStore ? await openStore(storeConfig, logger) : undefined;
     if (store) closers.unshift({ name: 'store', close: () => store.close() });
     const bus = command !== 'api' ? await openBus(busConfig, logger) : undefined;
     if (bus) closers.unshift({ name: 'bus', close: () => bus.close() });
     if (triageConfig && bus && store) {
+      const { start: startTriage } = await import('../triage/index.ts');
       const triage = await startTriage(triageConfig, { bus, store, logger });
       closers.unshift({ name: 'triage', close: () => triage.close() });
     }
     if (apiConfig && store) {
       // Its own store session: API reads then run beside triage's inserts instead of queueing behind them.
-      const apiStore = triageConfig ? await openStore(storeConfig, logger) : store;
+      const apiStore = triageConfig && openStore ? await openStore(storeConfig, logger) : store;
       if (apiStore !== store) closers.unshift({ name: 'api store', close: () => apiStore.close() });
+      const { start: startApi } = await import('../api/index.ts');
       const api = await startApi(apiConfig, { store: apiStore, logger });
       closers.unshift({ name: 'api', close: () => api.close() });
       logger.info({ api: `http://${apiConfig.WARDEN_API_HOST}:${api.port}` }, 'api ready');
     }
     if (collectorConfig && bus) {
+      const { start: startCollector } = await import('../collector/index.ts');
       const collector = await startCollector(collectorConfig, { bus, logger });
       closers.unshift({ name: 'collector', close: () => collector.close() });
       logger.info(

@@ -9,9 +9,11 @@ import type { StoreConfig } from './config.ts';
 import { migrate } from './migrate.ts';
 import {
   GET_SESSION,
+  GET_SESSIONS,
   OPEN_SESSIONS_IDLE_SINCE,
   runQuery,
   SESSION_EVENTS,
+  SESSIONS_EVENTS,
   SESSION_FINDINGS,
 } from './queries.ts';
 import { applyEventTtl } from './ttl.ts';
@@ -34,6 +36,11 @@ export interface Store {
   insertEvents(events: AgentEvent[], dedupToken?: string): Promise<void>;
   /** Every stored event of a session, de-duplicated (FINAL), ordered by time, sequence, event id. */
   sessionEvents(workspace: string, sessionId: string): Promise<AgentEvent[]>;
+  /** `sessionEvents` and `getSession` for many sessions of one workspace, in two queries. */
+  loadSessions(
+    workspace: string,
+    sessionIds: string[],
+  ): Promise<Map<string, { events: AgentEvent[]; state: SessionState | undefined }>>;
   /** Writes session states; the one with the latest `updatedAtMs` wins. */
   upsertSessions(sessions: SessionState[]): Promise<void>;
   getSession(workspace: string, sessionId: string): Promise<SessionState | undefined>;
@@ -96,6 +103,25 @@ class ClickHouseStore implements Store {
 
   sessionEvents(workspace: string, sessionId: string): Promise<AgentEvent[]> {
     return runQuery(this.client, SESSION_EVENTS, { workspace, sessionId });
+  }
+
+  async loadSessions(workspace: string, sessionIds: string[]) {
+    const [events, states] = await Promise.all([
+      runQuery(this.client, SESSIONS_EVENTS, { workspace, sessionIds }),
+      runQuery(this.client, GET_SESSIONS, { workspace, sessionIds }),
+    ]);
+    const loaded = new Map(
+      sessionIds.map((id) => [
+        id,
+        { events: [] as AgentEvent[], state: undefined as SessionState | undefined },
+      ]),
+    );
+    for (const e of events) loaded.get(e.sessionId)?.events.push(e);
+    for (const s of states) {
+      const entry = loaded.get(s.sessionId);
+      if (entry) entry.state = s;
+    }
+    return loaded;
   }
 
   async upsertSessions(sessions: SessionState[]): Promise<void> {

@@ -32,6 +32,26 @@ export const SESSION_EVENTS = {
   row: rowToEvent,
 };
 
+const SessionKeys = z.object({ workspace: z.string(), sessionIds: z.array(z.string()) });
+
+/** Several sessions' events in one query: a batch of new sessions costs one round trip, not one each. */
+export const SESSIONS_EVENTS = {
+  name: 'sessions_events',
+  sql: `SELECT event_json FROM agent_events_v1 FINAL
+    WHERE workspace = {workspace:String} AND session_id IN {sessionIds:Array(String)}
+    ORDER BY session_id, event_time, sequence, event_id`,
+  params: SessionKeys,
+  row: rowToEvent,
+};
+
+export const GET_SESSIONS = {
+  name: 'get_sessions',
+  sql: `SELECT ${SESSION_READ_COLUMNS} FROM sessions_v1 FINAL
+    WHERE workspace = {workspace:String} AND session_id IN {sessionIds:Array(String)}`,
+  params: SessionKeys,
+  row: rowToSession,
+};
+
 export const GET_SESSION = {
   name: 'get_session',
   sql: `SELECT ${SESSION_READ_COLUMNS} FROM sessions_v1 FINAL

@@ -224,6 +224,26 @@ describe('store on chDB', () => {
     expect((await store.sessionEvents('acme', 's-1')).map((e) => e.sequence)).toEqual([2]);
   });
 
+  it('loads several sessions of a workspace at once, events in order and latest state', async () => {
+    const store = await freshStore();
+    await store.insertEvents([
+      makeEvent(2, 's-a'),
+      makeEvent(1, 's-a'),
+      makeEvent(1, 's-b'),
+      makeEvent(1, 's-a', 'other'),
+    ]);
+    await store.upsertSessions([
+      makeSession({ sessionId: 's-a', score: 10 }),
+      makeSession({ sessionId: 's-a', score: 70, updatedAtMs: Date.now() + 5 }),
+    ]);
+    const loaded = await store.loadSessions('acme', ['s-a', 's-b', 's-none']);
+    expect(loaded.get('s-a')?.events.map((e) => e.sequence)).toEqual([1, 2]);
+    expect(loaded.get('s-a')?.state?.score).toBe(70);
+    expect(loaded.get('s-b')?.events).toHaveLength(1);
+    expect(loaded.get('s-b')?.state).toBeUndefined();
+    expect(loaded.get('s-none')).toEqual({ events: [], state: undefined });
+  });
+
   it('treats quotes and SQL-shaped text in parameters as literals', async () => {
     const store = await freshStore();
     const workspace = "acme' OR '1'='1";

@@ -1,7 +1,6 @@
 import type { AgentEvent } from '../schemas/agent-event.ts';
-import type { ActionFacts } from './analysis/types.ts';
 import { assess, type Assessment } from './intent/assess.ts';
-import { buildContext } from './intent/context.ts';
+import { buildContext, type ActionCache } from './intent/context.ts';
 import { applyOpinion, type Judge } from './judge.ts';
 import { allowlistsFor } from './rules/match.ts';
 import type { RulePack } from './rules/pack.ts';
@@ -23,13 +22,13 @@ export async function evaluateSession(
   workspace: string,
   events: AgentEvent[],
   deps: EngineDeps,
-  factsCache?: Map<string, ActionFacts | null>,
+  cache?: ActionCache,
 ): Promise<Assessment & { judge: string }> {
   const allow = allowlistsFor(deps.pack.allowlists, workspace);
   const egress = allow.flatMap((a) => a.egress_hosts.map((h) => h.toLowerCase()));
   const allowedHosts = (host: string) =>
     egress.some((h) => host.toLowerCase() === h || host.toLowerCase().endsWith(`.${h}`));
-  const assessment = assess(buildContext(events, deps.pack.rules, allow, factsCache), allowedHosts);
+  const assessment = assess(buildContext(events, deps.pack.rules, allow, cache), allowedHosts);
   const uncertain = !assessment.hard && assessment.score >= UNCERTAIN.from && assessment.score < UNCERTAIN.to;
   if (!deps.judge || !uncertain) return { ...assessment, judge: '' };
   const opinion = await deps.judge.review(events, assessment);

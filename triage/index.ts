@@ -54,30 +54,38 @@ export async function start(
   );
   const cache = new SessionCache(config.WARDEN_SESSION_CACHE);
 
-  async function windowFor(
-    workspace: string,
-    sessionId: string,
-    fresh: AgentEvent[],
-  ): Promise<SessionWindow> {
-    const key = agentEventKey({ workspace, sessionId });
-    const cached = cache.get(key);
-    if (cached) {
-      cached.add(fresh);
-      return cached;
+  /**
+   * The windows of these sessions, with `fresh` events added. Sessions not in memory are rebuilt from what
+   * is stored (this batch included), one query per workspace: a restart or rebalance sees the same session.
+   */
+  async function windowsFor(
+    groups: { workspace: string; sessionId: string; fresh: AgentEvent[] }[],
+  ): Promise<SessionWindow[]> {
+    // Windows are held here, not re-read from the cache: a batch larger than the cache must not lose any.
+    const windows = new Map<string, SessionWindow>();
+    const missing = new Map<string, string[]>();
+    for (const g of groups) {
+      const cached = cache.get(agentEventKey(g));
+      if (cached) windows.set(agentEventKey(g), cached);
+      else missing.set(g.workspace, [...(missing.get(g.workspace) ?? []), g.sessionId]);
     }
-    // Rebuilt from what is stored (this batch included): a restart or rebalance sees the same session.
-    const [events, state] = await Promise.all([
-      deps.store.sessionEvents(workspace, sessionId),
-      deps.store.getSession(workspace, sessionId),
-    ]);
-    const window = cache.create(key, workspace, sessionId, state);
-    window.add([...events, ...fresh]);
-    return window;
+    for (const [workspace, ids] of missing) {
+      for (const [sessionId, { events, state }] of await deps.store.loadSessions(workspace, ids)) {
+        const window = cache.create(agentEventKey({ workspace, sessionId }), workspace, sessionId, state);
+        window.add(events);
+        windows.set(agentEventKey({ workspace, sessionId }), window);
+      }
+    }
+    return groups.map((g) => {
+      const window = windows.get(agentEventKey(g))!;
+      window.add(g.fresh);
+      return window;
+    });
   }
 
   async function judgeWindow(window: SessionWindow, status: SessionState['status'], nowMs: number) {
     const events = window.events;
-    const a = await evaluateSession(window.workspace, events, engine, window.facts);
+    const a = await evaluateSession(window.workspace, events, engine, window.analyzed);
     const prev = window.state;
     const first = events[0]!;
     const last = events[events.length - 1]!;
@@ -181,9 +189,13 @@ export async function start(
     const bySession = new Map<string, AgentEvent[]>();
     for (const e of events) bySession.set(agentEventKey(e), [...(bySession.get(agentEventKey(e)) ?? []), e]);
     const now = Date.now();
-    const windows: SessionWindow[] = [];
-    for (const group of bySession.values())
-      windows.push(await windowFor(group[0]!.workspace, group[0]!.sessionId, group));
+    const windows = await windowsFor(
+      [...bySession.values()].map((g) => ({
+        workspace: g[0]!.workspace,
+        sessionId: g[0]!.sessionId,
+        fresh: g,
+      })),
+    );
     const results = [];
     for (const w of windows) results.push(await judgeWindow(w, 'open', now));
     await persist(results, windows);
@@ -192,8 +204,9 @@ export async function start(
   async function closeIdleSessions(nowMs = Date.now()): Promise<number> {
     const idle = await deps.store.openSessionsIdleSince(nowMs - config.WARDEN_SESSION_IDLE_MS, 500);
     if (!idle.length) return 0;
-    const windows: SessionWindow[] = [];
-    for (const s of idle) windows.push(await windowFor(s.workspace, s.sessionId, []));
+    const windows = await windowsFor(
+      idle.map((s) => ({ workspace: s.workspace, sessionId: s.sessionId, fresh: [] })),
+    );
     const live = windows.filter((w) => w.events.length > 0);
     const results = [];
     for (const w of live) results.push(await judgeWindow(w, 'closed', nowMs));

@@ -1,13 +1,13 @@
 import type { AgentEvent } from '../schemas/agent-event.ts';
 import type { SessionState } from '../schemas/tables.ts';
-import type { ActionFacts } from './analysis/types.ts';
+import type { ActionCache } from './intent/context.ts';
 import { compareEvents } from './engine.ts';
 
-/** One session's context between batches: its events in judging order, facts per event, last stored state. */
+/** One session's context between batches: its events in judging order, what each amounts to, last stored state. */
 export class SessionWindow {
   private readonly ids = new Set<string>();
   events: AgentEvent[] = [];
-  readonly facts = new Map<string, ActionFacts | null>();
+  readonly analyzed: ActionCache = new Map();
 
   constructor(
     readonly workspace: string,

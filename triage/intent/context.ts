@@ -14,6 +14,9 @@ export interface Action {
   decision?: AgentEvent['decision'];
 }
 
+/** What each event amounts to (facts and rule hits), kept between batches: events never change. */
+export type ActionCache = Map<string, { facts: ActionFacts; hits: Hit[] } | null>;
+
 /** Everything the intent assessment reads about a session, in event order. */
 export interface SessionContext {
   events: AgentEvent[];
@@ -39,7 +42,7 @@ export function buildContext(
   events: AgentEvent[],
   rules: Rule[],
   allow: Allowlist[],
-  factsCache?: Map<string, ActionFacts | null>,
+  cache?: ActionCache,
 ): SessionContext {
   // Prompt events, and model calls that carry the conversation's first user message (GenAI, OpenInference).
   const prompts = events.filter((e) => e.prompt);
@@ -69,14 +72,15 @@ export function buildContext(
     }
     if (!isToolEvent(event)) return;
     if (event.kind === 'tool_call' && event.tool!.callId && executed.has(event.tool!.callId)) return;
-    let facts = factsCache?.get(event.eventId);
-    if (facts === undefined) {
-      facts = analyzeWithCode(event) ?? null;
-      factsCache?.set(event.eventId, facts);
+    let analyzed = cache?.get(event.eventId);
+    if (analyzed === undefined) {
+      const facts = analyzeWithCode(event);
+      analyzed = facts ? { facts, hits: matchRules(rules, facts, event, allow) } : null;
+      cache?.set(event.eventId, analyzed);
     }
-    if (!facts) return;
+    if (!analyzed) return;
     const decision = event.decision ?? (event.tool?.callId ? decisions.get(event.tool.callId) : undefined);
-    ctx.actions.push({ index, event, facts, hits: matchRules(rules, facts, event, allow), decision });
+    ctx.actions.push({ index, event, ...analyzed, decision });
   });
   return ctx;
 }

@@ -187,7 +187,11 @@ export async function start(
     const last = batch.messages[batch.messages.length - 1]!.offset;
     await deps.store.insertEvents(events, `events:${batch.partition}:${first}-${last}`);
     const bySession = new Map<string, AgentEvent[]>();
-    for (const e of events) bySession.set(agentEventKey(e), [...(bySession.get(agentEventKey(e)) ?? []), e]);
+    for (const e of events) {
+      const group = bySession.get(agentEventKey(e));
+      if (group) group.push(e);
+      else bySession.set(agentEventKey(e), [e]);
+    }
     const now = Date.now();
     const windows = await windowsFor(
       [...bySession.values()].map((g) => ({

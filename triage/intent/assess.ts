@@ -343,11 +343,12 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
   const escalations = signals.filter((s) => s.verdict === 'escalation');
   const mistakes = signals.filter((s) => s.verdict === 'mistake');
   const verdict: Verdict = escalations.length ? 'escalation' : mistakes.length ? 'mistake' : 'benign';
-  const counted = verdict === 'escalation' ? escalations : mistakes;
-  const hard = signals.some((s) => s.hard);
-  const top = [...counted].sort(
+  // Strongest first: the rationale leads with it, and its title names the finding.
+  const counted = (verdict === 'escalation' ? escalations : mistakes).sort(
     (a, b) => Number(b.hard) - Number(a.hard) || rank(b.severity) - rank(a.severity),
-  )[0];
+  );
+  const hard = signals.some((s) => s.hard);
+  const top = counted[0];
 
   let score: number;
   let confidence: number;

@@ -185,7 +185,6 @@ export async function start(
     if (!events.length) return;
     const first = batch.messages[0]!.offset;
     const last = batch.messages[batch.messages.length - 1]!.offset;
-    await deps.store.insertEvents(events, `events:${batch.partition}:${first}-${last}`);
     const bySession = new Map<string, AgentEvent[]>();
     for (const e of events) {
       const group = bySession.get(agentEventKey(e));
@@ -193,6 +192,7 @@ export async function start(
       else bySession.set(agentEventKey(e), [e]);
     }
     const now = Date.now();
+    // Sessions are loaded before this batch is stored, so a new session's load finds nothing to read back.
     const windows = await windowsFor(
       [...bySession.values()].map((g) => ({
         workspace: g[0]!.workspace,
@@ -200,6 +200,7 @@ export async function start(
         fresh: g,
       })),
     );
+    await deps.store.insertEvents(events, `events:${batch.partition}:${first}-${last}`);
     const results = [];
     for (const w of windows) results.push(await judgeWindow(w, 'open', now));
     await persist(results, windows);

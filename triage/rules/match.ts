@@ -84,7 +84,12 @@ interface Condition {
   expected: Match[string];
 }
 
+/** Match maps compiled once: rules are matched against every action of every batch. */
+const compiled = new WeakMap<Match, Map<string, Condition[]>>();
+
 function conditions(m: Match): Map<string, Condition[]> {
+  const known = compiled.get(m);
+  if (known) return known;
   const byRoot = new Map<string, Condition[]>();
   for (const [key, expected] of Object.entries(m)) {
     const [path, modifier] = key.split('|') as [string, string | undefined];
@@ -93,6 +98,7 @@ function conditions(m: Match): Map<string, Condition[]> {
       : [path, path];
     byRoot.set(root, [...(byRoot.get(root) ?? []), { field, modifier, expected }]);
   }
+  compiled.set(m, byRoot);
   return byRoot;
 }
 

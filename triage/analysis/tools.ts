@@ -184,7 +184,11 @@ export function writtenText(args: ToolArguments | undefined): string {
     : [];
   return [
     args['content'],
+    args['contents'],
+    args['text'],
+    args['data'],
     args['new_string'],
+    args['newString'],
     args['new_str'],
     args['file_text'],
     args['new_source'],

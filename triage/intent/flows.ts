@@ -1,3 +1,4 @@
+import { parseToolArguments, writtenText as writtenContent } from '../analysis/tools.ts';
 import type { Action, SessionContext } from './context.ts';
 import type { Signal } from './assess.ts';
 
@@ -94,29 +95,11 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
 /** The text an action writes into a file (file tools' content, patches' added lines, echoed text). */
 export function writtenText(action: Action): string | undefined {
   if (!action.facts.writes.length && !action.facts.behaviours.includes('crontab-edit')) return undefined;
-  const args = action.event.tool?.arguments;
-  let text = action.facts.command ?? '';
-  if (args) {
-    try {
-      const parsed = JSON.parse(args) as Record<string, unknown>;
-      for (const key of [
-        'content',
-        'text',
-        'new_string',
-        'newString',
-        'new_str',
-        'input',
-        'patch',
-        'contents',
-        'data',
-      ]) {
-        if (typeof parsed[key] === 'string') text += `\n${parsed[key] as string}`;
-      }
-    } catch {
-      text += `\n${args}`;
-    }
-  }
-  return text;
+  const raw = action.event.tool?.arguments;
+  const args = parseToolArguments(raw);
+  // Unparseable arguments are scanned as they are: the written text is in there somewhere.
+  const written = args ? writtenContent(args) : (raw ?? '');
+  return `${action.facts.command ?? ''}\n${written}`;
 }
 
 const URL_IN_TEXT = /\bhttps?:\/\/([a-z0-9.-]+\.[a-z]{2,})(?::\d+)?[^\s'"`)]*/gi;

@@ -1,33 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AGENT_EVENT_SCHEMA_VERSION, type AgentEvent } from '../../schemas/agent-event.ts';
+import type { AgentEvent } from '../../schemas/agent-event.ts';
 import { analyzeAction } from './index.ts';
+import { codexShell, toolEvent } from './test-events.ts';
 import type { ActionFacts } from './types.ts';
 
-let n = 0;
-function event(tool: AgentEvent['tool'], extra: Partial<AgentEvent> = {}): AgentEvent {
-  n += 1;
-  return {
-    schemaVersion: AGENT_EVENT_SCHEMA_VERSION,
-    eventId: n.toString(16).padStart(32, '0'),
-    workspace: 'acme',
-    sessionId: 's1',
-    sessionIdDerived: false,
-    timeUnixNano: String(1767262800000000000n + BigInt(n)),
-    source: 'claude_code',
-    sourceEvent: 'claude_code.tool_result',
-    kind: 'tool_result',
-    actor: {},
-    agent: { name: 'claude-code' },
-    tool,
-    attributes: {},
-    ...extra,
-  };
-}
-const codexShell = (command: string, workdir = '/home/dev/app', output?: string) =>
-  event(
-    { name: 'shell', command, arguments: JSON.stringify({ command: ['bash', '-lc', command], workdir }) },
-    { source: 'codex', result: output === undefined ? undefined : { success: true, output } },
-  );
+const event = toolEvent;
+
 const claudeBash = (command: string, extra: Record<string, unknown> = {}) =>
   event({
     name: 'Bash',

@@ -1,34 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_EVENT_SCHEMA_VERSION, type AgentEvent } from '../../schemas/agent-event.ts';
+import type { AgentEvent } from '../../schemas/agent-event.ts';
 import { analyzeAction } from '../analysis/index.ts';
+import { codexShell } from '../analysis/test-events.ts';
 import { matchRules } from './match.ts';
 import { loadRulePacks, parseRulePack, RulePackError, type RulePack } from './pack.ts';
 
-let n = 0;
-/** A Codex-style shell tool event. */
-function shell(command: string, output = ''): AgentEvent {
-  n++;
-  return {
-    schemaVersion: AGENT_EVENT_SCHEMA_VERSION,
-    eventId: n.toString(16).padStart(32, '0'),
-    workspace: 'acme',
-    sessionId: 's',
-    sessionIdDerived: false,
-    timeUnixNano: String(1767262800000000000n + BigInt(n)),
-    source: 'codex',
-    sourceEvent: 'codex.tool_result',
-    kind: 'tool_result',
-    actor: {},
-    agent: { name: 'codex_cli_rs' },
-    tool: {
-      name: 'shell',
-      command,
-      arguments: JSON.stringify({ command: ['bash', '-lc', command], workdir: '/work/app' }),
-    },
-    result: { success: true, output },
-    attributes: {},
-  };
-}
+/** A Codex shell tool event that ran with this output. */
+const shell = (command: string, output = '') => codexShell(command, '/work/app', output);
 
 /** rule id → [an action it must flag, a similar action it must not]. */
 const CASES: Record<string, [AgentEvent, AgentEvent]> = {

@@ -9,7 +9,7 @@ const serviceBoundary = (self) => ({
     'no-restricted-imports': [
       'error',
       {
-        patterns: ['collector', 'triage', 'api', 'cli']
+        patterns: ['collector', 'triage', 'api', 'alerts', 'cli']
           .filter((other) => other !== self)
           .map((other) => ({
             group: [`**/${other}/*`, `../${other}/*`],
@@ -40,6 +40,7 @@ export default tseslint.config(
         fetch: 'readonly',
         TextEncoder: 'readonly',
         TextDecoder: 'readonly',
+        ReadableStream: 'readonly',
         performance: 'readonly',
         setImmediate: 'readonly',
       },
@@ -52,6 +53,29 @@ export default tseslint.config(
   serviceBoundary('collector'),
   serviceBoundary('triage'),
   serviceBoundary('api'),
+  serviceBoundary('alerts'),
+  {
+    // The triage console runs in the browser, as plain ES modules served by the API.
+    files: ['api/console/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        sessionStorage: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        URLSearchParams: 'readonly',
+        HTMLElement: 'readonly',
+        Event: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
+  },
   {
     files: ['schemas/**/*.ts', 'bus/**/*.ts'],
     rules: {
@@ -60,7 +84,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/collector/*', '**/triage/*', '**/api/*', '**/cli/*'],
+              group: ['**/collector/*', '**/triage/*', '**/api/*', '**/alerts/*', '**/cli/*'],
               message: 'shared modules import no service',
             },
           ],

@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{bus,cli,collector,triage,api,schemas,store}/**/*.test.ts'],
+          include: ['{bus,cli,collector,triage,api,alerts,dashboards,schemas,store}/**/*.test.ts'],
         },
       },
       {

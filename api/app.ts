@@ -1,119 +1,155 @@
-import { Hono } from 'hono';
+import { createRoute, z } from '@hono/zod-openapi';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import type { AgentEvent } from '../schemas/agent-event.ts';
-import { createBearerLookup } from '../schemas/bearer.ts';
-import type { Finding, SessionState } from '../schemas/tables.ts';
+import { SortKeyError } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
+import { authenticate } from './auth.ts';
+import type { DispositionListener } from './cases.ts';
 import type { ApiPrincipal } from './config.ts';
+import { API_ROLES } from './config.ts';
+import { ApiProblem, errorResponses, problemResponse } from './problem.ts';
+import { newRouter, security } from './router.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { findingRoutes } from './routes/findings.ts';
+import { sessionRoutes } from './routes/sessions.ts';
 
-type Env = { Variables: { principal: ApiPrincipal } };
+export interface AppDeps {
+  store: Store;
+  keys: ReadonlyMap<string, ApiPrincipal>;
+  logger: Logger;
+  rateLimitPerMinute: number;
+  /** Base URL analysts open the console at (deep links in exports); known once the server listens. */
+  consoleUrl: () => string;
+  /** Serves the console's static files under /console/. */
+  consoleFiles: MiddlewareHandler;
+  productVersion: string;
+  onDisposition?: DispositionListener;
+}
 
-/** RFC 9457 problem details. */
-function problem(status: ContentfulStatusCode, title: string, detail: string) {
-  return new Response(JSON.stringify({ type: 'about:blank', title, status, detail }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
+const me = createRoute({
+  method: 'get',
+  path: '/v1/me',
+  tags: ['auth'],
+  summary: "The calling key's workspace, role and actor name",
+  security,
+  responses: {
+    200: {
+      description: 'who the key is',
+      content: {
+        'application/json': {
+          schema: z
+            .object({ workspace: z.string(), role: z.enum(API_ROLES), actor: z.string() })
+            .openapi('Principal'),
+        },
+      },
+    },
+    ...errorResponses(),
+  },
+});
+
+/** The peer address, for rate-limiting failed authentication ('unknown' outside a Node server). */
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The query API: versioned JSON under /v1 (OpenAPI 3.1 at /openapi.json), the console, health. */
+export function createApp(deps: AppDeps) {
+  const app = newRouter();
+  const log = deps.logger;
+
+  app.use(requestId({ headerName: 'x-request-id' }));
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    c.header('x-content-type-options', 'nosniff');
+    const principal = c.get('principal') as ApiPrincipal | undefined;
+    log.debug(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        key: principal?.keyId,
+        requestId: c.get('requestId'),
+      },
+      'request',
+    );
   });
-}
-
-const nanosToIso = (nanos: string) => new Date(Number(BigInt(nanos) / 1_000_000n)).toISOString();
-const clip = (s: string | undefined, n = 2_000) => (s && s.length > n ? `${s.slice(0, n)}…` : s);
-
-function evidenceView(e: AgentEvent) {
-  return {
-    event_id: e.eventId,
-    time: nanosToIso(e.timeUnixNano),
-    kind: e.kind,
-    source_event: e.sourceEvent,
-    tool: e.tool?.name,
-    command: clip(e.tool?.command),
-    arguments: e.tool?.command ? undefined : clip(e.tool?.arguments),
-    output: clip(e.result?.output),
-    success: e.result?.success,
-    decision: e.decision?.decision,
-    prompt: e.prompt ? (e.prompt.redacted ? null : clip(e.prompt.text ?? undefined)) : undefined,
-  };
-}
-
-function findingView(f: Finding) {
-  return {
-    finding_id: f.findingId,
-    version: f.version,
-    verdict: f.verdict,
-    score: f.score,
-    confidence: f.confidence,
-    severity: f.severity,
-    title: f.title,
-    rationale: f.rationale,
-    techniques: f.techniques,
-    detectors: f.detectors,
-    evidence_event_ids: f.evidenceEventIds,
-    engine_version: f.engineVersion,
-    judge: f.judge || null,
-    created_at: new Date(f.createdAtMs).toISOString(),
-  };
-}
-
-function sessionView(s: SessionState, findings: Finding[], evidence: AgentEvent[]) {
-  const latest = findings[findings.length - 1];
-  return {
-    session_id: s.sessionId,
-    workspace: s.workspace,
-    status: s.status,
-    verdict: s.verdict,
-    score: s.score,
-    confidence: s.confidence,
-    severity: s.severity,
-    title: latest?.title ?? null,
-    rationale: s.rationale,
-    techniques: s.techniques,
-    detectors: latest?.detectors ?? [],
-    event_count: s.eventCount,
-    source: s.source,
-    agent: s.agent,
-    user: { email: s.userEmail ?? null, id: s.userId ?? null },
-    first_event_at: nanosToIso(s.firstEventTimeUnixNano),
-    last_event_at: nanosToIso(s.lastEventTimeUnixNano),
-    updated_at: new Date(s.updatedAtMs).toISOString(),
-    evidence: evidence.map(evidenceView),
-    verdict_history: findings.map(findingView),
-  };
-}
-
-/** The query API. Every request is bound to its key's workspace; other workspaces' data does not exist for it. */
-export function createApp(deps: { store: Store; keys: ReadonlyMap<string, ApiPrincipal>; logger: Logger }) {
-  const lookup = createBearerLookup(deps.keys);
-  const app = new Hono<Env>();
 
   app.get('/healthz', (c) => c.text('ok'));
+  app.get('/readyz', async (c) => {
+    try {
+      await deps.store.client.query({ query: 'SELECT 1', format: 'JSONEachRow' }).then((r) => r.json());
+      return c.json({ status: 'ready' }, 200);
+    } catch (err) {
+      log.warn({ err }, 'store not ready');
+      return c.json({ status: 'unavailable', detail: 'the store does not answer' }, 503);
+    }
+  });
+  app.get('/', (c) => c.redirect('/console/'));
+  app.get('/console', (c) => c.redirect('/console/'));
+  app.use('/console/*', deps.consoleFiles);
 
-  app.use('/v1/*', async (c, next) => {
-    const principal = lookup.find(c.req.header('authorization'));
-    if (!principal)
-      return problem(401, 'Unauthorized', 'missing or unknown API key (Authorization: Bearer <key>)');
-    c.set('principal', principal);
-    await next();
+  app.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'an API key from WARDEN_API_KEYS (key=workspace:role[:name])',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Warden query API',
+      version: '1',
+      description:
+        'Triage verdicts of AI coding agent sessions. Every request is scoped to its API key’s workspace; errors are RFC 9457 problem+json.',
+    },
   });
 
-  /** One session: verdict, rationale, evidence events and the verdict history. */
-  app.get('/v1/sessions/:id', async (c) => {
-    const { workspace } = c.get('principal');
-    const sessionId = c.req.param('id');
-    const session = await deps.store.getSession(workspace, sessionId);
-    if (!session) return problem(404, 'Not Found', `no session ${sessionId}`);
-    const findings = await deps.store.findings(workspace, sessionId);
-    const wanted = new Set(findings[findings.length - 1]?.evidenceEventIds ?? []);
-    const evidence = wanted.size
-      ? (await deps.store.sessionEvents(workspace, sessionId)).filter((e) => wanted.has(e.eventId))
-      : [];
-    return c.json(sessionView(session, findings, evidence));
+  app.use(
+    '/v1/*',
+    authenticate(deps.keys, deps.rateLimitPerMinute, clientAddress),
+    bodyLimit({
+      maxSize: 256 * 1024,
+      onError: () => {
+        throw new ApiProblem(413 as 400, 'request body over 256 KiB');
+      },
+    }),
+  );
+  app.openapi(me, (c) => {
+    const { workspace, role, actor } = c.get('principal');
+    return c.json({ workspace, role, actor }, 200);
   });
+  app.route('/v1', sessionRoutes(deps.store));
+  app.route(
+    '/v1',
+    findingRoutes({
+      store: deps.store,
+      consoleLink: (id) => `${deps.consoleUrl()}/console/#/sessions/${encodeURIComponent(id)}`,
+      productVersion: deps.productVersion,
+      onDisposition: deps.onDisposition,
+      onListenerError: (err) => log.error({ err }, 'disposition listener failed'),
+    }),
+  );
+  app.route('/v1', auditRoutes(deps.store));
 
-  app.notFound(() => problem(404, 'Not Found', 'no such endpoint'));
-  app.onError((err) => {
-    deps.logger.error({ err }, 'request failed');
-    return problem(500, 'Internal Server Error', 'the request failed; see the server log');
+  app.notFound((c) => problemResponse(new ApiProblem(404, 'no such endpoint'), c.get('requestId')));
+  app.onError((err, c) => {
+    const id = c.get('requestId');
+    if (err instanceof ApiProblem) return problemResponse(err, id);
+    if (err instanceof SortKeyError)
+      return problemResponse(new ApiProblem(400, 'cursor does not fit this query'), id);
+    if (err instanceof HTTPException && err.status < 500)
+      return problemResponse(new ApiProblem(err.status as 400, err.message || 'bad request'), id);
+    log.error({ err, requestId: id }, 'request failed');
+    return problemResponse(new ApiProblem(500, 'the request failed; see the server log'), id);
   });
   return app;
 }

@@ -3,19 +3,40 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Store } from '../store/index.ts';
 import { createApp } from './app.ts';
+import type { DispositionListener } from './cases.ts';
 import type { ApiConfig } from './config.ts';
+import { consoleFiles } from './console.ts';
 
 export { ApiConfig } from './config.ts';
+export type { DispositionListener } from './cases.ts';
 
 export interface ApiHandle {
   port: number;
+  /** Where analysts open the console. */
+  consoleUrl: string;
   close(): Promise<void>;
 }
 
-/** Serves the query API over the store. */
-export async function start(config: ApiConfig, deps: { store: Store; logger: Logger }): Promise<ApiHandle> {
+/** The version reported in exports (package.json's). */
+const PRODUCT_VERSION = '0.1.0';
+
+/** Serves the query API and the triage console over the store. */
+export async function start(
+  config: ApiConfig,
+  deps: { store: Store; logger: Logger; onDisposition?: DispositionListener },
+): Promise<ApiHandle> {
   const log = deps.logger.child({ service: 'api' });
-  const app = createApp({ store: deps.store, keys: config.WARDEN_API_KEYS, logger: log });
+  let consoleUrl = config.WARDEN_CONSOLE_URL?.replace(/\/+$/, '');
+  const app = createApp({
+    store: deps.store,
+    keys: config.WARDEN_API_KEYS,
+    logger: log,
+    rateLimitPerMinute: config.WARDEN_API_RATE_LIMIT,
+    consoleUrl: () => consoleUrl ?? '',
+    consoleFiles: await consoleFiles(),
+    productVersion: PRODUCT_VERSION,
+    onDisposition: deps.onDisposition,
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
       { fetch: app.fetch, hostname: config.WARDEN_API_HOST, port: config.WARDEN_API_PORT },
@@ -24,9 +45,12 @@ export async function start(config: ApiConfig, deps: { store: Store; logger: Log
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
-  log.info({ host: config.WARDEN_API_HOST, port }, 'API listening');
+  // Without a configured URL the console is where this server listens (port 0 picks one at start).
+  consoleUrl ??= `http://${config.WARDEN_API_HOST.includes(':') ? `[${config.WARDEN_API_HOST}]` : config.WARDEN_API_HOST}:${port}`;
+  log.info({ host: config.WARDEN_API_HOST, port, console: `${consoleUrl}/console/` }, 'API listening');
   return {
     port,
+    consoleUrl,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -79,14 +79,27 @@ export const DISPOSITION_STATUSES = ['new', 'acknowledged', 'resolved', 'suppres
 /** What the analyst concluded. */
 export const ANALYST_VERDICTS = ['undetermined', 'true_positive', 'false_positive', 'benign'] as const;
 
+export type DispositionStatus = (typeof DISPOSITION_STATUSES)[number];
+export type AnalystVerdict = (typeof ANALYST_VERDICTS)[number];
+
+/** A finding's case as its latest disposition left it; `new` / `undetermined` before any. */
+export interface CaseState {
+  status: DispositionStatus;
+  analystVerdict: AnalystVerdict;
+  /** '' when unassigned. */
+  assignee: string;
+  /** When the latest disposition was recorded; undefined before any. */
+  updatedAtMs?: number;
+}
+
 /** One analyst disposition of a finding: a row of `dispositions_v1` (append-only). */
 export interface Disposition {
   dispositionId: string;
   findingId: string;
   workspace: string;
   sessionId: string;
-  status: (typeof DISPOSITION_STATUSES)[number];
-  analystVerdict: (typeof ANALYST_VERDICTS)[number];
+  status: DispositionStatus;
+  analystVerdict: AnalystVerdict;
   /** '' when unassigned. */
   assignee: string;
   reason: string;
@@ -481,5 +494,84 @@ export function rowToDisposition(raw: unknown): Disposition {
     note: r.note,
     actor: r.actor,
     createdAtMs: r.created_at_ms,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// audit_log_v1
+
+/** One analyst action: a row of `audit_log_v1` (append-only). */
+export interface AuditEntry {
+  auditId: string;
+  workspace: string;
+  atMs: number;
+  actor: string;
+  role: string;
+  /** `disposition.update`, `finding.note`, … */
+  action: string;
+  targetType: string;
+  targetId: string;
+  /** Target state before / after; undefined when there was none. */
+  before?: unknown;
+  after?: unknown;
+  requestId: string;
+}
+
+const AuditColumns = {
+  audit_id: z.string().min(1),
+  workspace: Text,
+  actor: Text,
+  role: Text,
+  action: Text,
+  target_type: Text,
+  target_id: Text,
+  before_json: Text,
+  after_json: Text,
+  request_id: Text,
+};
+
+/** Insert row of `audit_log_v1`. */
+export const AuditInsertRow = z.object({ ...AuditColumns, at: DateTime64Text });
+export type AuditInsertRow = z.infer<typeof AuditInsertRow>;
+
+/** Read row of `audit_log_v1`, as produced by {@link AUDIT_READ_COLUMNS}. */
+export const AuditReadRow = z.object({ ...AuditColumns, at_ms: Int64Millis });
+
+/** SELECT list producing an {@link AuditReadRow}. */
+export const AUDIT_READ_COLUMNS = `audit_id, workspace, actor, role, action, target_type, target_id, before_json,
+  after_json, request_id, toUnixTimestamp64Milli(at) AS at_ms`;
+
+/** AuditEntry → insert row, validated. */
+export function auditToRow(a: AuditEntry): AuditInsertRow {
+  return AuditInsertRow.parse({
+    audit_id: a.auditId,
+    workspace: a.workspace,
+    actor: a.actor,
+    role: a.role,
+    action: a.action,
+    target_type: a.targetType,
+    target_id: a.targetId,
+    before_json: a.before === undefined ? '' : JSON.stringify(a.before),
+    after_json: a.after === undefined ? '' : JSON.stringify(a.after),
+    request_id: a.requestId,
+    at: millisToDateTime64(a.atMs),
+  });
+}
+
+/** Read row (unvalidated JSON from ClickHouse) → AuditEntry. */
+export function rowToAudit(raw: unknown): AuditEntry {
+  const r = AuditReadRow.parse(raw);
+  return {
+    auditId: r.audit_id,
+    workspace: r.workspace,
+    atMs: r.at_ms,
+    actor: r.actor,
+    role: r.role,
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    ...(r.before_json ? { before: JSON.parse(r.before_json) as unknown } : {}),
+    ...(r.after_json ? { after: JSON.parse(r.after_json) as unknown } : {}),
+    requestId: r.request_id,
   };
 }

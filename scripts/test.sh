@@ -15,6 +15,14 @@ command -v mvn >/dev/null || { echo "maven is required to fetch the Kafka broker
 log "installing npm packages (npm install)"
 npm install --no-audit --no-fund --loglevel=error
 
+if ! command -v chromium >/dev/null; then
+  # The triage console's end-to-end test drives Debian's Chromium through playwright-core (no browser download).
+  log "installing Debian chromium (apt-get)"
+  as_root=(); [ "$(id -u)" = 0 ] || as_root=(sudo)
+  "${as_root[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 log "fetching Apache Kafka jars (cached under .cache/kafka)"
 node bin/run-ts.js scripts/kafka-broker.ts fetch
 

@@ -2,8 +2,27 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { drainPending } from 'chdb';
 import type pino from 'pino';
 import type { AgentEvent } from '../schemas/agent-event.ts';
-import { eventToRow, findingToRow, sessionToRow } from '../schemas/tables.ts';
-import type { Finding, SessionState } from '../schemas/tables.ts';
+import { auditToRow, dispositionToRow, eventToRow, findingToRow, sessionToRow } from '../schemas/tables.ts';
+import type { AuditEntry, Disposition, Finding, SessionState } from '../schemas/tables.ts';
+import {
+  eventsById,
+  getFindings,
+  listAudit,
+  listDispositions,
+  listFindings,
+  listSessions,
+  sessionTimeline,
+} from './analyst.ts';
+import type {
+  AuditFilter,
+  FindingFilter,
+  FindingWithCase,
+  Page,
+  PageRequest,
+  SessionFilter,
+  SessionListRow,
+  SessionSort,
+} from './analyst.ts';
 import { chdbPath, createClickHouse } from './client.ts';
 import type { StoreConfig } from './config.ts';
 import { migrate } from './migrate.ts';
@@ -22,6 +41,8 @@ export { createClickHouse } from './client.ts';
 export { StoreConfig } from './config.ts';
 export { isRetryable } from './errors.ts';
 export { migrate, MigrationError } from './migrate.ts';
+export type * from './analyst.ts';
+export { SortKeyError } from './analyst.ts';
 
 /** Warden's ClickHouse storage: events, session states and findings. */
 export interface Store {
@@ -49,10 +70,29 @@ export interface Store {
   findings(workspace: string, sessionId: string): Promise<Finding[]>;
   /** Open sessions whose last activity is older than the cutoff (for idle closing), stalest first. */
   openSessionsIdleSince(cutoffMs: number, limit?: number): Promise<SessionState[]>;
+
+  // The analysts' surface (see analyst.ts): keyset-paginated lists, timelines, cases and the audit log.
+  listSessions(filter: SessionFilter, sort: SessionSort, page: PageRequest): Promise<Page<SessionListRow>>;
+  sessionTimeline(workspace: string, sessionId: string, page: PageRequest): Promise<Page<AgentEvent>>;
+  /** Events by id, unordered; unknown ids are left out. */
+  eventsById(workspace: string, eventIds: string[]): Promise<AgentEvent[]>;
+  /** Session states by id; unknown ids are left out. */
+  getSessions(workspace: string, sessionIds: string[]): Promise<SessionState[]>;
+  listFindings(filter: FindingFilter, page: PageRequest): Promise<Page<FindingWithCase>>;
+  /** Findings by id with their cases; unknown ids are left out. */
+  getFindings(workspace: string, findingIds: string[]): Promise<FindingWithCase[]>;
+  /** Dispositions of some findings or of a session, newest first. */
+  dispositions(
+    workspace: string,
+    of: { findingIds: string[] } | { sessionId: string },
+  ): Promise<Disposition[]>;
+  insertDispositions(dispositions: Disposition[]): Promise<void>;
+  appendAudit(entries: AuditEntry[]): Promise<void>;
+  listAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>>;
   close(): Promise<void>;
 }
 
-type Table = 'agent_events_v1' | 'sessions_v1' | 'findings_v1';
+type Table = 'agent_events_v1' | 'sessions_v1' | 'findings_v1' | 'dispositions_v1' | 'audit_log_v1';
 
 /**
  * Connects, creates the database, migrates and applies the event TTL.
@@ -142,6 +182,46 @@ class ClickHouseStore implements Store {
 
   openSessionsIdleSince(cutoffMs: number, limit = 1000): Promise<SessionState[]> {
     return runQuery(this.client, OPEN_SESSIONS_IDLE_SINCE, { cutoffMs, limit });
+  }
+
+  listSessions(filter: SessionFilter, sort: SessionSort, page: PageRequest) {
+    return listSessions(this.client, filter, sort, page);
+  }
+
+  sessionTimeline(workspace: string, sessionId: string, page: PageRequest) {
+    return sessionTimeline(this.client, workspace, sessionId, page);
+  }
+
+  async eventsById(workspace: string, eventIds: string[]) {
+    return eventIds.length ? eventsById(this.client, workspace, eventIds) : [];
+  }
+
+  async getSessions(workspace: string, sessionIds: string[]) {
+    return sessionIds.length ? runQuery(this.client, GET_SESSIONS, { workspace, sessionIds }) : [];
+  }
+
+  listFindings(filter: FindingFilter, page: PageRequest) {
+    return listFindings(this.client, filter, page);
+  }
+
+  async getFindings(workspace: string, findingIds: string[]) {
+    return findingIds.length ? getFindings(this.client, workspace, findingIds) : [];
+  }
+
+  dispositions(workspace: string, of: { findingIds: string[] } | { sessionId: string }) {
+    return listDispositions(this.client, workspace, of);
+  }
+
+  async insertDispositions(dispositions: Disposition[]): Promise<void> {
+    await this.#insert('dispositions_v1', dispositions.map(dispositionToRow), 'insert_dispositions');
+  }
+
+  async appendAudit(entries: AuditEntry[]): Promise<void> {
+    await this.#insert('audit_log_v1', entries.map(auditToRow), 'append_audit');
+  }
+
+  listAudit(filter: AuditFilter, page: PageRequest) {
+    return listAudit(this.client, filter, page);
   }
 
   async close(): Promise<void> {

@@ -117,11 +117,11 @@ describe('triage through the real pipeline', () => {
     const m = await waitForSession(warden.api.port, id(sessions.mistake), counts.mistake);
     const e = await waitForSession(warden.api.port, id(sessions.escalation), counts.escalation);
 
-    expect(b).toMatchObject({ verdict: 'benign', status: 'open', workspace: 'acme' });
+    expect(b).toMatchObject({ verdict: 'benign', state: 'open', workspace: 'acme' });
     expect(b.score).toBeLessThan(30);
     expect(m.verdict).toBe('mistake');
     expect(m.rationale).toMatch(/DROP TABLE|dropped/i);
-    expect(e).toMatchObject({ verdict: 'escalation', status: 'open' });
+    expect(e).toMatchObject({ verdict: 'escalation', state: 'open' });
     expect(e.score).toBeGreaterThanOrEqual(80);
     expect(e.rationale).toMatch(/webhook\.site/);
     expect(e.techniques).toEqual(expect.arrayContaining(['T1567']));
@@ -143,7 +143,7 @@ describe('triage through the real pipeline', () => {
     await waitForSession(warden.api.port, sessionId, await send(warden, telemetry));
     expect(await warden.triage.closeIdleSessions(Date.now() + 120_000)).toBeGreaterThan(0);
     const closed = (await getSession(warden.api.port, sessionId)).body;
-    expect(closed).toMatchObject({ status: 'closed', verdict: 'escalation' });
+    expect(closed).toMatchObject({ state: 'closed', verdict: 'escalation' });
   });
 
   it('a worker killed after writing but before committing replays into the same rows and verdicts', async () => {

@@ -10,8 +10,18 @@ import { startTestCollector, testLogger, uniqueName, waitFor } from './pipeline.
 
 export const API_KEYS = {
   acmeViewer: 'key-acme-viewer-0123456789',
+  acmeAnalyst: 'key-acme-analyst-0123456789',
+  acmeAdmin: 'key-acme-admin-0123456789',
   globexAdmin: 'key-globex-admin-0123456789',
 } as const;
+
+/** WARDEN_API_KEYS for {@link API_KEYS}: the acme keys are named after their role (the audit actor). */
+export const API_KEYS_SPEC = [
+  `${API_KEYS.acmeViewer}=acme:viewer:viewer`,
+  `${API_KEYS.acmeAnalyst}=acme:analyst:alice`,
+  `${API_KEYS.acmeAdmin}=acme:admin:root`,
+  `${API_KEYS.globexAdmin}=globex:admin`,
+].join(',');
 
 /** A chDB store in a fresh folder (one chDB engine per test process: open it once per file). */
 export async function openTestStore(): Promise<Store> {
@@ -44,7 +54,7 @@ export async function startTestWarden(
   const api = await startApi(
     ApiConfig.parse({
       WARDEN_API_PORT: '0',
-      WARDEN_API_KEYS: `${API_KEYS.acmeViewer}=acme:viewer,${API_KEYS.globexAdmin}=globex:admin`,
+      WARDEN_API_KEYS: API_KEYS_SPEC,
     }),
     { store, logger: testLogger },
   );
@@ -67,7 +77,7 @@ export interface SessionView {
   verdict: 'benign' | 'mistake' | 'escalation';
   score: number;
   rationale: string;
-  status: 'open' | 'closed';
+  state: 'open' | 'closed';
   updated_at: string;
   event_count: number;
   techniques: string[];

@@ -1,0 +1,518 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Disposition, Finding, SessionState } from '../schemas/tables.ts';
+import { openStore } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
+import { eventId, makeEvent, makeFinding, makeSession, tempStoreConfig } from '../store/test-fixtures.ts';
+import { createApp } from './app.ts';
+import { parseApiKeys } from './config.ts';
+
+// The query API over a real chDB store: authorization matrix, pagination, problems, dispositions, audit,
+// OCSF export and rate limiting. Requests go through hono's fetch interface (no sockets needed).
+
+const KEYS = {
+  viewer: 'key-acme-viewer-0123456789',
+  analyst: 'key-acme-analyst-0123456789',
+  admin: 'key-acme-admin-0123456789',
+  foreign: 'key-globex-admin-0123456789',
+};
+const KEY_SPEC = `${KEYS.viewer}=acme:viewer:vera,${KEYS.analyst}=acme:analyst:alice,${KEYS.admin}=acme:admin:root,${KEYS.foreign}=globex:admin:gus`;
+const logger = pino({ level: 'silent' });
+const BASE_NS = 1_767_262_800_000_000_000n;
+let store: Store;
+const dispositionCalls: { finding: Finding; disposition: Disposition }[] = [];
+
+function newApp(rateLimitPerMinute = 100_000) {
+  return createApp({
+    store,
+    keys: parseApiKeys(KEY_SPEC),
+    logger,
+    rateLimitPerMinute,
+    consoleUrl: () => 'https://warden.example',
+    consoleFiles: async (_c, next) => next(),
+    productVersion: '0.1.0-test',
+    onDisposition: async (finding, disposition) => {
+      dispositionCalls.push({ finding, disposition });
+    },
+  });
+}
+let app: ReturnType<typeof newApp>;
+
+async function call(
+  method: string,
+  path: string,
+  key: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await app.request(path, {
+    method,
+    headers: {
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  // Answers are read with deep property access and checked by the assertions themselves.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return { status: res.status, headers: res.headers, text, body: json as any };
+}
+
+/** Seeds a session with one finding whose evidence is its second and fourth events. */
+async function seed(n: number, workspace: string, overrides: Partial<SessionState> = {}) {
+  const sessionId = `${workspace}-s${String(n).padStart(3, '0')}`;
+  const events = Array.from({ length: 5 }, (_, i) => makeEvent(i, sessionId, workspace));
+  const session = makeSession({
+    workspace,
+    sessionId,
+    lastEventTimeUnixNano: String(BASE_NS + BigInt(n) * 60_000_000_000n),
+    findingVersion: 1,
+    ...overrides,
+  });
+  const finding = makeFinding(1, {
+    findingId: eventId(`finding/${sessionId}`),
+    workspace,
+    sessionId,
+    verdict: session.verdict,
+    severity: session.severity,
+    score: session.score,
+    evidenceEventIds: [events[1]!.eventId, events[3]!.eventId],
+    techniques: ['T1552.001', 'AML.T0051'],
+    createdAtMs: 1_767_262_800_000 + n * 1000,
+  });
+  await store.insertEvents(events);
+  await store.upsertSessions([session]);
+  await store.insertFindings([finding]);
+  return { session, finding, events };
+}
+
+const VERDICT_CYCLE = ['benign', 'mistake', 'escalation'] as const;
+let escalation: Awaited<ReturnType<typeof seed>>;
+let foreign: Awaited<ReturnType<typeof seed>>;
+
+beforeAll(async () => {
+  store = await openStore(await tempStoreConfig({ WARDEN_EVENT_TTL_DAYS: '0' }), logger);
+  for (let n = 1; n <= 24; n++) {
+    const verdict = VERDICT_CYCLE[n % 3]!;
+    await seed(n, 'acme', {
+      verdict,
+      severity: verdict === 'escalation' ? 'critical' : verdict === 'mistake' ? 'medium' : 'info',
+      score: verdict === 'escalation' ? 90 : verdict === 'mistake' ? 50 : 5,
+    });
+  }
+  escalation = await seed(100, 'acme', { verdict: 'escalation', severity: 'high', score: 85 });
+  foreign = await seed(1, 'globex', { verdict: 'escalation', severity: 'critical', score: 99 });
+  app = newApp();
+}, 120_000);
+afterAll(() => store?.close());
+
+describe('authorization matrix', () => {
+  const ROLES = ['viewer', 'analyst', 'admin'] as const;
+  const rank = (r: (typeof ROLES)[number]) => ROLES.indexOf(r);
+  const endpoints = () => [
+    { method: 'GET', path: '/v1/me', min: 'viewer' },
+    { method: 'GET', path: '/v1/sessions', min: 'viewer' },
+    { method: 'GET', path: `/v1/sessions/${escalation.session.sessionId}`, min: 'viewer', foreign404: true },
+    {
+      method: 'GET',
+      path: `/v1/sessions/${escalation.session.sessionId}/events`,
+      min: 'viewer',
+      foreign404: true,
+    },
+    { method: 'GET', path: '/v1/findings', min: 'viewer' },
+    { method: 'GET', path: '/v1/findings/export', min: 'viewer' },
+    { method: 'GET', path: `/v1/findings/${escalation.finding.findingId}`, min: 'viewer', foreign404: true },
+    {
+      method: 'POST',
+      path: `/v1/findings/${escalation.finding.findingId}/disposition`,
+      body: { assignee: 'alice' },
+      min: 'analyst',
+      foreign404: true,
+    },
+    {
+      method: 'POST',
+      path: `/v1/findings/${escalation.finding.findingId}/notes`,
+      body: { note: 'looking' },
+      min: 'analyst',
+      foreign404: true,
+    },
+    {
+      method: 'POST',
+      path: '/v1/findings/dispositions',
+      body: { finding_ids: [escalation.finding.findingId], assignee: 'alice' },
+      min: 'analyst',
+    },
+    { method: 'GET', path: '/v1/audit', min: 'admin' },
+  ];
+
+  it('answers every endpoint by role: below the minimum 403, none or unknown key 401', async () => {
+    for (const e of endpoints()) {
+      for (const role of ROLES) {
+        const res = await call(e.method, e.path, KEYS[role], e.body);
+        const expected = rank(role) >= rank(e.min as (typeof ROLES)[number]) ? [200, 201] : [403];
+        expect(expected, `${role} ${e.method} ${e.path}: ${res.text}`).toContain(res.status);
+        if (res.status >= 400) expect(res.headers.get('content-type')).toBe('application/problem+json');
+      }
+      expect((await call(e.method, e.path, undefined, e.body)).status).toBe(401);
+      expect((await call(e.method, e.path, 'not-a-real-key-0123456789', e.body)).status).toBe(401);
+    }
+  });
+
+  it("never shows another workspace's data: ids are 404, lists are filtered", async () => {
+    for (const e of endpoints().filter((x) => x.foreign404)) {
+      const res = await call(e.method, e.path, KEYS.foreign, e.body);
+      expect(res.status, `${e.method} ${e.path}`).toBe(404);
+    }
+    const sessions = await call('GET', '/v1/sessions?limit=200', KEYS.foreign);
+    expect(sessions.body.data.map((s: { session_id: string }) => s.session_id)).toEqual([
+      foreign.session.sessionId,
+    ]);
+    const bulk = await call('POST', '/v1/findings/dispositions', KEYS.analyst, {
+      finding_ids: [foreign.finding.findingId],
+      assignee: 'mallory',
+    });
+    expect(bulk.body).toEqual({ updated: [], not_found: [foreign.finding.findingId] });
+    const audit = await call('GET', '/v1/audit', KEYS.foreign);
+    expect(audit.body.data).toEqual([]);
+    const exported = await call('GET', '/v1/findings/export', KEYS.foreign);
+    expect(exported.text.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('sessions', () => {
+  it('lists flagged sessions first and pages with opaque cursors', async () => {
+    const first = await call('GET', '/v1/sessions?limit=5', KEYS.viewer);
+    expect(first.status).toBe(200);
+    const verdicts = first.body.data.map((s: { verdict: string }) => s.verdict);
+    expect(verdicts).toEqual(['escalation', 'escalation', 'escalation', 'escalation', 'escalation']);
+    expect(first.body.next_cursor).toEqual(expect.any(String));
+    const flagged = await call('GET', '/v1/sessions?verdict=escalation,mistake&limit=200', KEYS.viewer);
+    expect(flagged.body.data).toHaveLength(17);
+    expect(flagged.body.data.at(-1).verdict).toBe('mistake');
+  });
+
+  it('keeps pages stable while new sessions arrive: no row twice, none missed', async () => {
+    const before = await call('GET', '/v1/sessions?sort=recent&limit=200', KEYS.viewer);
+    const expected = before.body.data.map((s: { session_id: string }) => s.session_id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let inserted = 200;
+    do {
+      const page: Awaited<ReturnType<typeof call>> = await call(
+        'GET',
+        `/v1/sessions?sort=recent&limit=4${cursor ? `&cursor=${cursor}` : ''}`,
+        KEYS.viewer,
+      );
+      seen.push(...page.body.data.map((s: { session_id: string }) => s.session_id));
+      cursor = page.body.next_cursor;
+      // New activity lands between page requests: newer and older than the rows already served.
+      await seed(inserted++, 'acme', { verdict: 'mistake', severity: 'low', score: 30 });
+      await seed(-inserted, 'acme', { verdict: 'benign', severity: 'info', score: 1 });
+    } while (cursor);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of expected) expect(seen).toContain(id);
+  });
+
+  it('returns one session with evidence, verdict history and a timeline marking the evidence', async () => {
+    const id = escalation.session.sessionId;
+    const res = await call('GET', `/v1/sessions/${id}`, KEYS.viewer);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      session_id: id,
+      verdict: 'escalation',
+      state: 'open',
+      finding_id: escalation.finding.findingId,
+      case: { status: 'new', analyst_verdict: 'undetermined' },
+    });
+    expect(res.body.evidence.map((e: { event_id: string }) => e.event_id).sort()).toEqual(
+      escalation.finding.evidenceEventIds.slice().sort(),
+    );
+    expect(res.body.verdict_history).toHaveLength(1);
+    const timeline: { event_id: string; is_evidence: boolean }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof call>> = await call(
+        'GET',
+        `/v1/sessions/${id}/events?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        KEYS.viewer,
+      );
+      timeline.push(...page.body.data);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(timeline.map((e) => e.event_id)).toEqual(escalation.events.map((e) => e.eventId));
+    expect(timeline.filter((e) => e.is_evidence).map((e) => e.event_id)).toEqual(
+      escalation.finding.evidenceEventIds,
+    );
+  });
+});
+
+describe('bad input', () => {
+  it('answers problem+json naming the field', async () => {
+    const cases: [string, string][] = [
+      ['/v1/sessions?verdict=escalation,evil', 'verdict.1'],
+      ['/v1/sessions?start_time=yesterday', 'start_time'],
+      ['/v1/sessions?limit=0', 'limit'],
+      ['/v1/sessions?limit=100000', 'limit'],
+      ['/v1/sessions?sort=random', 'sort'],
+      ['/v1/sessions?cursor=bm90LWEtY3Vyc29y', 'cursor'],
+      ['/v1/findings?analyst_verdict=maybe', 'analyst_verdict.0'],
+    ];
+    for (const [path, field] of cases) {
+      const res = await call('GET', path, KEYS.viewer, undefined, { 'x-request-id': 'req-123' });
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.body).toMatchObject({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        request_id: 'req-123',
+      });
+      expect(
+        res.body.errors.map((e: { path: string }) => e.path),
+        path,
+      ).toContain(field);
+    }
+  });
+
+  it('refuses a cursor replayed with other filters, and a forged one', async () => {
+    const page = await call('GET', '/v1/sessions?limit=2', KEYS.viewer);
+    const other = await call(
+      'GET',
+      `/v1/sessions?limit=2&verdict=benign&cursor=${page.body.next_cursor}`,
+      KEYS.viewer,
+    );
+    expect(other.status).toBe(400);
+    const forged = Buffer.from(JSON.stringify({ q: 'x', k: ["1') OR 1=1 --", 2] })).toString('base64url');
+    expect((await call('GET', `/v1/sessions?cursor=${forged}`, KEYS.viewer)).status).toBe(400);
+  });
+
+  it('rejects malformed bodies, unknown routes and closing without a reason', async () => {
+    const path = `/v1/findings/${escalation.finding.findingId}/disposition`;
+    expect((await call('POST', path, KEYS.analyst, '{not json')).status).toBe(400);
+    expect((await call('POST', path, KEYS.analyst, {})).status).toBe(400);
+    const noReason = await call('POST', path, KEYS.analyst, { status: 'resolved' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors[0].path).toBe('reason');
+    expect((await call('POST', path, KEYS.analyst, { status: 'closed' })).status).toBe(400);
+    expect((await call('GET', '/v1/nope', KEYS.viewer)).status).toBe(404);
+    const huge = await call('POST', path, KEYS.analyst, { note: 'x'.repeat(300_000) });
+    expect(huge.status).toBe(413);
+  });
+
+  it('treats injection-shaped parameters as literals', async () => {
+    for (const q of ["' OR 1=1 --", '%', "x') UNION SELECT * FROM system.users --", '\\']) {
+      const res = await call(
+        'GET',
+        `/v1/sessions?q=${encodeURIComponent(q)}&user=${encodeURIComponent(q)}`,
+        KEYS.viewer,
+      );
+      expect(res.status, q).toBe(200);
+      expect(res.body.data, q).toEqual([]);
+    }
+    const quoted = await seed(500, 'acme', { sessionId: "acme-'; DROP TABLE sessions_v1; --" });
+    const res = await call(
+      'GET',
+      `/v1/sessions/${encodeURIComponent(quoted.session.sessionId)}`,
+      KEYS.viewer,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.session_id).toBe(quoted.session.sessionId);
+    expect(
+      (await call('GET', `/v1/sessions/${encodeURIComponent("x' OR '1'='1")}`, KEYS.viewer)).status,
+    ).toBe(404);
+  });
+});
+
+describe('dispositions and audit', () => {
+  it('keeps the case status apart from the analyst verdict, audits each change and tells listeners', async () => {
+    const { finding } = await seed(300, 'acme', { verdict: 'escalation', severity: 'critical', score: 97 });
+    const path = `/v1/findings/${finding.findingId}/disposition`;
+    const ack = await call(
+      'POST',
+      path,
+      KEYS.analyst,
+      { status: 'acknowledged', assignee: 'bob' },
+      {
+        'x-request-id': 'req-ack',
+      },
+    );
+    expect(ack.status).toBe(200);
+    expect(ack.body.case).toMatchObject({
+      status: 'acknowledged',
+      analyst_verdict: 'undetermined',
+      assignee: 'bob',
+    });
+    const close = await call('POST', path, KEYS.analyst, {
+      status: 'resolved',
+      analyst_verdict: 'false_positive',
+      reason: 'expected_admin_work',
+      note: 'ticket OPS-12 approved this',
+    });
+    expect(close.body.case).toMatchObject({
+      status: 'resolved',
+      analyst_verdict: 'false_positive',
+      assignee: 'bob',
+    });
+    const note = await call('POST', `/v1/findings/${finding.findingId}/notes`, KEYS.analyst, {
+      note: 'follow-up',
+    });
+    expect(note.status).toBe(201);
+    expect(note.body).toMatchObject({ status: 'resolved', note: 'follow-up', actor: 'alice' });
+
+    const detail = await call('GET', `/v1/findings/${finding.findingId}`, KEYS.viewer);
+    expect(detail.body.case.status).toBe('resolved');
+    expect(
+      detail.body.dispositions.map((d: { status: string; actor: string }) => [d.status, d.actor]),
+    ).toEqual([
+      ['resolved', 'alice'],
+      ['resolved', 'alice'],
+      ['acknowledged', 'alice'],
+    ]);
+    const resolved = await call(
+      'GET',
+      '/v1/findings?status=resolved&analyst_verdict=false_positive',
+      KEYS.viewer,
+    );
+    expect(resolved.body.data.map((f: { finding_id: string }) => f.finding_id)).toContain(finding.findingId);
+    const sessions = await call('GET', '/v1/sessions?status=resolved', KEYS.viewer);
+    expect(sessions.body.data.map((s: { session_id: string }) => s.session_id)).toContain(finding.sessionId);
+
+    const audit = await call('GET', '/v1/audit?actor=alice&limit=500', KEYS.admin);
+    const mine = audit.body.data.filter((a: { target_id: string }) => a.target_id === finding.findingId);
+    expect(mine.map((a: { action: string }) => a.action)).toEqual([
+      'finding.note',
+      'disposition.update',
+      'disposition.update',
+    ]);
+    expect(mine[2]).toMatchObject({
+      actor: 'alice',
+      role: 'analyst',
+      request_id: 'req-ack',
+      before: { status: 'new', assignee: null },
+      after: { status: 'acknowledged', assignee: 'bob' },
+    });
+    expect(
+      dispositionCalls.some(
+        (c) => c.finding.findingId === finding.findingId && c.disposition.analystVerdict === 'false_positive',
+      ),
+    ).toBe(true);
+  });
+
+  it('applies a bulk disposition to the known findings and reports the rest', async () => {
+    const a = await seed(301, 'acme', { verdict: 'mistake', severity: 'medium', score: 50 });
+    const b = await seed(302, 'acme', { verdict: 'mistake', severity: 'medium', score: 50 });
+    const res = await call('POST', '/v1/findings/dispositions', KEYS.analyst, {
+      finding_ids: [a.finding.findingId, b.finding.findingId, 'no-such-finding', a.finding.findingId],
+      status: 'suppressed',
+      reason: 'known_benign_tool',
+    });
+    expect(res.body).toEqual({
+      updated: [a.finding.findingId, b.finding.findingId],
+      not_found: ['no-such-finding'],
+    });
+    for (const f of [a, b]) {
+      const detail = await call('GET', `/v1/findings/${f.finding.findingId}`, KEYS.viewer);
+      expect(detail.body.case.status).toBe('suppressed');
+    }
+  });
+});
+
+describe('OCSF export', () => {
+  it('streams one Detection Finding (class 2004) per line with the case, evidence, actor and techniques', async () => {
+    const { finding } = await seed(400, 'acme', { verdict: 'escalation', severity: 'critical', score: 96 });
+    await call('POST', `/v1/findings/${finding.findingId}/disposition`, KEYS.analyst, {
+      status: 'resolved',
+      analyst_verdict: 'true_positive',
+      reason: 'contained',
+    });
+    const res = await call('GET', '/v1/findings/export?verdict=escalation', KEYS.viewer);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('application/x-ndjson');
+    const lines = res.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.length).toBeGreaterThan(5);
+    const event = lines.find((l) => l.finding_info.uid === finding.findingId);
+    expect(event).toMatchObject({
+      class_uid: 2004,
+      category_uid: 2,
+      activity_id: 3,
+      type_uid: 200403,
+      severity_id: 5,
+      status_id: 4,
+      status: 'Resolved',
+      risk_score: 96,
+      metadata: { version: '1.6.0', product: { name: 'Warden' }, correlation_uid: finding.sessionId },
+      finding_info: {
+        uid: finding.findingId,
+        title: finding.title,
+        related_events_count: 2,
+        src_url: `https://warden.example/console/#/sessions/${finding.sessionId}`,
+        attacks: [{ technique: { uid: 'T1552' }, sub_technique: { uid: 'T1552.001' } }],
+        tags: [{ name: 'mitre_atlas', value: 'AML.T0051' }],
+      },
+    });
+    expect(event.evidences).toHaveLength(2);
+    expect(event.evidences[0]).toMatchObject({
+      actor: { user: { email_addr: 'dev@acme.test' }, app_name: 'codex_cli_rs' },
+      verdict_id: 2,
+    });
+    expect(lines.every((l) => l.unmapped.verdict === 'escalation')).toBe(true);
+  });
+});
+
+describe('transport', () => {
+  it('rate-limits per key with Retry-After, leaving other keys alone', async () => {
+    app = newApp(3);
+    try {
+      for (let i = 0; i < 3; i++) expect((await call('GET', '/v1/me', KEYS.viewer)).status).toBe(200);
+      const limited = await call('GET', '/v1/me', KEYS.viewer);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect((await call('GET', '/v1/me', KEYS.analyst)).status).toBe(200);
+    } finally {
+      app = newApp();
+    }
+  });
+
+  it('echoes or assigns request ids', async () => {
+    const mine = await call('GET', '/v1/me', KEYS.viewer, undefined, { 'x-request-id': 'abc-123' });
+    expect(mine.headers.get('x-request-id')).toBe('abc-123');
+    expect((await call('GET', '/v1/me', KEYS.viewer)).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('serves OpenAPI 3.1 describing every route and the problem shape', async () => {
+    const res = await call('GET', '/openapi.json', undefined);
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/v1/audit',
+      '/v1/findings',
+      '/v1/findings/dispositions',
+      '/v1/findings/export',
+      '/v1/findings/{finding_id}',
+      '/v1/findings/{finding_id}/disposition',
+      '/v1/findings/{finding_id}/notes',
+      '/v1/me',
+      '/v1/sessions',
+      '/v1/sessions/{session_id}',
+      '/v1/sessions/{session_id}/events',
+    ]);
+    expect(res.body.components.schemas.Problem).toBeDefined();
+    expect(
+      res.body.paths['/v1/audit'].get.responses['403'].content['application/problem+json'],
+    ).toBeDefined();
+  });
+
+  it('reports readiness from the store', async () => {
+    expect((await call('GET', '/readyz', undefined)).body).toEqual({ status: 'ready' });
+  });
+});

@@ -1,0 +1,443 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { z } from 'zod';
+import type { AgentEvent } from '../schemas/agent-event.ts';
+import {
+  AUDIT_READ_COLUMNS,
+  DISPOSITION_READ_COLUMNS,
+  FINDING_READ_COLUMNS,
+  rowToAudit,
+  rowToDisposition,
+  rowToEvent,
+  rowToFinding,
+  rowToSession,
+  SESSION_READ_COLUMNS,
+} from '../schemas/tables.ts';
+import type {
+  AnalystVerdict,
+  AuditEntry,
+  CaseState,
+  Disposition,
+  DispositionStatus,
+  Finding,
+  SessionState,
+  Severity,
+  Verdict,
+} from '../schemas/tables.ts';
+
+/**
+ * The analysts' read queries: filtered lists with keyset pagination, timelines, cases and the audit log.
+ *
+ * SQL is assembled only from the constant fragments in this file; every value travels as a server-side
+ * `{name:Type}` parameter. Pages are keyset-paginated on a total order that ends in a unique id, so rows
+ * inserted while a client pages never shift what it has not seen yet (no OFFSET).
+ */
+
+/** A sort key: the values of the ORDER BY columns of the last row a page returned. */
+export type SortKey = (string | number)[];
+
+export interface PageRequest {
+  limit: number;
+  /** Resume after this row (from a previous page's `next`). */
+  after?: SortKey;
+}
+
+export interface Page<T> {
+  rows: T[];
+  /** Sort key of the last row when more rows follow; undefined at the end. */
+  next?: SortKey;
+}
+
+export interface TimeRange {
+  /** Inclusive, ms since the epoch. */
+  startMs?: number;
+  /** Exclusive. */
+  endMs?: number;
+}
+
+export interface SessionFilter extends TimeRange {
+  workspace: string;
+  verdicts?: Verdict[];
+  severities?: Severity[];
+  caseStatuses?: DispositionStatus[];
+  state?: SessionState['status'];
+  /** E-mail or user id, exact. */
+  user?: string;
+  agent?: string;
+  source?: string;
+  technique?: string;
+  /** Free text over the title, the rationale and the session's commands (case-insensitive substring). */
+  text?: string;
+}
+
+/** `risk`: escalations, then mistakes, by severity, then latest activity. `recent`: latest activity. */
+export type SessionSort = 'risk' | 'recent';
+
+/** A session as the analysts' list shows it: state, latest finding and its case. */
+export interface SessionListRow {
+  session: SessionState;
+  /** Latest finding; undefined while the session has none. */
+  findingId?: string;
+  title: string;
+  detectors: string[];
+  case: CaseState;
+}
+
+export interface FindingFilter extends TimeRange {
+  workspace: string;
+  verdicts?: Verdict[];
+  severities?: Severity[];
+  caseStatuses?: DispositionStatus[];
+  analystVerdicts?: AnalystVerdict[];
+  assignee?: string;
+  sessionId?: string;
+  technique?: string;
+}
+
+export interface FindingWithCase {
+  finding: Finding;
+  case: CaseState;
+}
+
+export interface AuditFilter extends TimeRange {
+  workspace: string;
+  action?: string;
+  actor?: string;
+}
+
+type Params = Record<string, unknown>;
+interface Clause {
+  sql: string;
+  params?: Params;
+}
+
+/** Each finding's case: the state its latest disposition recorded (every disposition row carries it all). */
+const CASES = `SELECT finding_id AS c_finding_id,
+    argMax(toString(status), (created_at, disposition_id)) AS c_status,
+    argMax(toString(analyst_verdict), (created_at, disposition_id)) AS c_verdict,
+    argMax(assignee, (created_at, disposition_id)) AS c_assignee,
+    max(toUnixTimestamp64Milli(created_at)) AS c_updated_ms
+  FROM dispositions_v1 FINAL WHERE workspace = {workspace:String} GROUP BY finding_id`;
+
+const CaseRow = z.object({
+  c_status: z.string(),
+  c_verdict: z.string(),
+  c_assignee: z.string(),
+  c_updated_ms: z.coerce.number(),
+});
+
+function rowToCase(raw: unknown): CaseState {
+  const r = CaseRow.parse(raw);
+  // No disposition yet: the LEFT JOIN gave default values.
+  if (!r.c_status) return { status: 'new', analystVerdict: 'undetermined', assignee: '' };
+  return {
+    status: r.c_status as DispositionStatus,
+    analystVerdict: r.c_verdict as AnalystVerdict,
+    assignee: r.c_assignee,
+    updatedAtMs: r.c_updated_ms,
+  };
+}
+
+const CASE_STATUS = `if(c_status = '', 'new', c_status)`;
+const CASE_VERDICT = `if(c_status = '', 'undetermined', c_verdict)`;
+
+const oneOf = (column: string, name: string, values: readonly string[] | undefined): Clause | undefined =>
+  values?.length ? { sql: `${column} IN {${name}:Array(String)}`, params: { [name]: values } } : undefined;
+const equals = (column: string, name: string, value: string | undefined): Clause | undefined =>
+  value === undefined ? undefined : { sql: `${column} = {${name}:String}`, params: { [name]: value } };
+
+/** Half-open time range over a millisecond expression. */
+function timeRange(msColumn: string, r: TimeRange): Clause[] {
+  const clauses: Clause[] = [];
+  if (r.startMs !== undefined)
+    clauses.push({ sql: `${msColumn} >= {startMs:Int64}`, params: { startMs: r.startMs } });
+  if (r.endMs !== undefined) clauses.push({ sql: `${msColumn} < {endMs:Int64}`, params: { endMs: r.endMs } });
+  return clauses;
+}
+
+/** A sort key that does not fit the query's order (a forged or stale cursor). */
+export class SortKeyError extends RangeError {
+  override readonly name = 'SortKeyError';
+}
+
+/** `(c1, c2, …) < (k1, k2, …)`: rows after the key in a descending (or ascending) order. */
+function keyset(columns: [string, string][], after: SortKey | undefined, op: '<' | '>'): Clause | undefined {
+  if (!after) return undefined;
+  if (after.length !== columns.length) throw new SortKeyError('sort key does not match the order');
+  const params: Params = {};
+  const values = columns.map(([, type], i) => {
+    const value = after[i]!;
+    if (type.startsWith('Int') ? !/^-?\d{1,19}$/.test(String(value)) : typeof value !== 'string')
+      throw new SortKeyError(`sort key value ${i} is not ${type}`);
+    params[`k${i}`] = value;
+    return `{k${i}:${type}}`;
+  });
+  return { sql: `(${columns.map(([c]) => c).join(', ')}) ${op} (${values.join(', ')})`, params };
+}
+
+/** LIKE pattern matching `text` anywhere, with LIKE's own metacharacters escaped. */
+const containsPattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+async function select<R>(
+  client: ClickHouseClient,
+  name: string,
+  from: string,
+  clauses: (Clause | undefined)[],
+  tail: string,
+  params: Params,
+  row: (raw: unknown) => R,
+): Promise<R[]> {
+  const used = clauses.filter((c): c is Clause => c !== undefined);
+  const where = used.length ? `WHERE ${used.map((c) => `(${c.sql})`).join(' AND ')}` : '';
+  const rs = await client.query({
+    query: `${from} ${where} ${tail}`,
+    query_params: Object.assign({}, params, ...used.map((c) => c.params ?? {})) as Params,
+    format: 'JSONEachRow',
+    clickhouse_settings: { log_comment: `warden:store:${name}` },
+  });
+  return (await rs.json()).map(row);
+}
+
+/** Fetches one row more than the page to learn whether another page follows. */
+function toPage<R>(rows: R[], limit: number, key: (r: R) => SortKey): Page<R> {
+  if (rows.length <= limit) return { rows };
+  const page = rows.slice(0, limit);
+  return { rows: page, next: key(page[page.length - 1]!) };
+}
+
+const SessionKeyRow = z.object({
+  verdict_rank: z.number(),
+  severity_rank: z.number(),
+  last_ns: z.string(),
+  session_id: z.string(),
+});
+type SessionListResult = SessionListRow & { key: z.infer<typeof SessionKeyRow> };
+
+export async function listSessions(
+  client: ClickHouseClient,
+  f: SessionFilter,
+  sort: SessionSort,
+  page: PageRequest,
+): Promise<Page<SessionListRow>> {
+  const order: [string, string][] =
+    sort === 'risk'
+      ? [
+          ['verdict_rank', 'Int8'],
+          ['severity_rank', 'Int8'],
+          ['toInt64(last_ns)', 'Int64'],
+          ['session_id', 'String'],
+        ]
+      : [
+          ['toInt64(last_ns)', 'Int64'],
+          ['session_id', 'String'],
+        ];
+  const text = f.text?.trim();
+  const from = `SELECT * FROM (
+      SELECT ${SESSION_READ_COLUMNS}, CAST(verdict, 'Int8') AS verdict_rank, CAST(severity, 'Int8') AS severity_rank,
+        toString(toUnixTimestamp64Nano(last_event_time)) AS last_ns
+      FROM sessions_v1 FINAL WHERE workspace = {workspace:String}) AS s
+    LEFT JOIN (
+      SELECT session_id AS f_session_id, version AS f_version, finding_id AS f_finding_id, title AS f_title,
+        detectors AS f_detectors
+      FROM findings_v1 FINAL WHERE workspace = {workspace:String}) AS f
+      ON f.f_session_id = s.session_id AND f.f_version = s.finding_version
+    LEFT JOIN (${CASES}) AS c ON c.c_finding_id = f.f_finding_id`;
+  const clauses = [
+    oneOf('toString(verdict)', 'verdicts', f.verdicts),
+    oneOf('toString(severity)', 'severities', f.severities),
+    oneOf(CASE_STATUS, 'caseStatuses', f.caseStatuses),
+    equals('toString(status)', 'state', f.state),
+    f.user === undefined
+      ? undefined
+      : { sql: 'user_email = {user:String} OR user_id = {user:String}', params: { user: f.user } },
+    equals('agent', 'agent', f.agent),
+    equals('source', 'source', f.source),
+    f.technique === undefined
+      ? undefined
+      : { sql: 'has(techniques, {technique:String})', params: { technique: f.technique } },
+    text
+      ? {
+          sql: `lower(rationale) LIKE {text:String} OR lower(f_title) LIKE {text:String}
+            OR session_id = {textExact:String}
+            OR session_id IN (SELECT session_id FROM agent_events_v1
+              WHERE workspace = {workspace:String} AND lower(tool_command) LIKE {text:String})`,
+          params: { text: containsPattern(text), textExact: text },
+        }
+      : undefined,
+    ...timeRange('intDiv(toInt64(last_ns), 1000000)', f),
+    keyset(order, page.after, '<'),
+  ];
+  const rows = await select<SessionListResult>(
+    client,
+    'list_sessions',
+    from,
+    clauses,
+    `ORDER BY ${order.map(([c]) => `${c} DESC`).join(', ')} LIMIT {limit:UInt32}`,
+    { workspace: f.workspace, limit: page.limit + 1 },
+    (raw) => {
+      const r = raw as Record<string, unknown>;
+      const findingId = typeof r.f_finding_id === 'string' && r.f_finding_id ? r.f_finding_id : undefined;
+      return {
+        session: rowToSession(raw),
+        ...(findingId ? { findingId } : {}),
+        title: typeof r.f_title === 'string' ? r.f_title : '',
+        detectors: z.array(z.string()).catch([]).parse(r.f_detectors),
+        case: rowToCase(raw),
+        key: SessionKeyRow.parse(raw),
+      };
+    },
+  );
+  const result = toPage(rows, page.limit, ({ key: k }) =>
+    sort === 'risk' ? [k.verdict_rank, k.severity_rank, k.last_ns, k.session_id] : [k.last_ns, k.session_id],
+  );
+  return { ...result, rows: result.rows.map(({ key: _key, ...row }) => row) };
+}
+
+const FINDINGS_FROM = `SELECT * FROM (
+      SELECT ${FINDING_READ_COLUMNS} FROM findings_v1 FINAL WHERE workspace = {workspace:String}) AS f
+    LEFT JOIN (${CASES}) AS c ON c.c_finding_id = f.finding_id`;
+
+const toFindingWithCase = (raw: unknown): FindingWithCase => ({
+  finding: rowToFinding(raw),
+  case: rowToCase(raw),
+});
+
+export async function listFindings(
+  client: ClickHouseClient,
+  f: FindingFilter,
+  page: PageRequest,
+): Promise<Page<FindingWithCase>> {
+  const order: [string, string][] = [
+    ['created_at_ms', 'Int64'],
+    ['finding_id', 'String'],
+  ];
+  const rows = await select(
+    client,
+    'list_findings',
+    FINDINGS_FROM,
+    [
+      oneOf('toString(verdict)', 'verdicts', f.verdicts),
+      oneOf('toString(severity)', 'severities', f.severities),
+      oneOf(CASE_STATUS, 'caseStatuses', f.caseStatuses),
+      oneOf(CASE_VERDICT, 'analystVerdicts', f.analystVerdicts),
+      equals('c_assignee', 'assignee', f.assignee),
+      equals('session_id', 'sessionId', f.sessionId),
+      f.technique === undefined
+        ? undefined
+        : { sql: 'has(techniques, {technique:String})', params: { technique: f.technique } },
+      ...timeRange('created_at_ms', f),
+      keyset(order, page.after, '<'),
+    ],
+    'ORDER BY created_at_ms DESC, finding_id DESC LIMIT {limit:UInt32}',
+    { workspace: f.workspace, limit: page.limit + 1 },
+    toFindingWithCase,
+  );
+  return toPage(rows, page.limit, ({ finding }) => [finding.createdAtMs, finding.findingId]);
+}
+
+/** Findings by id, with their cases; unknown ids are absent from the result. */
+export function getFindings(client: ClickHouseClient, workspace: string, ids: string[]) {
+  return select(
+    client,
+    'get_findings',
+    FINDINGS_FROM,
+    [{ sql: 'finding_id IN {ids:Array(String)}', params: { ids } }],
+    '',
+    { workspace },
+    toFindingWithCase,
+  );
+}
+
+/** Dispositions of some findings or of a whole session, newest first. */
+export function listDispositions(
+  client: ClickHouseClient,
+  workspace: string,
+  of: { findingIds: string[] } | { sessionId: string },
+): Promise<Disposition[]> {
+  return select(
+    client,
+    'list_dispositions',
+    `SELECT ${DISPOSITION_READ_COLUMNS} FROM dispositions_v1 FINAL`,
+    [
+      { sql: 'workspace = {workspace:String}' },
+      'findingIds' in of
+        ? { sql: 'finding_id IN {ids:Array(String)}', params: { ids: of.findingIds } }
+        : { sql: 'session_id = {sessionId:String}', params: { sessionId: of.sessionId } },
+    ],
+    'ORDER BY created_at DESC, disposition_id DESC',
+    { workspace },
+    rowToDisposition,
+  );
+}
+
+/** Events by id (the evidence of findings), in no particular order; unknown ids are left out. */
+export function eventsById(
+  client: ClickHouseClient,
+  workspace: string,
+  ids: string[],
+): Promise<AgentEvent[]> {
+  return select(
+    client,
+    'events_by_id',
+    `SELECT event_json FROM agent_events_v1 FINAL`,
+    [{ sql: 'workspace = {workspace:String}' }, { sql: 'event_id IN {ids:Array(String)}', params: { ids } }],
+    '',
+    { workspace },
+    rowToEvent,
+  );
+}
+
+const EventKeyRow = z.object({ t: z.string(), seq: z.coerce.string(), event_id: z.string() });
+
+/** One page of a session's timeline in session order (time, vendor sequence, event id). */
+export async function sessionTimeline(
+  client: ClickHouseClient,
+  workspace: string,
+  sessionId: string,
+  page: PageRequest,
+): Promise<Page<AgentEvent>> {
+  const order: [string, string][] = [
+    ['toInt64(t)', 'Int64'],
+    ['toInt64(seq)', 'Int64'],
+    ['event_id', 'String'],
+  ];
+  // Events without a vendor sequence sort after those with one at the same instant, as in SESSION_EVENTS.
+  const rows = await select(
+    client,
+    'session_timeline',
+    `SELECT * FROM (SELECT event_json, event_id, toString(toUnixTimestamp64Nano(event_time)) AS t,
+        toString(ifNull(sequence, 9223372036854775807)) AS seq
+      FROM agent_events_v1 FINAL WHERE workspace = {workspace:String} AND session_id = {sessionId:String})`,
+    [keyset(order, page.after, '>')],
+    'ORDER BY toInt64(t), toInt64(seq), event_id LIMIT {limit:UInt32}',
+    { workspace, sessionId, limit: page.limit + 1 },
+    (raw) => ({ event: rowToEvent(raw), key: EventKeyRow.parse(raw) }),
+  );
+  const result = toPage(rows, page.limit, ({ key }) => [key.t, key.seq, key.event_id]);
+  return { ...result, rows: result.rows.map((r) => r.event) };
+}
+
+export async function listAudit(
+  client: ClickHouseClient,
+  f: AuditFilter,
+  page: PageRequest,
+): Promise<Page<AuditEntry>> {
+  const order: [string, string][] = [
+    ['at_ms', 'Int64'],
+    ['audit_id', 'String'],
+  ];
+  const rows = await select(
+    client,
+    'list_audit',
+    `SELECT * FROM (SELECT ${AUDIT_READ_COLUMNS} FROM audit_log_v1 WHERE workspace = {workspace:String})`,
+    [
+      equals('action', 'action', f.action),
+      equals('actor', 'actor', f.actor),
+      ...timeRange('at_ms', f),
+      keyset(order, page.after, '<'),
+    ],
+    'ORDER BY at_ms DESC, audit_id DESC LIMIT {limit:UInt32}',
+    { workspace: f.workspace, limit: page.limit + 1 },
+    rowToAudit,
+  );
+  return toPage(rows, page.limit, (a) => [a.atMs, a.auditId]);
+}

@@ -151,6 +151,7 @@ describe('authorization matrix', () => {
       min: 'analyst',
     },
     { method: 'GET', path: '/v1/audit', min: 'admin' },
+    { method: 'GET', path: '/v1/status', min: 'viewer' },
   ];
 
   it('answers every endpoint by role: below the minimum 403, none or unknown key 401', async () => {
@@ -505,6 +506,7 @@ describe('transport', () => {
       '/v1/sessions',
       '/v1/sessions/{session_id}',
       '/v1/sessions/{session_id}/events',
+      '/v1/status',
     ]);
     expect(res.body.components.schemas.Problem).toBeDefined();
     expect(
@@ -514,5 +516,42 @@ describe('transport', () => {
 
   it('reports readiness from the store', async () => {
     expect((await call('GET', '/readyz', undefined)).body).toEqual({ status: 'ready' });
+  });
+});
+
+describe('status', () => {
+  it('reports ingest, the workers’ bus lag, open sessions, the latest flagged sessions and store size', async () => {
+    const now = Date.now();
+    await store.recordHealth([
+      {
+        atMs: now - 1_000,
+        instance: 'host-a:1',
+        consumerGroup: 'warden-triage',
+        busKind: 'kafka',
+        busLag: 42,
+        intervalMs: 15_000,
+        events: 300,
+        batches: 10,
+        verdicts: 4,
+        batchMsAvg: 12.5,
+        batchMsMax: 40,
+        eventAgeMsP50: 900,
+        sessionsCached: 17,
+      },
+    ]);
+    const res = await call('GET', '/v1/status', KEYS.viewer);
+    expect(res.status).toBe(200);
+    expect(res.body.bus).toMatchObject({
+      lag: 42,
+      workers: [{ instance: 'host-a:1', events_per_second: 20 }],
+    });
+    expect(res.body.sessions.total).toBeGreaterThan(20);
+    expect(res.body.sessions.open).toBe(res.body.sessions.total);
+    expect(res.body.last_verdicts).toHaveLength(5);
+    expect(res.body.last_verdicts.every((s: { verdict: string }) => s.verdict !== 'benign')).toBe(true);
+    expect(res.body.store.bytes_on_disk).toBeGreaterThan(0);
+    // The fixtures' events were stored moments ago.
+    expect(res.body.ingest.events_last_5m).toBeGreaterThan(100);
+    expect(Date.parse(res.body.ingest.last_ingested_at)).toBeGreaterThan(now - 300_000);
   });
 });

@@ -16,6 +16,7 @@ import { newRouter, security } from './router.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { findingRoutes } from './routes/findings.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { statusRoutes } from './routes/status.ts';
 
 export interface AppDeps {
   store: Store;
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/v1', auditRoutes(deps.store));
+  app.route('/v1', statusRoutes(deps.store));
 
   app.notFound((c) => problemResponse(new ApiProblem(404, 'no such endpoint'), c.get('requestId')));
   app.onError((err, c) => {

@@ -260,6 +260,10 @@ export async function openEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> {
       };
     },
 
+    async lag(group: string) {
+      return Number(endOffset - (await committedOffset(group)));
+    },
+
     async close() {
       closed = true;
       await queue.drain();

@@ -222,6 +222,28 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
       };
     },
 
+    async lag(group: string) {
+      await ensureTopic();
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [ends, committed] = await Promise.all([
+          admin.fetchTopicOffsets(opts.topic),
+          admin.fetchOffsets({ groupId: group, topics: [opts.topic] }),
+        ]);
+        const at = new Map(committed[0]?.partitions.map((p) => [p.partition, p.offset]));
+        let lag = 0n;
+        for (const p of ends) {
+          // -1: the group has committed nothing on this partition, so all retained messages wait.
+          const from = at.get(p.partition);
+          lag += BigInt(p.high) - BigInt(from === undefined || from === '-1' ? p.low : from);
+        }
+        return Number(lag);
+      } finally {
+        await admin.disconnect();
+      }
+    },
+
     async close() {
       closed = true;
       await queue.drain();

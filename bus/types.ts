@@ -33,6 +33,8 @@ export interface Bus extends BusPublisher {
   readonly kind: 'kafka' | 'embedded';
   /** Consume as a member of `group`, committing after the handler resolves (at-least-once). */
   subscribe(group: string, handler: BatchHandler): Promise<BusSubscription>;
+  /** Messages published but not yet committed by `group`, over all partitions (pipeline health). */
+  lag(group: string): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -31,5 +31,5 @@ export async function localIngestTokens(dataDir: string) {
 /** `WARDEN_API_KEYS` for an admin of the local workspace `default`. */
 export async function localApiKeys(dataDir: string) {
   const { secret, path } = await ensureSecret(dataDir, 'api-key', 'wdnk');
-  return { spec: `${secret}=default:admin`, path };
+  return { spec: `${secret}=default:admin:local-admin`, path };
 }

@@ -575,3 +575,62 @@ export function rowToAudit(raw: unknown): AuditEntry {
     requestId: r.request_id,
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// pipeline_health_v1
+
+/** One triage worker's report on the pipeline: a row of `pipeline_health_v1`. */
+export interface PipelineHealth {
+  atMs: number;
+  instance: string;
+  consumerGroup: string;
+  busKind: string;
+  busLag: number;
+  intervalMs: number;
+  events: number;
+  batches: number;
+  verdicts: number;
+  batchMsAvg: number;
+  batchMsMax: number;
+  eventAgeMsP50: number;
+  sessionsCached: number;
+}
+
+const Count = z.number().int().min(0);
+
+/** Insert row of `pipeline_health_v1`. */
+export const PipelineHealthInsertRow = z.object({
+  at: DateTime64Text,
+  instance: Text,
+  consumer_group: Text,
+  bus_kind: Text,
+  bus_lag: Count,
+  interval_ms: Count,
+  events: Count,
+  batches: Count,
+  verdicts: Count,
+  batch_ms_avg: z.number().min(0),
+  batch_ms_max: z.number().min(0),
+  event_age_ms_p50: z.number(),
+  sessions_cached: Count,
+});
+export type PipelineHealthInsertRow = z.infer<typeof PipelineHealthInsertRow>;
+
+/** PipelineHealth → insert row, validated. */
+export function healthToRow(h: PipelineHealth): PipelineHealthInsertRow {
+  return PipelineHealthInsertRow.parse({
+    at: millisToDateTime64(h.atMs),
+    instance: h.instance,
+    consumer_group: h.consumerGroup,
+    bus_kind: h.busKind,
+    bus_lag: h.busLag,
+    interval_ms: h.intervalMs,
+    events: h.events,
+    batches: h.batches,
+    verdicts: h.verdicts,
+    batch_ms_avg: h.batchMsAvg,
+    batch_ms_max: h.batchMsMax,
+    event_age_ms_p50: h.eventAgeMsP50,
+    sessions_cached: h.sessionsCached,
+  });
+}

@@ -2,8 +2,15 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { drainPending } from 'chdb';
 import type pino from 'pino';
 import type { AgentEvent } from '../schemas/agent-event.ts';
-import { auditToRow, dispositionToRow, eventToRow, findingToRow, sessionToRow } from '../schemas/tables.ts';
-import type { AuditEntry, Disposition, Finding, SessionState } from '../schemas/tables.ts';
+import {
+  auditToRow,
+  dispositionToRow,
+  eventToRow,
+  findingToRow,
+  healthToRow,
+  sessionToRow,
+} from '../schemas/tables.ts';
+import type { AuditEntry, Disposition, Finding, PipelineHealth, SessionState } from '../schemas/tables.ts';
 import {
   eventsById,
   getFindings,
@@ -35,6 +42,8 @@ import {
   SESSIONS_EVENTS,
   SESSION_FINDINGS,
 } from './queries.ts';
+import { pipelineStatus } from './status.ts';
+import type { PipelineStatus } from './status.ts';
 import { applyEventTtl } from './ttl.ts';
 
 export { createClickHouse } from './client.ts';
@@ -43,6 +52,7 @@ export { isRetryable } from './errors.ts';
 export { migrate, MigrationError } from './migrate.ts';
 export type * from './analyst.ts';
 export { SortKeyError } from './analyst.ts';
+export type { PipelineStatus } from './status.ts';
 
 /** Warden's ClickHouse storage: events, session states and findings. */
 export interface Store {
@@ -89,10 +99,20 @@ export interface Store {
   insertDispositions(dispositions: Disposition[]): Promise<void>;
   appendAudit(entries: AuditEntry[]): Promise<void>;
   listAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>>;
+
+  /** Triage workers' periodic pipeline reports, and what `warden status` shows. */
+  recordHealth(reports: PipelineHealth[]): Promise<void>;
+  pipelineStatus(workspace: string): Promise<PipelineStatus>;
   close(): Promise<void>;
 }
 
-type Table = 'agent_events_v1' | 'sessions_v1' | 'findings_v1' | 'dispositions_v1' | 'audit_log_v1';
+type Table =
+  | 'agent_events_v1'
+  | 'sessions_v1'
+  | 'findings_v1'
+  | 'dispositions_v1'
+  | 'audit_log_v1'
+  | 'pipeline_health_v1';
 
 /**
  * Connects, creates the database, migrates and applies the event TTL.
@@ -222,6 +242,14 @@ class ClickHouseStore implements Store {
 
   listAudit(filter: AuditFilter, page: PageRequest) {
     return listAudit(this.client, filter, page);
+  }
+
+  async recordHealth(reports: PipelineHealth[]): Promise<void> {
+    await this.#insert('pipeline_health_v1', reports.map(healthToRow), 'record_health');
+  }
+
+  pipelineStatus(workspace: string) {
+    return pipelineStatus(this.client, workspace);
   }
 
   async close(): Promise<void> {

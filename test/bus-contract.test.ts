@@ -37,6 +37,7 @@ describe.each(implementations)('bus contract: %s', (_name, factory) => {
     for (let n = 0; n < 5; n++) await bus.publish(sessions.map((s) => message(s, n)));
 
     const group = uniqueName('group');
+    expect(await bus.lag(group)).toBe(20);
     const seen: DeliveredMessage[] = [];
     let failures = 0;
     const sub = await bus.subscribe(group, async (batch) => {
@@ -49,6 +50,7 @@ describe.each(implementations)('bus contract: %s', (_name, factory) => {
     });
     await waitFor(() => (new Set(seen.map(text)).size === 20 ? true : undefined), 60_000, 'all 20 messages');
     await sub.close();
+    expect(await bus.lag(group)).toBe(0);
 
     for (const s of sessions) {
       const mine = seen.filter((m) => m.key === `acme/${s}`);

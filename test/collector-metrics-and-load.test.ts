@@ -69,6 +69,7 @@ describe('collector: metrics and load', () => {
       kind: 'embedded',
       publish: (_messages: BusMessage[]) => new Promise<void>((resolve) => held.push(resolve)),
       subscribe: () => Promise.reject(new Error('not used')),
+      lag: () => Promise.reject(new Error('not used')),
       close: async () => {},
     };
     const collector = await startTestCollector(slowBus, { WARDEN_OTLP_MAX_INFLIGHT_BYTES: '4096' });

@@ -9,6 +9,8 @@ export const TriageConfig = z
     WARDEN_SESSION_IDLE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
     /** Sessions kept in memory between batches; others are rebuilt from stored events when they return. */
     WARDEN_SESSION_CACHE: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
+    /** How often each worker reports bus lag and throughput to the store (`warden status`, Grafana). */
+    WARDEN_HEALTH_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
     /** Extra rule packs: comma-separated YAML files or folders (the built-in pack always loads). */
     WARDEN_RULES_PATH: z
       .string()

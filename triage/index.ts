@@ -7,6 +7,7 @@ import type { Store } from '../store/index.ts';
 import type { TriageConfig } from './config.ts';
 import { ENGINE_VERSION, evaluateSession, type EngineDeps } from './engine.ts';
 import type { Assessment } from './intent/assess.ts';
+import { PipelineMeter } from './health.ts';
 import { createJudge } from './judge.ts';
 import { loadRulePacks } from './rules/pack.ts';
 import { SessionCache, type SessionWindow } from './session-cache.ts';
@@ -16,10 +17,12 @@ export { TriageConfig } from './config.ts';
 export interface TriageHandle {
   /** Closes sessions idle for longer than the configured time (also runs on a timer). */
   closeIdleSessions(nowMs?: number): Promise<number>;
+  /** Writes a pipeline health report now (also runs on a timer). */
+  reportHealth(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Something the triage engine decided about a session, for alerting (issue: analyst and on-call surface). */
+/** Something the triage engine decided about a session (alerts listen). */
 export type VerdictListener = (session: SessionState, finding: Finding) => void | Promise<void>;
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
@@ -53,6 +56,7 @@ export async function start(
     'triage rules loaded',
   );
   const cache = new SessionCache(config.WARDEN_SESSION_CACHE);
+  const meter = new PipelineMeter();
 
   /**
    * The windows of these sessions, with `fresh` events added. Sessions not in memory are rebuilt from what
@@ -170,6 +174,7 @@ export async function start(
   }
 
   async function handle(batch: DeliveredBatch) {
+    const started = performance.now();
     const events: AgentEvent[] = [];
     for (const m of batch.messages) {
       try {
@@ -204,6 +209,19 @@ export async function start(
     const results = [];
     for (const w of windows) results.push(await judgeWindow(w, 'open', now));
     await persist(results, windows);
+    meter.recordBatch(
+      events.map((e) => Number(BigInt(e.timeUnixNano) / 1_000_000n)),
+      performance.now() - started,
+      results.filter((r) => r.finding).length,
+    );
+  }
+
+  /** Reports bus lag and throughput to the store; a failed report is logged and the next one tries again. */
+  async function reportHealth(): Promise<void> {
+    const lag = await deps.bus.lag(config.WARDEN_TRIAGE_GROUP);
+    const report = meter.report({ kind: deps.bus.kind, lag, group: config.WARDEN_TRIAGE_GROUP }, cache.size);
+    await deps.store.recordHealth([report]);
+    log.debug({ busLag: lag, events: report.events, batches: report.batches }, 'pipeline health');
   }
 
   async function closeIdleSessions(nowMs = Date.now()): Promise<number> {
@@ -238,10 +256,16 @@ export async function start(
     Math.min(30_000, Math.max(1_000, config.WARDEN_SESSION_IDLE_MS / 4)),
   );
   timer.unref();
+  const healthTimer = setInterval(() => {
+    reportHealth().catch((err: unknown) => log.warn({ err }, 'pipeline health report failed'));
+  }, config.WARDEN_HEALTH_INTERVAL_MS);
+  healthTimer.unref();
   return {
     closeIdleSessions: (nowMs) => serial(() => closeIdleSessions(nowMs)),
+    reportHealth,
     close: async () => {
       clearInterval(timer);
+      clearInterval(healthTimer);
       await subscription.close();
       await turn;
     },

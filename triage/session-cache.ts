@@ -35,6 +35,10 @@ export class SessionCache {
 
   constructor(private readonly capacity: number) {}
 
+  get size(): number {
+    return this.windows.size;
+  }
+
   get(key: string): SessionWindow | undefined {
     const w = this.windows.get(key);
     if (w) {

@@ -1,0 +1,94 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Store } from '../../store/index.ts';
+import { errorResponses } from '../problem.ts';
+import { newRouter, security } from '../router.ts';
+import { SessionSummary, sessionSummary } from '../views.ts';
+
+const Time = z.string().openapi({ format: 'date-time' });
+
+const Status = z
+  .object({
+    workspace: z.string(),
+    generated_at: Time,
+    ingest: z.object({
+      events_last_5m: z.number().int(),
+      events_per_second: z.number(),
+      last_ingested_at: Time.nullable(),
+    }),
+    bus: z.object({
+      lag: z
+        .number()
+        .int()
+        .nullable()
+        .openapi({ description: 'largest lag reported by a worker; null if none reports' }),
+      workers: z.array(
+        z.object({
+          instance: z.string(),
+          consumer_group: z.string(),
+          bus: z.string(),
+          lag: z.number().int(),
+          reported_at: Time,
+          events_per_second: z.number(),
+          batch_ms_avg: z.number(),
+          event_age_ms_p50: z.number(),
+          sessions_cached: z.number().int(),
+        }),
+      ),
+    }),
+    sessions: z.object({ open: z.number().int(), flagged_open: z.number().int(), total: z.number().int() }),
+    last_verdicts: z.array(SessionSummary).openapi({ description: 'the latest flagged sessions' }),
+    store: z.object({ bytes_on_disk: z.number().int(), rows: z.number().int() }),
+  })
+  .openapi('Status');
+
+const status = createRoute({
+  method: 'get',
+  path: '/status',
+  tags: ['operations'],
+  summary: 'Pipeline health for operators: ingest rate, bus lag, open sessions, latest verdicts, store size',
+  security,
+  responses: {
+    200: { description: 'the pipeline now', content: { 'application/json': { schema: Status } } },
+    ...errorResponses(),
+  },
+});
+
+export function statusRoutes(store: Store) {
+  return newRouter().openapi(status, async (c) => {
+    const { workspace } = c.get('principal');
+    const [s, flagged] = await Promise.all([
+      store.pipelineStatus(workspace),
+      store.listSessions({ workspace, verdicts: ['escalation', 'mistake'] }, 'recent', { limit: 5 }),
+    ]);
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return c.json(
+      {
+        workspace,
+        generated_at: iso(Date.now()),
+        ingest: {
+          events_last_5m: s.ingest.eventsLast5m,
+          events_per_second: Math.round((s.ingest.eventsLast5m / 300) * 100) / 100,
+          last_ingested_at: s.ingest.lastIngestedAtMs === undefined ? null : iso(s.ingest.lastIngestedAtMs),
+        },
+        bus: {
+          lag: s.workers.length ? Math.max(...s.workers.map((w) => w.busLag)) : null,
+          workers: s.workers.map((w) => ({
+            instance: w.instance,
+            consumer_group: w.consumerGroup,
+            bus: w.busKind,
+            lag: w.busLag,
+            reported_at: iso(w.atMs),
+            events_per_second: Math.round(w.eventsPerSecond * 100) / 100,
+            batch_ms_avg: Math.round(w.batchMsAvg * 10) / 10,
+            event_age_ms_p50: Math.round(w.eventAgeMsP50),
+            sessions_cached: w.sessionsCached,
+          })),
+        },
+        sessions: { open: s.sessions.open, flagged_open: s.sessions.flaggedOpen, total: s.sessions.total },
+        last_verdicts: flagged.rows.map(sessionSummary),
+        store: { bytes_on_disk: s.store.bytesOnDisk, rows: s.store.rows },
+      },
+      200,
+    );
+  });
+}

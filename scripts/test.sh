@@ -9,6 +9,7 @@ log() { printf '{"level":"info","msg":"%s"}\n' "$*" >&2; }
 
 command -v java >/dev/null || { echo "java (17+) is required to run the Kafka broker" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "maven is required to fetch the Kafka broker jars" >&2; exit 1; }
+command -v go >/dev/null || { echo "go is required to build the compose file checker" >&2; exit 1; }
 
 # `npm install` against the lockfile, not `npm ci`: chdb lists optional native packages for other platforms
 # that the registry does not serve, and `npm ci` refuses a lockfile without them.
@@ -25,6 +26,9 @@ fi
 
 log "fetching Apache Kafka jars (cached under .cache/kafka)"
 node bin/run-ts.js scripts/kafka-broker.ts fetch
+
+log "building the compose file checker (compose-go, from the Go module proxy)"
+(cd scripts/compose-config && go build -o ../../.cache/bin/compose-config .)
 
 log "typecheck, lint, format"
 npm run --silent typecheck

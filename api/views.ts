@@ -1,0 +1,252 @@
+import { z } from '@hono/zod-openapi';
+import type { AgentEvent } from '../schemas/agent-event.ts';
+import {
+  ANALYST_VERDICTS,
+  DISPOSITION_STATUSES,
+  SESSION_STATUSES,
+  Severity,
+  Verdict,
+} from '../schemas/tables.ts';
+import type { AuditEntry, CaseState, Disposition, Finding, SessionState } from '../schemas/tables.ts';
+import type { SessionListRow } from '../store/index.ts';
+
+/**
+ * What the API returns, as zod schemas (the OpenAPI document is generated from them) and the one converter
+ * per shape from the store's types. Field names are snake_case; times are RFC 3339 UTC.
+ */
+
+const Time = z.string().openapi({ format: 'date-time', example: '2026-01-01T10:20:07.123Z' });
+const iso = (ms: number) => new Date(ms).toISOString();
+const nanosToIso = (nanos: string) => iso(Number(BigInt(nanos) / 1_000_000n));
+/** Long texts are cut for the JSON views; the export and the store keep them whole. */
+const clip = (s: string | undefined | null, n = 4_000) =>
+  s === undefined || s === null ? null : s.length > n ? `${s.slice(0, n)}…` : s;
+
+export const CaseView = z
+  .object({
+    status: z.enum(DISPOSITION_STATUSES),
+    analyst_verdict: z.enum(ANALYST_VERDICTS),
+    assignee: z.string().nullable(),
+    updated_at: Time.nullable(),
+  })
+  .openapi('Case', {
+    description: "The analyst's case: lifecycle status, kept apart from the analyst's verdict",
+  });
+export type CaseView = z.infer<typeof CaseView>;
+
+export const caseView = (c: CaseState): CaseView => ({
+  status: c.status,
+  analyst_verdict: c.analystVerdict,
+  assignee: c.assignee || null,
+  updated_at: c.updatedAtMs === undefined ? null : iso(c.updatedAtMs),
+});
+
+export const FindingView = z
+  .object({
+    finding_id: z.string(),
+    session_id: z.string(),
+    version: z.number().int(),
+    verdict: Verdict,
+    score: z.number().int().openapi({ description: '0–100' }),
+    confidence: z.number(),
+    severity: Severity,
+    title: z.string(),
+    rationale: z.string(),
+    techniques: z.array(z.string()).openapi({ description: 'MITRE ATT&CK / ATLAS ids' }),
+    detectors: z.array(z.string()),
+    evidence_event_ids: z.array(z.string()),
+    engine_version: z.string(),
+    judge: z.string().nullable().openapi({ description: 'model that judged the session, if any' }),
+    created_at: Time,
+    case: CaseView,
+  })
+  .openapi('Finding');
+export type FindingView = z.infer<typeof FindingView>;
+
+export const findingView = (f: Finding, c: CaseState): FindingView => ({
+  finding_id: f.findingId,
+  session_id: f.sessionId,
+  version: f.version,
+  verdict: f.verdict,
+  score: f.score,
+  confidence: f.confidence,
+  severity: f.severity,
+  title: f.title,
+  rationale: f.rationale,
+  techniques: f.techniques,
+  detectors: f.detectors,
+  evidence_event_ids: f.evidenceEventIds,
+  engine_version: f.engineVersion,
+  judge: f.judge || null,
+  created_at: iso(f.createdAtMs),
+  case: caseView(c),
+});
+
+export const DispositionView = z
+  .object({
+    disposition_id: z.string(),
+    finding_id: z.string(),
+    session_id: z.string(),
+    status: z.enum(DISPOSITION_STATUSES),
+    analyst_verdict: z.enum(ANALYST_VERDICTS),
+    assignee: z.string().nullable(),
+    reason: z.string().nullable(),
+    note: z.string().nullable(),
+    actor: z.string(),
+    created_at: Time,
+  })
+  .openapi('Disposition');
+export type DispositionView = z.infer<typeof DispositionView>;
+
+export const dispositionView = (d: Disposition): DispositionView => ({
+  disposition_id: d.dispositionId,
+  finding_id: d.findingId,
+  session_id: d.sessionId,
+  status: d.status,
+  analyst_verdict: d.analystVerdict,
+  assignee: d.assignee || null,
+  reason: d.reason || null,
+  note: d.note || null,
+  actor: d.actor,
+  created_at: iso(d.createdAtMs),
+});
+
+export const TimelineEvent = z
+  .object({
+    event_id: z.string(),
+    time: Time,
+    sequence: z.number().int().nullable(),
+    kind: z.string(),
+    source_event: z.string(),
+    tool: z.string().nullable(),
+    command: z.string().nullable(),
+    arguments: z.string().nullable(),
+    output: z.string().nullable(),
+    error: z.string().nullable(),
+    success: z.boolean().nullable(),
+    decision: z.string().nullable(),
+    prompt: z.string().nullable(),
+    prompt_redacted: z.boolean(),
+    is_evidence: z.boolean().openapi({ description: "one of the events the session's verdict rests on" }),
+  })
+  .openapi('TimelineEvent');
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+export const timelineEvent = (e: AgentEvent, evidence: ReadonlySet<string>): TimelineEvent => ({
+  event_id: e.eventId,
+  time: nanosToIso(e.timeUnixNano),
+  sequence: e.sequence ?? null,
+  kind: e.kind,
+  source_event: e.sourceEvent,
+  tool: e.tool?.name ?? null,
+  command: clip(e.tool?.command),
+  arguments: clip(e.tool?.arguments),
+  output: clip(e.result?.output),
+  error: clip(e.result?.error),
+  success: e.result?.success ?? null,
+  decision: e.decision?.decision ?? null,
+  prompt: e.prompt && !e.prompt.redacted ? clip(e.prompt.text) : null,
+  prompt_redacted: e.prompt?.redacted ?? false,
+  is_evidence: evidence.has(e.eventId),
+});
+
+export const SessionSummary = z
+  .object({
+    session_id: z.string(),
+    workspace: z.string(),
+    state: z.enum(SESSION_STATUSES).openapi({ description: 'open until triage closes it as idle' }),
+    verdict: Verdict,
+    score: z.number().int(),
+    severity: Severity,
+    confidence: z.number(),
+    title: z.string(),
+    rationale: z.string(),
+    techniques: z.array(z.string()),
+    event_count: z.number().int(),
+    source: z
+      .string()
+      .openapi({ description: 'telemetry convention: codex, claude_code, gemini_cli, genai, …' }),
+    agent: z.string(),
+    user: z.object({ email: z.string().nullable(), id: z.string().nullable() }),
+    first_event_at: Time,
+    last_event_at: Time,
+    updated_at: Time,
+    finding_id: z.string().nullable().openapi({ description: 'the latest finding' }),
+    case: CaseView,
+  })
+  .openapi('SessionSummary');
+export type SessionSummary = z.infer<typeof SessionSummary>;
+
+export const sessionSummary = (row: SessionListRow): SessionSummary => {
+  const s: SessionState = row.session;
+  return {
+    session_id: s.sessionId,
+    workspace: s.workspace,
+    state: s.status,
+    verdict: s.verdict,
+    score: s.score,
+    severity: s.severity,
+    confidence: s.confidence,
+    title: row.title,
+    rationale: s.rationale,
+    techniques: s.techniques,
+    event_count: s.eventCount,
+    source: s.source,
+    agent: s.agent,
+    user: { email: s.userEmail ?? null, id: s.userId ?? null },
+    first_event_at: nanosToIso(s.firstEventTimeUnixNano),
+    last_event_at: nanosToIso(s.lastEventTimeUnixNano),
+    updated_at: iso(s.updatedAtMs),
+    finding_id: row.findingId ?? null,
+    case: caseView(row.case),
+  };
+};
+
+export const SessionDetail = SessionSummary.extend({
+  detectors: z.array(z.string()),
+  evidence: z.array(TimelineEvent),
+  verdict_history: z.array(FindingView).openapi({ description: 'every verdict version, oldest first' }),
+  dispositions: z.array(DispositionView).openapi({ description: "analysts' dispositions, newest first" }),
+}).openapi('SessionDetail');
+export type SessionDetail = z.infer<typeof SessionDetail>;
+
+export const AuditView = z
+  .object({
+    audit_id: z.string(),
+    at: Time,
+    actor: z.string(),
+    role: z.string(),
+    action: z.string().openapi({ example: 'disposition.update' }),
+    target_type: z.string(),
+    target_id: z.string(),
+    before: z.unknown().nullable(),
+    after: z.unknown().nullable(),
+    request_id: z.string(),
+  })
+  .openapi('AuditEntry');
+export type AuditView = z.infer<typeof AuditView>;
+
+export const auditView = (a: AuditEntry): AuditView => ({
+  audit_id: a.auditId,
+  at: iso(a.atMs),
+  actor: a.actor,
+  role: a.role,
+  action: a.action,
+  target_type: a.targetType,
+  target_id: a.targetId,
+  before: a.before ?? null,
+  after: a.after ?? null,
+  request_id: a.requestId,
+});
+
+/** `{ data, next_cursor }`: a page of a list. */
+export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      data: z.array(item),
+      next_cursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'pass as `cursor` for the next page; null at the end' }),
+    })
+    .openapi(name);

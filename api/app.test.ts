@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Disposition, Finding, SessionState } from '../schemas/tables.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
+import { insertAlertDeliveries } from '../store/alert-deliveries.ts';
 import { eventId, makeEvent, makeFinding, makeSession, tempStoreConfig } from '../store/test-fixtures.ts';
 import { createApp } from './app.ts';
 import { parseApiKeys } from './config.ts';
@@ -152,6 +153,7 @@ describe('authorization matrix', () => {
     },
     { method: 'GET', path: '/v1/audit', min: 'admin' },
     { method: 'GET', path: '/v1/status', min: 'viewer' },
+    { method: 'GET', path: '/v1/alerts/deliveries', min: 'viewer' },
   ];
 
   it('answers every endpoint by role: below the minimum 403, none or unknown key 401', async () => {
@@ -495,6 +497,7 @@ describe('transport', () => {
     const res = await call('GET', '/openapi.json', undefined);
     expect(res.body.openapi).toBe('3.1.0');
     expect(Object.keys(res.body.paths).sort()).toEqual([
+      '/v1/alerts/deliveries',
       '/v1/audit',
       '/v1/findings',
       '/v1/findings/dispositions',
@@ -553,5 +556,59 @@ describe('status', () => {
     // The fixtures' events were stored moments ago.
     expect(res.body.ingest.events_last_5m).toBeGreaterThan(100);
     expect(Date.parse(res.body.ingest.last_ingested_at)).toBeGreaterThan(now - 300_000);
+  });
+});
+
+describe('alert delivery log', () => {
+  it("lists the workspace's delivery attempts, filtered and paged, never another workspace's", async () => {
+    const attempt = (
+      workspace: string,
+      sink: 'webhook' | 'slack',
+      n: number,
+      outcome: 'retrying' | 'delivered',
+    ) => ({
+      workspace,
+      sessionId: `${workspace}-alerted`,
+      findingId: `${workspace}-finding`,
+      alertId: `${workspace}-alert`,
+      sink,
+      action: 'trigger' as const,
+      severity: 'critical' as const,
+      attempt: n,
+      outcome,
+      httpStatus: outcome === 'delivered' ? 200 : 503,
+      error: outcome === 'delivered' ? '' : 'HTTP 503',
+      targetHost: 'hooks.example.com',
+      createdAtMs: 1_767_300_000_000 + n,
+    });
+    await insertAlertDeliveries(store.client, [
+      attempt('acme', 'webhook', 1, 'retrying'),
+      attempt('acme', 'webhook', 2, 'delivered'),
+      attempt('acme', 'slack', 1, 'delivered'),
+      attempt('globex', 'webhook', 1, 'delivered'),
+    ]);
+    const all = await call('GET', '/v1/alerts/deliveries?limit=2', KEYS.viewer);
+    expect(all.body.data).toHaveLength(2);
+    const rest = await call(
+      'GET',
+      `/v1/alerts/deliveries?limit=2&cursor=${all.body.next_cursor}`,
+      KEYS.viewer,
+    );
+    expect(
+      [...all.body.data, ...rest.body.data].map(
+        (d: { attempt: number; sink: string }) => `${d.sink}#${d.attempt}`,
+      ),
+    ).toEqual(['webhook#2', 'webhook#1', 'slack#1']);
+    expect(rest.body.next_cursor).toBeNull();
+    const retrying = await call('GET', '/v1/alerts/deliveries?outcome=retrying', KEYS.viewer);
+    expect(retrying.body.data).toMatchObject([
+      { sink: 'webhook', http_status: 503, error: 'HTTP 503', session_id: 'acme-alerted' },
+    ]);
+    expect(
+      (await call('GET', '/v1/alerts/deliveries', KEYS.foreign)).body.data.map(
+        (d: { session_id: string }) => d.session_id,
+      ),
+    ).toEqual(['globex-alerted']);
+    expect((await call('GET', '/v1/alerts/deliveries?sink=email', KEYS.viewer)).status).toBe(400);
   });
 });

@@ -13,6 +13,7 @@ import type { ApiPrincipal } from './config.ts';
 import { API_ROLES } from './config.ts';
 import { ApiProblem, errorResponses, problemResponse } from './problem.ts';
 import { newRouter, security } from './router.ts';
+import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { findingRoutes } from './routes/findings.ts';
 import { sessionRoutes } from './routes/sessions.ts';
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps) {
     }),
   );
   app.route('/v1', auditRoutes(deps.store));
+  app.route('/v1', alertRoutes(deps.store));
   app.route('/v1', statusRoutes(deps.store));
 
   app.notFound((c) => problemResponse(new ApiProblem(404, 'no such endpoint'), c.get('requestId')));

@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { AgentEvent } from '../schemas/agent-event.ts';
+import { ALERT_ACTIONS, ALERT_SINKS, DELIVERY_OUTCOMES } from '../schemas/alert-delivery.ts';
+import type { AlertDelivery } from '../schemas/alert-delivery.ts';
 import {
   ANALYST_VERDICTS,
   DISPOSITION_STATUSES,
@@ -237,6 +239,43 @@ export const auditView = (a: AuditEntry): AuditView => ({
   before: a.before ?? null,
   after: a.after ?? null,
   request_id: a.requestId,
+});
+
+export const AlertDeliveryView = z
+  .object({
+    alert_id: z
+      .string()
+      .openapi({ description: 'one per (session, finding): the webhook-id receivers de-duplicate on' }),
+    session_id: z.string(),
+    finding_id: z.string(),
+    sink: z.enum(ALERT_SINKS),
+    action: z.enum(ALERT_ACTIONS),
+    severity: Severity,
+    attempt: z.number().int().openapi({ description: '0 for the pending row recorded before the first try' }),
+    outcome: z.enum(DELIVERY_OUTCOMES),
+    http_status: z.number().int().nullable(),
+    error: z.string().nullable(),
+    target_host: z.string().openapi({ description: 'host only: webhook URLs can be secrets' }),
+    next_attempt_at: Time.nullable(),
+    created_at: Time,
+  })
+  .openapi('AlertDelivery');
+export type AlertDeliveryView = z.infer<typeof AlertDeliveryView>;
+
+export const alertDeliveryView = (d: AlertDelivery): AlertDeliveryView => ({
+  alert_id: d.alertId,
+  session_id: d.sessionId,
+  finding_id: d.findingId,
+  sink: d.sink,
+  action: d.action,
+  severity: d.severity,
+  attempt: d.attempt,
+  outcome: d.outcome,
+  http_status: d.httpStatus || null,
+  error: d.error || null,
+  target_host: d.targetHost,
+  next_attempt_at: d.nextAttemptAtMs === undefined ? null : iso(d.nextAttemptAtMs),
+  created_at: iso(d.createdAtMs),
 });
 
 /** `{ data, next_cursor }`: a page of a list. */

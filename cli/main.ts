@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { AlertsConfig } from '../alerts/config.ts';
 import { ApiConfig } from '../api/config.ts';
 import { BusConfig, openBus } from '../bus/index.ts';
 import { CollectorConfig } from '../collector/config.ts';
@@ -63,6 +64,7 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
   const collectorConfig = embedded || command === 'collector' ? parseEnv(CollectorConfig, env) : undefined;
   const triageConfig = embedded || command === 'triage' ? parseEnv(TriageConfig, env) : undefined;
   const apiConfig = embedded || command === 'api' ? parseEnv(ApiConfig, env) : undefined;
+  const alertsConfig = command !== 'collector' ? parseEnv(AlertsConfig, env) : undefined;
 
   const closers: Closer[] = [];
   try {
@@ -73,9 +75,22 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
     if (store) closers.unshift({ name: 'store', close: () => store.close() });
     const bus = command !== 'api' ? await openBus(busConfig, logger) : undefined;
     if (bus) closers.unshift({ name: 'bus', close: () => bus.close() });
+    // Triage raises alerts; the API resolves them when an analyst closes a false positive.
+    const alerts =
+      alertsConfig && store
+        ? await (
+            await import('../alerts/index.ts')
+          ).start(alertsConfig, { store, logger, resume: triageConfig !== undefined })
+        : undefined;
+    if (alerts) closers.unshift({ name: 'alerts', close: () => alerts.close() });
     if (triageConfig && bus && store) {
       const { start: startTriage } = await import('../triage/index.ts');
-      const triage = await startTriage(triageConfig, { bus, store, logger });
+      const triage = await startTriage(triageConfig, {
+        bus,
+        store,
+        logger,
+        onVerdict: alerts && ((session, finding) => alerts.onVerdict(session, finding)),
+      });
       closers.unshift({ name: 'triage', close: () => triage.close() });
     }
     if (apiConfig && store) {
@@ -83,9 +98,16 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
       const apiStore = triageConfig && openStore ? await openStore(storeConfig, logger) : store;
       if (apiStore !== store) closers.unshift({ name: 'api store', close: () => apiStore.close() });
       const { start: startApi } = await import('../api/index.ts');
-      const api = await startApi(apiConfig, { store: apiStore, logger });
+      const api = await startApi(apiConfig, {
+        store: apiStore,
+        logger,
+        onDisposition: alerts && ((finding, disposition) => alerts.onDisposition(finding, disposition)),
+      });
       closers.unshift({ name: 'api', close: () => api.close() });
-      logger.info({ api: `http://${apiConfig.WARDEN_API_HOST}:${api.port}` }, 'api ready');
+      logger.info(
+        { api: `http://${apiConfig.WARDEN_API_HOST}:${api.port}`, console: `${api.consoleUrl}/console/` },
+        'api ready',
+      );
     }
     if (collectorConfig && bus) {
       const { start: startCollector } = await import('../collector/index.ts');

@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import type { AgentEvent } from '../schemas/agent-event.ts';
+import { ALERT_DELIVERY_READ_COLUMNS, rowToAlertDelivery } from '../schemas/alert-delivery.ts';
+import type { AlertDelivery, AlertSink, DeliveryOutcome } from '../schemas/alert-delivery.ts';
 import {
   AUDIT_READ_COLUMNS,
   DISPOSITION_READ_COLUMNS,
@@ -102,6 +104,14 @@ export interface AuditFilter extends TimeRange {
   workspace: string;
   action?: string;
   actor?: string;
+}
+
+export interface AlertDeliveryFilter {
+  workspace: string;
+  sessionId?: string;
+  findingId?: string;
+  sink?: AlertSink;
+  outcome?: DeliveryOutcome;
 }
 
 type Params = Record<string, unknown>;
@@ -440,4 +450,40 @@ export async function listAudit(
     rowToAudit,
   );
   return toPage(rows, page.limit, (a) => [a.atMs, a.auditId]);
+}
+
+/**
+ * The alert delivery log, newest first. (created_at, alert_id, attempt) alone is not unique: one alert's
+ * pending rows for several sinks share all three, so sink and action complete the key.
+ */
+export async function listAlertDeliveries(
+  client: ClickHouseClient,
+  f: AlertDeliveryFilter,
+  page: PageRequest,
+): Promise<Page<AlertDelivery>> {
+  const order: [string, string][] = [
+    ['created_at_ms', 'Int64'],
+    ['alert_id', 'String'],
+    ['sink_name', 'String'],
+    ['action_name', 'String'],
+    ['attempt', 'Int64'],
+  ];
+  const rows = await select(
+    client,
+    'list_alert_deliveries',
+    `SELECT * FROM (SELECT ${ALERT_DELIVERY_READ_COLUMNS}, toString(sink) AS sink_name,
+        toString(action) AS action_name, toString(outcome) AS outcome_name
+      FROM alert_deliveries_v1 WHERE workspace = {workspace:String})`,
+    [
+      equals('session_id', 'sessionId', f.sessionId),
+      equals('finding_id', 'findingId', f.findingId),
+      equals('sink_name', 'sink', f.sink),
+      equals('outcome_name', 'outcome', f.outcome),
+      keyset(order, page.after, '<'),
+    ],
+    `ORDER BY ${order.map(([c]) => `${c} DESC`).join(', ')} LIMIT {limit:UInt32}`,
+    { workspace: f.workspace, limit: page.limit + 1 },
+    rowToAlertDelivery,
+  );
+  return toPage(rows, page.limit, (d) => [d.createdAtMs, d.alertId, d.sink, d.action, d.attempt]);
 }

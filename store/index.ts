@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { drainPending } from 'chdb';
 import type pino from 'pino';
 import type { AgentEvent } from '../schemas/agent-event.ts';
+import type { AlertDelivery } from '../schemas/alert-delivery.ts';
 import {
   auditToRow,
   dispositionToRow,
@@ -14,6 +15,7 @@ import type { AuditEntry, Disposition, Finding, PipelineHealth, SessionState } f
 import {
   eventsById,
   getFindings,
+  listAlertDeliveries,
   listAudit,
   listDispositions,
   listFindings,
@@ -21,6 +23,7 @@ import {
   sessionTimeline,
 } from './analyst.ts';
 import type {
+  AlertDeliveryFilter,
   AuditFilter,
   FindingFilter,
   FindingWithCase,
@@ -99,6 +102,8 @@ export interface Store {
   insertDispositions(dispositions: Disposition[]): Promise<void>;
   appendAudit(entries: AuditEntry[]): Promise<void>;
   listAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>>;
+  /** The alert delivery log (written by alerts/), newest first. */
+  listAlertDeliveries(filter: AlertDeliveryFilter, page: PageRequest): Promise<Page<AlertDelivery>>;
 
   /** Triage workers' periodic pipeline reports, and what `warden status` shows. */
   recordHealth(reports: PipelineHealth[]): Promise<void>;
@@ -242,6 +247,10 @@ class ClickHouseStore implements Store {
 
   listAudit(filter: AuditFilter, page: PageRequest) {
     return listAudit(this.client, filter, page);
+  }
+
+  listAlertDeliveries(filter: AlertDeliveryFilter, page: PageRequest) {
+    return listAlertDeliveries(this.client, filter, page);
   }
 
   async recordHealth(reports: PipelineHealth[]): Promise<void> {

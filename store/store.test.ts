@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AgentEvent } from '../schemas/agent-event.ts';
 import type { StoreConfig } from './config.ts';
-import { migrate } from './migrate.ts';
+import { loadMigrations, migrate } from './migrate.ts';
 import { openStore } from './index.ts';
 import type { Store } from './index.ts';
 import { makeEvent, makeFinding, makeSession, tempStoreConfig } from './test-fixtures.ts';
@@ -51,6 +51,9 @@ describe('store on chDB', () => {
       '0003_create_sessions',
       '0004_create_findings',
       '0005_create_dispositions',
+      '0006_create_audit_log',
+      '0007_create_alert_deliveries',
+      '0008_create_pipeline_health',
     ]);
     const tables = await rows<{ name: string }>(
       store,
@@ -58,8 +61,11 @@ describe('store on chDB', () => {
     );
     expect(tables.map((t) => t.name)).toEqual([
       'agent_events_v1',
+      'alert_deliveries_v1',
+      'audit_log_v1',
       'dispositions_v1',
       'findings_v1',
+      'pipeline_health_v1',
       'schema_migrations',
       'sessions_v1',
     ]);
@@ -259,11 +265,12 @@ describe('store on chDB', () => {
     expect((await store.findings(workspace, sessionId)).map((f) => f.title)).toEqual(["'; --"]);
     expect(await store.sessionEvents("' OR 1=1 --", sessionId)).toEqual([]);
     expect(await store.getSession('acme', "' OR '1'='1")).toBeUndefined();
+    // Every table is still there: one per migration but the ledger's own, plus the ledger.
     const tables = await rows<{ n: string }>(
       store,
       'SELECT count() AS n FROM system.tables WHERE database = currentDatabase()',
     );
-    expect(Number(tables[0]?.n)).toBe(5);
+    expect(Number(tables[0]?.n)).toBe((await loadMigrations()).length);
   });
 
   it('keeps the data when the store is closed and reopened on the same data dir', async () => {

@@ -1,11 +1,16 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiConfig, start as startApi, type ApiHandle } from '../../api/index.ts';
+import { ApiConfig, start as startApi, type ApiHandle, type DispositionListener } from '../../api/index.ts';
 import type { Bus } from '../../bus/index.ts';
 import type { CollectorHandle } from '../../collector/index.ts';
 import { StoreConfig, openStore, type Store } from '../../store/index.ts';
-import { TriageConfig, start as startTriage, type TriageHandle } from '../../triage/index.ts';
+import {
+  TriageConfig,
+  start as startTriage,
+  type TriageHandle,
+  type VerdictListener,
+} from '../../triage/index.ts';
 import { startTestCollector, testLogger, uniqueName, waitFor } from './pipeline.ts';
 
 export const API_KEYS = {
@@ -42,6 +47,7 @@ export async function startTestWarden(
   bus: Bus,
   store: Store,
   triageEnv: Record<string, string> = {},
+  listeners: { onVerdict?: VerdictListener; onDisposition?: DispositionListener } = {},
 ): Promise<TestWarden> {
   const triage = await startTriage(
     TriageConfig.parse({ WARDEN_TRIAGE_GROUP: uniqueName('triage'), ...triageEnv }),
@@ -49,6 +55,7 @@ export async function startTestWarden(
       bus,
       store,
       logger: testLogger,
+      onVerdict: listeners.onVerdict,
     },
   );
   const api = await startApi(
@@ -56,7 +63,7 @@ export async function startTestWarden(
       WARDEN_API_PORT: '0',
       WARDEN_API_KEYS: API_KEYS_SPEC,
     }),
-    { store, logger: testLogger },
+    { store, logger: testLogger, onDisposition: listeners.onDisposition },
   );
   const collector = await startTestCollector(bus);
   return {

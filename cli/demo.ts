@@ -4,9 +4,18 @@
  * uses fresh session ids. A verdict other than the one a session is meant to show fails the run, so the
  * demo doubles as a smoke test. Only global fetch: it talks to Warden as any agent and analyst would.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  baseUrl,
+  CliError,
+  dataDirOf,
+  detailOf,
+  localSecret,
+  nonEmpty,
+  parseFlags,
+  request,
+} from './client.ts';
+import type { Env } from './client.ts';
 import { demoSessions, type DemoSession } from './demo-sessions.ts';
 
 export const DEMO_USAGE = `usage: warden demo [options]
@@ -43,145 +52,28 @@ export interface DemoArgs {
   dataDir: string;
 }
 
-/** Bad usage (exit 2) or a failure worth one clear line (exit 1); no stack trace either way. */
-export class DemoError extends Error {
-  override readonly name = 'DemoError';
-  constructor(
-    message: string,
-    readonly exitCode: 1 | 2 = 1,
-  ) {
-    super(message);
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
 const DEFAULTS = { otlp: 'http://127.0.0.1:4318', api: 'http://127.0.0.1:8080', timeoutSeconds: 60 };
 const FLAGS = ['--otlp', '--api', '--token', '--api-key', '--timeout'] as const;
-type Flag = (typeof FLAGS)[number];
-/** Per request: a Warden that accepts the connection but does not answer is not left to hang the demo. */
-const REQUEST_TIMEOUT_MS = 10_000;
 const POLL_MS = 500;
 
-const usageError = (message: string) => new DemoError(`${message}\n\n${DEMO_USAGE}`, 2);
+const usageError = (message: string) => new CliError(`${message}\n\n${DEMO_USAGE}`, 2);
 
-function baseUrl(flag: string, raw: string, strip: RegExp): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw usageError(`${flag}: not a URL: ${raw}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw usageError(`${flag}: must be http(s)`);
-  if (url.search || url.hash) throw usageError(`${flag}: give the base URL, without ?query or #fragment`);
-  return `${url.origin}${url.pathname.replace(/\/+$/, '').replace(strip, '')}`;
-}
-
-/** Parses the flags (`--flag value` or `--flag=value`); `help` when help was asked for. Throws DemoError. */
+/** Parses the flags (`--flag value` or `--flag=value`); `help` when help was asked for. Throws CliError. */
 export function parseDemoArgs(argv: string[], env: Env): DemoArgs | 'help' {
-  const given: Partial<Record<Flag, string>> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '-h' || arg === '--help') return 'help';
-    const eq = arg.indexOf('=');
-    const name = eq > 0 && arg.startsWith('--') ? arg.slice(0, eq) : arg;
-    if (!(FLAGS as readonly string[]).includes(name)) {
-      throw usageError(arg.startsWith('-') ? `unknown option ${name}` : `unexpected argument "${arg}"`);
-    }
-    const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) {
-      throw usageError(`${name} needs a value`);
-    }
-    given[name as Flag] = value;
-  }
+  const given = parseFlags(argv, FLAGS, DEMO_USAGE);
+  if (given === 'help') return 'help';
   const seconds = given['--timeout'] === undefined ? DEFAULTS.timeoutSeconds : Number(given['--timeout']);
   if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
     throw usageError(`--timeout: seconds between 0 and 3600, not "${given['--timeout']}"`);
   }
-  const nonEmpty = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
   return {
-    otlp: baseUrl('--otlp', given['--otlp'] ?? DEFAULTS.otlp, /\/v1\/(logs|traces)$/),
-    api: baseUrl('--api', given['--api'] ?? DEFAULTS.api, /\/v1$/),
+    otlp: baseUrl('--otlp', given['--otlp'] ?? DEFAULTS.otlp, DEMO_USAGE, /\/v1\/(logs|traces)$/),
+    api: baseUrl('--api', given['--api'] ?? DEFAULTS.api, DEMO_USAGE),
     token: nonEmpty(given['--token']) ?? nonEmpty(env.WARDEN_INGEST_TOKEN),
     apiKey: nonEmpty(given['--api-key']) ?? nonEmpty(env.WARDEN_API_KEY),
     timeoutMs: Math.round(seconds * 1000),
-    dataDir: nonEmpty(env.WARDEN_DATA_DIR) ?? '.warden',
+    dataDir: dataDirOf(env),
   };
-}
-
-/** A secret from the flag or environment, else from the file `warden start` writes under the data folder. */
-async function secret(
-  given: string | undefined,
-  dataDir: string,
-  file: string,
-  what: string,
-  hint: string,
-): Promise<string> {
-  if (given) return given;
-  const path = join(dataDir, file);
-  try {
-    const value = (await readFile(path, 'utf8')).trim();
-    if (value) return value;
-  } catch {
-    // Reported below.
-  }
-  throw new DemoError(
-    `no ${what}: ${hint}, or start Warden with \`npm start\` in this folder (it writes ${path} when no secrets are configured)`,
-  );
-}
-
-/** The first error code (ECONNREFUSED, ENOTFOUND, …) in a fetch failure's cause chain. */
-function errorCode(err: unknown, depth = 0): string | undefined {
-  if (!err || typeof err !== 'object' || depth > 5) return undefined;
-  const e = err as { code?: unknown; cause?: unknown; errors?: unknown };
-  if (typeof e.code === 'string' && !e.code.startsWith('UND_ERR_')) return e.code;
-  for (const inner of Array.isArray(e.errors) ? e.errors : []) {
-    const code = errorCode(inner, depth + 1);
-    if (code) return code;
-  }
-  return errorCode(e.cause, depth + 1);
-}
-
-/** The message of the deepest cause (fetch itself only says "fetch failed"). */
-function innermost(err: unknown): string {
-  let e = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
-}
-
-async function request(url: string, init: RequestInit, service: string, flag: string): Promise<Response> {
-  try {
-    return await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  } catch (err) {
-    const origin = new URL(url).origin;
-    const code = errorCode(err);
-    const name = (err as { name?: string } | null)?.name;
-    if (code === 'ECONNREFUSED') {
-      throw new DemoError(
-        `Warden is not running: nothing listens at ${origin} (the ${service}, connection refused). Start it with \`npm start\`, or point ${flag} at it.`,
-      );
-    }
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-      throw new DemoError(`cannot resolve the host of ${origin} (${flag})`);
-    }
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      throw new DemoError(`the ${service} at ${origin} did not answer within ${REQUEST_TIMEOUT_MS / 1000} s`);
-    }
-    throw new DemoError(`cannot reach the ${service} at ${origin} (${flag}): ${code ?? innermost(err)}`);
-  }
-}
-
-/** The error text of a Warden answer: problem+json `detail` (API) or google.rpc.Status `message` (collector). */
-async function detailOf(res: Response): Promise<string> {
-  const text = await res.text().catch(() => '');
-  try {
-    const body = JSON.parse(text) as { detail?: unknown; message?: unknown };
-    const detail = body.detail ?? body.message;
-    if (typeof detail === 'string' && detail) return detail;
-  } catch {
-    // Not JSON: the text itself.
-  }
-  return text.trim().slice(0, 200) || res.statusText;
 }
 
 /** What the demo reads of `GET /v1/sessions/{id}` (api/views.ts SessionDetail). */
@@ -216,7 +108,7 @@ export const consoleLink = (api: string, id: string) => `${api}/console/#/sessio
 const apiKeyHint =
   'check --api-key or WARDEN_API_KEY (the embedded default keeps its key in .warden/api-key)';
 
-/** Reads one session: its view, `undefined` while triage has not stored it (404). Throws DemoError. */
+/** Reads one session: its view, `undefined` while triage has not stored it (404). Throws CliError. */
 async function readSession(ctx: Context, id: string): Promise<SessionView | undefined> {
   for (;;) {
     const res = await request(
@@ -231,7 +123,7 @@ async function readSession(ctx: Context, id: string): Promise<SessionView | unde
     }
     if (res.status === 200) return (await res.json()) as SessionView;
     if (res.status === 401 || res.status === 403) {
-      throw new DemoError(
+      throw new CliError(
         `the query API at ${ctx.args.api} refused the API key (${res.status}: ${await detailOf(res)}): ${apiKeyHint}`,
       );
     }
@@ -242,7 +134,7 @@ async function readSession(ctx: Context, id: string): Promise<SessionView | unde
       await sleep(Number.isFinite(wait) && wait > 0 ? Math.min(wait, 30) * 1000 : 1000);
       continue;
     }
-    throw new DemoError(
+    throw new CliError(
       `unexpected answer from the query API at ${ctx.args.api}: ${res.status} ${await detailOf(res)}`,
     );
   }
@@ -261,12 +153,12 @@ async function send(ctx: Context, demo: DemoSession): Promise<number> {
     '--otlp',
   );
   if (res.status === 401 || res.status === 403) {
-    throw new DemoError(
+    throw new CliError(
       `the collector at ${ctx.args.otlp} refused the ingest token (${res.status}: ${await detailOf(res)}): check --token or WARDEN_INGEST_TOKEN (the embedded default keeps its token in .warden/ingest-token)`,
     );
   }
   if (res.status !== 200) {
-    throw new DemoError(
+    throw new CliError(
       `the collector at ${ctx.args.otlp} did not take the ${demo.agent} session: ${res.status} ${await detailOf(res)}`,
     );
   }
@@ -410,14 +302,14 @@ export async function demoCommand(argv: string[], env: Env, io: DemoIo): Promise
       io.out(`${DEMO_USAGE}\n`);
       return 0;
     }
-    const token = await secret(
+    const token = await localSecret(
       parsed.token,
       parsed.dataDir,
       'ingest-token',
       'ingest token',
       'pass --token or set WARDEN_INGEST_TOKEN',
     );
-    const apiKey = await secret(
+    const apiKey = await localSecret(
       parsed.apiKey,
       parsed.dataDir,
       'api-key',
@@ -426,7 +318,7 @@ export async function demoCommand(argv: string[], env: Env, io: DemoIo): Promise
     );
     return await run({ args: { ...parsed, token, apiKey }, io });
   } catch (err) {
-    if (err instanceof DemoError) {
+    if (err instanceof CliError) {
       io.err(`warden demo: ${err.message}\n`);
       return err.exitCode;
     }

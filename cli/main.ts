@@ -17,7 +17,35 @@ commands:
   triage      the triage engine alone: a Kafka consumer writing to ClickHouse (KAFKA_BROKERS, CLICKHOUSE_URL)
   api         the query API alone, over ClickHouse (CLICKHOUSE_URL, WARDEN_API_KEYS)
 
+client commands (--help on each):
+  agent-config  prints the telemetry settings that point an agent (codex, claude-code, gemini-cli,
+                otel-sdk) at Warden, with what each line does
+  demo          against a running Warden: replays three sample agent sessions and prints their verdicts
+  status        against a running Warden: ingest rate, bus lag, open sessions, latest verdicts, store size
+
 Settings come from the environment; see README.md.`;
+
+/** Commands that talk to a running Warden: loaded on demand, they print and exit. */
+const CLIENT_COMMANDS: Record<
+  string,
+  () => Promise<(argv: string[], env: Env, io: ClientIo) => Promise<number>>
+> = {
+  demo: async () => (await import('./demo.ts')).demoCommand,
+  status: async () => (await import('./status.ts')).statusCommand,
+  'agent-config': async () => {
+    const { agentConfigCommand } = await import('./agent-config.ts');
+    return async (argv, _env, io) => {
+      const { exitCode, output } = agentConfigCommand(argv);
+      (exitCode === 0 ? io.out : io.err)(`${output}\n`);
+      return exitCode;
+    };
+  },
+};
+interface ClientIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  errIsTTY?: boolean;
+}
 
 type Env = Record<string, string | undefined>;
 type Command = 'start' | 'collector' | 'triage' | 'api';
@@ -146,6 +174,19 @@ async function main(argv: string[], env: Env): Promise<number> {
   if (!command || command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return command ? 0 : 2;
+  }
+  const client = CLIENT_COMMANDS[command];
+  if (client) {
+    const code = await (
+      await client()
+    )(argv.slice(1), env, {
+      out: (s) => process.stdout.write(s),
+      err: (s) => process.stderr.write(s),
+      errIsTTY: process.stderr.isTTY,
+    });
+    // process.exit does not wait for piped output: flush it first.
+    await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+    return code;
   }
   if (!['start', 'collector', 'triage', 'api'].includes(command)) {
     console.error(`unknown command "${command}"\n\n${USAGE}`);

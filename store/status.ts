@@ -4,7 +4,10 @@ import { z } from 'zod';
 /** What `warden status` shows about the running pipeline, from the store's point of view. */
 export interface PipelineStatus {
   ingest: { eventsLast5m: number; lastIngestedAtMs?: number };
-  /** The latest report of each triage worker heard from in the last two minutes. */
+  /**
+   * Each triage worker heard from in the last two minutes: its latest lag, and its throughput, batch time
+   * and event age over those two minutes (intervals without batches do not dilute the latter two).
+   */
   workers: {
     instance: string;
     consumerGroup: string;
@@ -49,7 +52,8 @@ export async function pipelineStatus(client: ClickHouseClient, workspace: string
       `SELECT instance, argMax(consumer_group, at) AS consumer_group, argMax(bus_kind, at) AS bus_kind,
           argMax(bus_lag, at) AS bus_lag, toUnixTimestamp64Milli(max(at)) AS at_ms,
           sum(events) * 1000 / greatest(sum(interval_ms), 1) AS events_per_second,
-          argMax(batch_ms_avg, at) AS batch_ms_avg, argMax(event_age_ms_p50, at) AS event_age_ms_p50,
+          sum(batch_ms_avg * batches) / greatest(sum(batches), 1) AS batch_ms_avg,
+          ifNotFinite(avgIf(event_age_ms_p50, events > 0), 0) AS event_age_ms_p50,
           argMax(sessions_cached, at) AS sessions_cached
         FROM pipeline_health_v1 WHERE at >= now64(3) - INTERVAL 2 MINUTE
         GROUP BY instance ORDER BY instance`,

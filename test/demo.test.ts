@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Bus } from '../bus/index.ts';
 import { consoleLink, demoCommand } from '../cli/demo.ts';
+import { statusCommand, type StatusView } from '../cli/status.ts';
 import type { Store } from '../store/index.ts';
 import { TOKENS, openKafkaBus } from './helpers/pipeline.ts';
 import { API_KEYS, getSession, openTestStore, startTestWarden, type TestWarden } from './helpers/warden.ts';
@@ -89,14 +90,21 @@ describe('warden demo through the real pipeline', () => {
   it('fails fast, saying Warden is not running, against a closed port', async () => {
     const port = await closedPort();
     const { io, sink } = captureIo();
-    const t0 = Date.now();
+    // A 10-minute verdict timeout: only failing on the refused connection ends this within the test's time.
     const code = await demoCommand(
-      [...flags, '--otlp', `http://127.0.0.1:${port}`, '--api', `http://127.0.0.1:${port}`],
+      [
+        ...flags,
+        '--otlp',
+        `http://127.0.0.1:${port}`,
+        '--api',
+        `http://127.0.0.1:${port}`,
+        '--timeout',
+        '600',
+      ],
       {},
       sink,
     );
     expect(code).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(3_000);
     expect(io.stderr).toContain('Warden is not running');
     expect(io.stderr).toContain('npm start');
     expect(io.stdout).toBe('');
@@ -106,5 +114,30 @@ describe('warden demo through the real pipeline', () => {
     const { io, sink } = captureIo();
     expect(await demoCommand([...flags, '--token', 'not-a-token-0123456789'], {}, sink)).toBe(1);
     expect(io.stderr).toMatch(/refused the ingest token \(401/);
+  });
+
+  it('is followed by `warden status` showing the worker, its lag, the sessions and the latest verdicts', async () => {
+    await warden.triage.reportHealth();
+    const { io, sink } = captureIo();
+    const api = `http://127.0.0.1:${warden.api.port}`;
+    expect(await statusCommand(['--api', api, '--api-key', API_KEYS.acmeViewer], {}, sink)).toBe(0);
+    expect(io.stderr).toBe('');
+    expect(io.stdout).toContain(`Warden at ${api}, workspace acme`);
+    expect(io.stdout).toMatch(/bus {8}lag 0 messages, 1 triage worker\n/);
+    expect(io.stdout).toMatch(/sessions {3}\d+ open \([1-9]\d* flagged\)/);
+    expect(io.stdout).toMatch(/ESCALATION +95 +critical +Sensitive data sent to env-sync/);
+    const json = captureIo();
+    expect(
+      await statusCommand(['--api', api, '--api-key', API_KEYS.acmeViewer, '--json'], {}, json.sink),
+    ).toBe(0);
+    const body = JSON.parse(json.io.stdout) as StatusView;
+    expect(body.bus.workers[0]).toMatchObject({ bus: 'kafka', lag: 0 });
+    expect(body.ingest.events_last_5m).toBeGreaterThanOrEqual(30);
+    expect(body.store.bytes_on_disk).toBeGreaterThan(0);
+    const refused = captureIo();
+    expect(await statusCommand(['--api', api, '--api-key', 'not-a-key-0123456789'], {}, refused.sink)).toBe(
+      1,
+    );
+    expect(refused.io.stderr).toContain('answered 401');
   });
 });

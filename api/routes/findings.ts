@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ANALYST_VERDICTS, DISPOSITION_STATUSES, SEVERITIES, VERDICTS } from '../../schemas/tables.ts';
-import type { FindingFilter, SortKey, Store } from '../../store/index.ts';
+import type { FindingFilter, FindingWithCase, SortKey, Store } from '../../store/index.ts';
 import type { ApiEnv } from '../auth.ts';
 import { requireRole } from '../auth.ts';
 import { DispositionChange, findingsOr404, recordDispositions } from '../cases.ts';
@@ -144,18 +144,30 @@ export interface FindingRoutesDeps {
 
 export function findingRoutes(deps: FindingRoutesDeps) {
   const { store } = deps;
-  /** Tells listeners (alerts) without failing the analyst's request when one of them fails. */
-  const notify = async (
-    targets: Awaited<ReturnType<Store['getFindings']>>,
-    dispositions: Awaited<ReturnType<typeof recordDispositions>>['dispositions'],
+  /**
+   * Records the disposition of each target (audited), then tells the listeners (alerts) without failing the
+   * analyst's request when one of them fails.
+   */
+  const record = async (
+    c: Context<ApiEnv>,
+    targets: FindingWithCase[],
+    change: DispositionChange,
+    action: 'disposition.update' | 'finding.note',
   ) => {
-    if (!deps.onDisposition) return;
-    for (const d of dispositions) {
-      const finding = targets.find((t) => t.finding.findingId === d.findingId)?.finding;
-      if (finding) await deps.onDisposition(finding, d).catch(deps.onListenerError);
+    const result = await recordDispositions(
+      store,
+      c.get('principal'),
+      c.get('requestId'),
+      targets,
+      change,
+      action,
+    );
+    for (const d of deps.onDisposition ? result.dispositions : []) {
+      const finding = targets.find((t) => t.finding.findingId === d.findingId)!.finding;
+      await deps.onDisposition!(finding, d).catch(deps.onListenerError);
     }
+    return result;
   };
-  const requestId = (c: Context<ApiEnv>) => c.get('requestId');
 
   return newRouter()
     .openapi(listFindings, async (c) => {
@@ -231,51 +243,23 @@ export function findingRoutes(deps: FindingRoutesDeps) {
       );
     })
     .openapi(dispose, async (c) => {
-      const principal = c.get('principal');
       const { finding_id: id } = c.req.valid('param');
-      const change = c.req.valid('json');
-      const targets = await findingsOr404(store, principal.workspace, [id]);
-      const { dispositions, cases } = await recordDispositions(
-        store,
-        principal,
-        requestId(c),
-        targets,
-        change,
-        'disposition.update',
-      );
-      await notify(targets, dispositions);
+      const targets = await findingsOr404(store, c.get('principal').workspace, [id]);
+      const { cases } = await record(c, targets, c.req.valid('json'), 'disposition.update');
       return c.json(findingView(targets[0]!.finding, cases.get(id)!), 200);
     })
     .openapi(addNote, async (c) => {
-      const principal = c.get('principal');
       const { finding_id: id } = c.req.valid('param');
-      const { note } = c.req.valid('json');
-      const targets = await findingsOr404(store, principal.workspace, [id]);
-      const { dispositions } = await recordDispositions(
-        store,
-        principal,
-        requestId(c),
-        targets,
-        { note },
-        'finding.note',
-      );
+      const targets = await findingsOr404(store, c.get('principal').workspace, [id]);
+      const { dispositions } = await record(c, targets, c.req.valid('json'), 'finding.note');
       return c.json(dispositionView(dispositions[0]!), 201);
     })
     .openapi(bulkDispose, async (c) => {
-      const principal = c.get('principal');
       const { finding_ids: ids, ...change } = c.req.valid('json');
       const unique = [...new Set(ids)];
-      const targets = await store.getFindings(principal.workspace, unique);
+      const targets = await store.getFindings(c.get('principal').workspace, unique);
       const found = new Set(targets.map((t) => t.finding.findingId));
-      const { dispositions } = await recordDispositions(
-        store,
-        principal,
-        requestId(c),
-        targets,
-        change,
-        'disposition.update',
-      );
-      await notify(targets, dispositions);
+      await record(c, targets, change, 'disposition.update');
       return c.json(
         { updated: unique.filter((id) => found.has(id)), not_found: unique.filter((id) => !found.has(id)) },
         200,

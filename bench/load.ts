@@ -115,3 +115,15 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/** One row of the benchmark's table. */
+export interface PhaseReport {
+  phase: string;
+  recordsPerSecond: number;
+  /** Kafka records written: each carries one session's events from one export. */
+  kafkaMessages: number;
+  cpuSecondsPer10k: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+}

@@ -17,7 +17,8 @@ import { agentEventKey, packAgentEventBatches } from '../schemas/agent-event.ts'
 import { StoreConfig, openStore } from '../store/index.ts';
 import { TriageConfig, start as startTriage } from '../triage/index.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
-import { grpcLoad, httpLoad, percentile, type LoadResult } from './load.ts';
+import { apiPhases } from './api.ts';
+import { grpcLoad, httpLoad, percentile, type LoadResult, type PhaseReport } from './load.ts';
 import { buildWorkload } from './workload.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -92,17 +93,6 @@ async function acceptedRecords(httpPort: number): Promise<number> {
   return [
     ...text.matchAll(/^warden_ingest_records_accepted_total\{signal="(?:traces|logs)"\} (\d+)$/gm),
   ].reduce((n, m) => n + Number(m[1]), 0);
-}
-
-interface PhaseReport {
-  phase: string;
-  recordsPerSecond: number;
-  /** Kafka records written: each carries one session's events from one export. */
-  kafkaMessages: number;
-  cpuSecondsPer10k: number;
-  p50Ms: number;
-  p99Ms: number;
-  errors: number;
 }
 
 /** Publishes the events, then times one triage worker from the first fetch until every event and verdict is stored. */
@@ -341,6 +331,9 @@ async function main() {
   // 4. Triage: the same events from Kafka through the engine into chDB (in this process: chDB is in-process).
   reports.push(await triagePhase(brokers, run, batches));
   await broker?.stop();
+
+  // 5. The query API over chDB at a realistic volume (no Kafka needed).
+  reports.push(...(await apiPhases(Math.max(2, SECONDS / 2), say, silent)));
 
   const results = {
     date: new Date().toISOString(),

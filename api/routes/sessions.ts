@@ -32,6 +32,8 @@ const SessionListQuery = z.object({
   cursor,
 });
 
+const compareTime = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
+
 const SessionParams = z.object({ session_id: z.string().min(1).max(512) });
 
 const listSessions = createRoute({
@@ -134,9 +136,10 @@ export function sessionRoutes(store: Store) {
       );
       const latest = findings[findings.length - 1];
       const wanted = new Set(latest?.evidenceEventIds ?? []);
-      const evidence = wanted.size
-        ? (await store.sessionEvents(workspace, sessionId)).filter((e) => wanted.has(e.eventId))
-        : [];
+      // By id (a bloom-filter index), not the whole session: sessions can run to thousands of events.
+      const evidence = (await store.eventsById(workspace, [...wanted]))
+        .filter((e) => e.sessionId === sessionId)
+        .sort((a, b) => compareTime(a.timeUnixNano, b.timeUnixNano));
       const noCase = { status: 'new', analystVerdict: 'undetermined', assignee: '' } as const;
       const summary = sessionSummary({
         session,

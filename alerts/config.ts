@@ -37,6 +37,11 @@ export const AlertsConfig = z
     WARDEN_ALERT_RETRY_MAX_MS: ms(1, 86_400_000, 300_000),
     /** Per-attempt timeout (connect, send and answer). */
     WARDEN_ALERT_TIMEOUT_MS: ms(100, 120_000, 10_000),
+    /**
+     * A delivery no worker has advanced for this long past its due time is taken over by a live one (its
+     * owner stopped). Longer than an attempt plus Slack's send spacing, or live deliveries would be sent twice.
+     */
+    WARDEN_ALERT_RESUME_AFTER_MS: ms(0, 86_400_000, 60_000),
     /** Base of the deep links in alerts. */
     WARDEN_CONSOLE_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8080'),
   })

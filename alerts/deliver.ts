@@ -41,6 +41,8 @@ export interface DelivererOptions {
   closeTimeoutMs?: number;
   /** For tests: DNS resolution of target hosts. */
   lookup?: Lookup;
+  /** Asked before each attempt: a reason here cancels the job (logged `failed` with it). */
+  beforeAttempt?: (job: DeliveryJob) => Promise<string | undefined>;
 }
 
 const jobKey = (alertId: string, sink: string, action: string) => `${alertId}\u0000${sink}\u0000${action}`;
@@ -58,7 +60,8 @@ type AttemptResult =
   | { kind: 'shutdown' };
 
 export class Deliverer {
-  readonly #o: Required<Omit<DelivererOptions, 'lookup'>> & { lookup?: Lookup };
+  readonly #o: Required<Omit<DelivererOptions, 'lookup' | 'beforeAttempt'>> &
+    Pick<DelivererOptions, 'lookup' | 'beforeAttempt'>;
   readonly #jobs = new Map<string, { promise: Promise<void>; wake: AbortController; cancelled?: string }>();
   /** Aborts retry waits (close). */
   readonly #stopping = new AbortController();
@@ -75,6 +78,11 @@ export class Deliverer {
 
   get size(): number {
     return this.#jobs.size;
+  }
+
+  /** Whether this deliverer runs that delivery now. */
+  has(alertId: string, sink: string, action: AlertAction): boolean {
+    return this.#jobs.has(jobKey(alertId, sink, action));
   }
 
   /** Starts a job; false when it was not taken (closing, full, or the same delivery already running). */
@@ -137,6 +145,7 @@ export class Deliverer {
       let go = await this.#waitUntil(dueAt, entry.wake.signal);
       if (go && job.sink.minIntervalMs)
         go = await this.#waitUntil(this.#reserveSend(job.sink), entry.wake.signal);
+      if (go && !entry.cancelled) entry.cancelled = await this.#o.beforeAttempt?.(job);
       if (entry.cancelled) {
         await this.#record(job, log, { attempt, outcome: 'failed', error: `cancelled: ${entry.cancelled}` });
         log.info({ reason: entry.cancelled }, 'alert delivery cancelled');

@@ -1,11 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Alert, AlertAction } from '../schemas/alert-delivery.ts';
-import type { Disposition, Finding, SessionState, Severity } from '../schemas/tables.ts';
+import type { CaseState, Disposition, Finding, SessionState, Severity } from '../schemas/tables.ts';
 import {
   alertedSeverity,
+  claimKey,
+  claimText,
+  hasPagerDutyResolve,
   insertAlertDeliveries,
   pagerDutyAlerts,
   resumableDeliveries,
+  wonClaims,
   type NewAlertDelivery,
 } from '../store/alert-deliveries.ts';
 import type { Store } from '../store/index.ts';
@@ -36,13 +43,15 @@ export interface AlertsHandle {
    * After an analyst's disposition: closing a finding (resolved or suppressed) as a false positive resolves,
    * in PagerDuty, every alert of the session that was triggered there.
    */
-  onDisposition(finding: Finding, disposition: Disposition): Promise<void>;
+  onDisposition(finding: Finding, disposition: Disposition, previous: CaseState): Promise<void>;
   /** Stops taking alerts; waits a bounded time for requests in flight; unsent ones resume at the next start. */
   close(): Promise<void>;
 }
 
 /** Deliveries older than this are not resumed at start: a day-old page helps nobody. */
 export const RESUME_WINDOW_MS = 24 * 3_600_000;
+/** How long a sweep waits after claiming for other workers' claims to land before reading who won. */
+const CLAIM_SETTLE_MS = 1_000;
 /** Sessions whose alerted severity is cached. */
 const SEVERITY_CACHE = 10_000;
 
@@ -60,6 +69,8 @@ export async function start(
   },
 ): Promise<AlertsHandle> {
   const log = deps.logger.child({ service: 'alerts' });
+  // Unique per handle: claims tell workers apart (two handles in one process too).
+  const instance = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   if (!hasAlertSinks(config)) {
     log.info('alerting off: no sink configured');
     return { onVerdict: async () => {}, onDisposition: async () => {}, close: async () => {} };
@@ -79,6 +90,13 @@ export async function start(
     allowPrivateTargets: config.WARDEN_ALERT_ALLOW_PRIVATE_TARGETS,
     closeTimeoutMs: Math.min(config.WARDEN_ALERT_TIMEOUT_MS, 5_000),
     record: (rows) => insertAlertDeliveries(client, rows),
+    // The API process may have logged a resolve while this one still retries the trigger.
+    beforeAttempt: async (job) =>
+      job.sink.name === 'pagerduty' &&
+      job.action === 'trigger' &&
+      (await hasPagerDutyResolve(client, job.alert))
+        ? 'resolved before it was sent'
+        : undefined,
     logger: log,
     ...(deps.lookup ? { lookup: deps.lookup } : {}),
   });
@@ -128,37 +146,82 @@ export async function start(
     );
   };
 
-  // Resume what a previous run recorded but did not finish.
-  const resumable =
-    deps.resume === false ? [] : await resumableDeliveries(client, Date.now() - RESUME_WINDOW_MS);
-  let resumed = 0;
-  for (const r of resumable) {
-    const sink = sinks.find((s) => s.name === r.sink);
-    if (!sink || !sink.actions.includes(r.action)) {
-      log.warn(
-        { alertId: r.alert.alertId, sink: r.sink },
-        'pending alert for a sink no longer configured: skipped',
-      );
-      continue;
+  /**
+   * Takes over deliveries whose owner stopped: overdue by more than the grace period with no newer row (a
+   * live deliverer writes one at every attempt). A claim row is written first, which makes the delivery not
+   * overdue for the other workers' sweeps, so several triage replicas do not all resend it.
+   */
+  async function sweep(): Promise<number> {
+    const now = Date.now();
+    const candidates = [];
+    for (const r of await resumableDeliveries(client, now - RESUME_WINDOW_MS, {
+      nowMs: now,
+      graceMs: config.WARDEN_ALERT_RESUME_AFTER_MS,
+    })) {
+      const sink = sinks.find((s) => s.name === r.sink);
+      if (sink && sink.actions.includes(r.action) && !deliverer.has(r.alert.alertId, r.sink, r.action))
+        candidates.push({ ...r, sink });
     }
-    if (r.resolved) {
-      // Its resolve is (or was) on its way: sending the trigger now would reopen the incident.
-      await insertAlertDeliveries(client, [
-        {
-          ...pendingRow(r.alert, sink, 'trigger', Date.now()),
-          attempt: r.attemptsMade,
-          outcome: 'failed',
-          error: 'cancelled: resolved before it was sent',
-          nextAttemptAtMs: undefined,
-          alert: undefined,
-        },
-      ]);
-      continue;
+    if (!candidates.length) return 0;
+    // Claim, let every worker's claims land, then keep only what this one won.
+    const claimedAt = Date.now();
+    await insertAlertDeliveries(
+      client,
+      candidates.map((r) => ({
+        ...pendingRow(r.alert, r.sink, r.action, claimedAt),
+        attempt: r.attemptsMade,
+        outcome: 'retrying',
+        error: claimText(instance),
+        alert: undefined,
+      })),
+    );
+    await sleep(CLAIM_SETTLE_MS, undefined, { ref: false });
+    const won = await wonClaims(
+      client,
+      instance,
+      claimedAt - CLAIM_SETTLE_MS,
+      candidates.map((r) => r.alert.alertId),
+    );
+    let resumed = 0;
+    for (const r of candidates) {
+      if (!won.has(claimKey(r.alert.alertId, r.sink.name, r.action))) continue;
+      if (r.resolved) {
+        // A PagerDuty trigger whose resolve is (or was) on its way: sending it now would reopen the incident.
+        await insertAlertDeliveries(client, [
+          {
+            ...pendingRow(r.alert, r.sink, r.action, Date.now()),
+            attempt: r.attemptsMade,
+            outcome: 'failed',
+            error: 'cancelled: resolved before it was sent',
+            nextAttemptAtMs: undefined,
+            alert: undefined,
+          },
+        ]);
+        continue;
+      }
+      enqueue(r.alert, r.sink, r.action, r.attemptsMade);
+      resumed++;
     }
-    enqueue(r.alert, sink, r.action, r.attemptsMade, r.nextAttemptAtMs);
-    resumed++;
+    if (resumed) log.info({ resumed }, 'resumed alert deliveries left unfinished');
+    return resumed;
   }
-  log.info({ sinks: sinks.map((s) => ({ sink: s.name, host: s.url.host })), resumed }, 'alerting on');
+
+  // One sweep at a time: a sweep still settling its claims must not be overtaken by the next tick.
+  let sweeping: Promise<unknown> | undefined;
+  const runSweep = () =>
+    (sweeping ??= sweep()
+      .catch((err: unknown) => log.warn({ err }, 'resuming alert deliveries failed'))
+      .finally(() => (sweeping = undefined)));
+  const sweepTimer =
+    deps.resume === false
+      ? undefined
+      : setInterval(
+          () => void runSweep(),
+          Math.min(30_000, Math.max(1_000, config.WARDEN_ALERT_RESUME_AFTER_MS / 2)),
+        );
+  sweepTimer?.unref();
+  if (deps.resume !== false) await runSweep();
+  log.info({ sinks: sinks.map((s) => ({ sink: s.name, host: s.url.host })) }, 'alerting on');
 
   async function onVerdict(state: SessionState, finding: Finding): Promise<void> {
     if (closed || !qualifies(finding, config.WARDEN_ALERT_MISTAKES)) return;
@@ -206,15 +269,22 @@ export async function start(
     });
   }
 
-  async function onDisposition(finding: Finding, disposition: Disposition): Promise<void> {
+  async function onDisposition(
+    finding: Finding,
+    disposition: Disposition,
+    previous: CaseState,
+  ): Promise<void> {
     if (closed || !pagerDuty) return;
-    const closesAsFalsePositive =
-      (disposition.status === 'resolved' || disposition.status === 'suppressed') &&
-      disposition.analystVerdict === 'false_positive';
-    if (!closesAsFalsePositive) return;
+    const closedAsFalsePositive = (c: Pick<CaseState, 'status' | 'analystVerdict'>) =>
+      (c.status === 'resolved' || c.status === 'suppressed') && c.analystVerdict === 'false_positive';
+    // Only the step into "closed as a false positive": a later note on a closed case resolves nothing.
+    if (!closedAsFalsePositive(disposition) || closedAsFalsePositive(previous)) return;
     const key = `${finding.workspace}\u0000${finding.sessionId}`;
     await inTurn(key, async () => {
-      const states = await pagerDutyAlerts(client, finding.workspace, finding.sessionId);
+      // This finding's alert and the session's earlier ones: a newer verdict's incident stays open.
+      const states = (await pagerDutyAlerts(client, finding.workspace, finding.sessionId)).filter(
+        (a) => a.alert.occurredAtMs <= finding.createdAtMs,
+      );
       // A failed trigger opened nothing; a resolve already pending or sent needs no second one.
       const open = states.filter((s) => s.trigger !== 'failed' && (!s.resolve || s.resolve === 'failed'));
       if (!open.length) return;
@@ -246,6 +316,8 @@ export async function start(
     close: async () => {
       if (closed) return;
       closed = true;
+      if (sweepTimer) clearInterval(sweepTimer);
+      await sweeping;
       await Promise.allSettled([...turns.values()]);
       await deliverer.close();
     },

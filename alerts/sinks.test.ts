@@ -125,4 +125,14 @@ describe('webhook', () => {
     expect(a.headers['webhook-id']).toBe(b.headers['webhook-id']);
     expect(a.headers['webhook-timestamp']).not.toBe(b.headers['webhook-timestamp']);
   });
+
+  it('treats every part of a webhook URL that can carry its credential as a secret', () => {
+    const sink = webhookSink({
+      url: 'https://user:pw123@hooks.example.com/warden/s3cr3t-path?token=tok-9876&x=1',
+      secret: 'whsec_AAAA',
+      key: Buffer.alloc(24),
+    });
+    for (const part of ['/warden/s3cr3t-path', '?token=tok-9876&x=1', 'tok-9876', 'user', 'pw123'])
+      expect(sink.secrets).toContain(part);
+  });
 });

@@ -152,7 +152,7 @@ describe('authorization matrix', () => {
       min: 'analyst',
     },
     { method: 'GET', path: '/v1/audit', min: 'admin' },
-    { method: 'GET', path: '/v1/status', min: 'viewer' },
+    { method: 'GET', path: '/v1/status', min: 'admin' },
     { method: 'GET', path: '/v1/alerts/deliveries', min: 'viewer' },
   ];
 
@@ -267,6 +267,10 @@ describe('bad input', () => {
       ['/v1/sessions?sort=random', 'sort'],
       ['/v1/sessions?cursor=bm90LWEtY3Vyc29y', 'cursor'],
       ['/v1/findings?analyst_verdict=maybe', 'analyst_verdict.0'],
+      // A filter one list has and another has not is refused, not silently ignored.
+      ['/v1/findings?q=curl', 'q'],
+      ['/v1/findings/export?user=dev@acme.test', 'user'],
+      ['/v1/sessions/x/events?verdict=escalation', 'verdict'],
     ];
     for (const [path, field] of cases) {
       const res = await call('GET', path, KEYS.viewer, undefined, { 'x-request-id': 'req-123' });
@@ -308,6 +312,7 @@ describe('bad input', () => {
     expect((await call('GET', '/v1/nope', KEYS.viewer)).status).toBe(404);
     const huge = await call('POST', path, KEYS.analyst, { note: 'x'.repeat(300_000) });
     expect(huge.status).toBe(413);
+    expect(huge.body.title).toBe('Content Too Large');
   });
 
   it('treats injection-shaped parameters as literals', async () => {
@@ -364,6 +369,15 @@ describe('dispositions and audit', () => {
       analyst_verdict: 'false_positive',
       assignee: 'bob',
     });
+    // Another analyst, working from the case as it was before the acknowledgement, is told and writes nothing.
+    const stale = await call('POST', path, KEYS.admin, { assignee: 'carol', expected_case_updated_at: null });
+    expect(stale.status).toBe(409);
+    const current = await call('POST', path, KEYS.admin, {
+      note: 'seen',
+      expected_case_updated_at: close.body.case.updated_at,
+    });
+    expect(current.status).toBe(200);
+    expect(current.body.case.assignee).toBe('bob');
     const note = await call('POST', `/v1/findings/${finding.findingId}/notes`, KEYS.analyst, {
       note: 'follow-up',
     });
@@ -376,6 +390,7 @@ describe('dispositions and audit', () => {
       detail.body.dispositions.map((d: { status: string; actor: string }) => [d.status, d.actor]),
     ).toEqual([
       ['resolved', 'alice'],
+      ['resolved', 'root'],
       ['resolved', 'alice'],
       ['acknowledged', 'alice'],
     ]);
@@ -445,6 +460,11 @@ describe('OCSF export', () => {
       .map((l) => JSON.parse(l));
     expect(lines.length).toBeGreaterThan(5);
     const event = lines.find((l) => l.finding_info.uid === finding.findingId);
+    const closedAt = (await call('GET', `/v1/findings/${finding.findingId}`, KEYS.viewer)).body.case
+      .updated_at;
+    expect(event.time).toBe(Date.parse(closedAt));
+    expect(event.finding_info.modified_time).toBe(Date.parse(closedAt));
+    expect(event.finding_info.created_time).toBe(finding.createdAtMs);
     expect(event).toMatchObject({
       class_uid: 2004,
       category_uid: 2,
@@ -542,7 +562,7 @@ describe('status', () => {
         sessionsCached: 17,
       },
     ]);
-    const res = await call('GET', '/v1/status', KEYS.viewer);
+    const res = await call('GET', '/v1/status', KEYS.admin);
     expect(res.status).toBe(200);
     expect(res.body.bus).toMatchObject({
       lag: 42,

@@ -121,7 +121,7 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: 256 * 1024,
       onError: () => {
-        throw new ApiProblem(413 as 400, 'request body over 256 KiB');
+        throw new ApiProblem(413, 'request body over 256 KiB');
       },
     }),
   );

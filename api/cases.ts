@@ -22,8 +22,12 @@ export const DispositionChange = z
       .optional()
       .openapi({ description: 'required when the status closes the case (resolved, suppressed)' }),
     note: z.string().max(10_000).optional(),
+    expected_case_updated_at: z.iso.datetime({ offset: true }).nullable().optional().openapi({
+      description:
+        "the case's `updated_at` as you read it (null: no disposition yet); if it changed since, the answer is 409 and nothing is written",
+    }),
   })
-  .refine((d) => Object.values(d).some((v) => v !== undefined), {
+  .refine(({ expected_case_updated_at: _, ...d }) => Object.values(d).some((v) => v !== undefined), {
     message: 'give at least one of status, analyst_verdict, assignee, reason, note',
   })
   .refine((d) => !d.status || !CLOSING.has(d.status) || !!d.reason, {
@@ -32,8 +36,15 @@ export const DispositionChange = z
   });
 export type DispositionChange = z.infer<typeof DispositionChange>;
 
-/** Called after a disposition is stored (alerts resolve PagerDuty incidents on false positives). */
-export type DispositionListener = (finding: Finding, disposition: Disposition) => Promise<void>;
+/**
+ * Called after a disposition is stored, with the case as it was before (alerts resolve PagerDuty incidents
+ * when a case becomes closed as a false positive).
+ */
+export type DispositionListener = (
+  finding: Finding,
+  disposition: Disposition,
+  previous: CaseState,
+) => Promise<void>;
 
 /**
  * Records one disposition per finding: the new case state (unspecified fields keep their value) plus the
@@ -52,6 +63,15 @@ export async function recordDispositions(
   const audit: AuditEntry[] = [];
   const cases = new Map<string, CaseState>();
   for (const { finding, case: before } of targets) {
+    const expected = change.expected_case_updated_at;
+    if (
+      expected !== undefined &&
+      (expected === null ? undefined : Date.parse(expected)) !== before.updatedAtMs
+    )
+      throw new ApiProblem(
+        409,
+        `the case of finding ${finding.findingId} changed since you read it (now ${before.status}, updated ${before.updatedAtMs === undefined ? 'never' : new Date(before.updatedAtMs).toISOString()}): reload it and try again`,
+      );
     const after: CaseState = {
       status: change.status ?? before.status,
       analystVerdict: change.analyst_verdict ?? before.analystVerdict,

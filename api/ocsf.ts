@@ -104,7 +104,8 @@ export function toOcsfDetectionFinding({
     activity_name: ACTIVITY[activityId],
     type_uid: 200400 + activityId,
     type_name: `Detection Finding: ${ACTIVITY[activityId]}`,
-    time: f.createdAtMs,
+    // A Close happened when the case was closed; Create and Update when the verdict version was written.
+    time: activityId === 3 ? (c.updatedAtMs ?? f.createdAtMs) : f.createdAtMs,
     ...(session
       ? {
           start_time: nanosToMs(session.firstEventTimeUnixNano),
@@ -135,6 +136,7 @@ export function toOcsfDetectionFinding({
       desc: f.rationale,
       types: [f.verdict, ...f.detectors],
       created_time: f.createdAtMs,
+      modified_time: Math.max(f.createdAtMs, c.updatedAtMs ?? 0),
       ...(session
         ? {
             first_seen_time: nanosToMs(session.firstEventTimeUnixNano),

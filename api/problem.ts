@@ -23,6 +23,7 @@ const TITLES: Partial<Record<ContentfulStatusCode, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
+  413: 'Content Too Large',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -51,7 +52,11 @@ export function problemResponse(p: ApiProblem, requestId: string | undefined): R
   };
   return new Response(JSON.stringify(body), {
     status: p.status,
-    headers: { 'content-type': 'application/problem+json', ...p.headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      ...(requestId ? { 'x-request-id': requestId } : {}),
+      ...p.headers,
+    },
   });
 }
 

@@ -10,7 +10,12 @@ export function newRouter() {
       throw new ApiProblem(
         400,
         'the request is not valid; see errors',
-        result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+        result.error.issues.flatMap((i) =>
+          // Unknown parameters are named one by one: a filter this endpoint lacks must not pass unnoticed.
+          i.code === 'unrecognized_keys'
+            ? i.keys.map((key) => ({ path: [...i.path, key].join('.'), message: 'unknown parameter' }))
+            : [{ path: i.path.join('.') || `(${result.target})`, message: i.message }],
+        ),
       );
     },
   });

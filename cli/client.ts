@@ -20,6 +20,14 @@ export class CliError extends Error {
 
 const usageError = (usage: string, message: string) => new CliError(`${message}\n\n${usage}`, 2);
 
+/**
+ * Text from telemetry (titles, rationales, commands) made safe for a terminal: control characters, which
+ * could carry escape sequences that rewrite the screen or the window title, become U+FFFD.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+export const printable = (text: string) => text.replace(CONTROL, '\ufffd');
+
 export const nonEmpty = (v: string | undefined) =>
   v === undefined || v.trim() === '' ? undefined : v.trim();
 

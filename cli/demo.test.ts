@@ -282,9 +282,8 @@ describe('demoCommand', () => {
     const url = fake.url;
     await open.pop()!.close();
     const { io, sink } = captureIo();
-    const t0 = Date.now();
-    expect(await demoCommand(['--otlp', url, '--api', url], secrets, sink)).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(5_000);
+    // A verdict timeout far beyond the test's limit: only failing on the refused connection ends it in time.
+    expect(await demoCommand(['--otlp', url, '--api', url, '--timeout', '600'], secrets, sink)).toBe(1);
     expect(io.stderr).toContain('Warden is not running');
     expect(io.stderr).toContain('Start it with `npm start`');
   });
@@ -317,11 +316,9 @@ describe('demoCommand', () => {
       req.method === 'POST' ? sendJson(res, 200, {}) : sendJson(res, 404, { detail: 'no session' }),
     );
     const { io, sink } = captureIo();
-    const t0 = Date.now();
     expect(
       await demoCommand(['--otlp', fake.url, '--api', fake.url, '--timeout', '0.6'], secrets, sink),
     ).toBe(1);
-    expect(Date.now() - t0).toBeLessThan(5_000);
     expect(io.stderr).toContain('timed out after 0.6 s waiting for triage: 0 of 3 sessions judged');
     expect(io.stderr).toContain('is triage running');
   });

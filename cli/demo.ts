@@ -13,6 +13,7 @@ import {
   localSecret,
   nonEmpty,
   parseFlags,
+  printable,
   request,
 } from './client.ts';
 import type { Env } from './client.ts';
@@ -201,8 +202,8 @@ function resultBlock(api: string, t: Tracked): string {
   return [
     `${v.verdict.toUpperCase()}  score ${v.score}  severity ${v.severity}  ${mark}`,
     `  ${t.demo.agent}: ${t.demo.story}`,
-    ...(v.title ? [`  ${v.title}`] : []),
-    wrap(v.rationale || '(no rationale)', 100, '    '),
+    ...(v.title ? [`  ${printable(v.title)}`] : []),
+    wrap(printable(v.rationale) || '(no rationale)', 100, '    '),
     `  techniques: ${v.techniques.length ? v.techniques.join(', ') : 'none'}`,
     `  console: ${consoleLink(api, v.session_id)}`,
   ].join('\n');

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { AlertsConfig } from '../alerts/config.ts';
 import { ApiConfig } from '../api/config.ts';
+import { browsable } from '../api/console-url.ts';
 import { BusConfig, openBus } from '../bus/index.ts';
 import { CollectorConfig } from '../collector/config.ts';
 import { StoreConfig } from '../store/config.ts';
@@ -92,7 +93,16 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
   const collectorConfig = embedded || command === 'collector' ? parseEnv(CollectorConfig, env) : undefined;
   const triageConfig = embedded || command === 'triage' ? parseEnv(TriageConfig, env) : undefined;
   const apiConfig = embedded || command === 'api' ? parseEnv(ApiConfig, env) : undefined;
-  const alertsConfig = command !== 'collector' ? parseEnv(AlertsConfig, env) : undefined;
+  // Alert links point where this process serves the console unless told otherwise.
+  const alertsConfig =
+    command !== 'collector'
+      ? parseEnv(AlertsConfig, {
+          ...env,
+          WARDEN_CONSOLE_URL:
+            env.WARDEN_CONSOLE_URL ||
+            (apiConfig && `http://${browsable(apiConfig.WARDEN_API_HOST)}:${apiConfig.WARDEN_API_PORT}`),
+        })
+      : undefined;
 
   const closers: Closer[] = [];
   try {
@@ -129,7 +139,7 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
       const api = await startApi(apiConfig, {
         store: apiStore,
         logger,
-        onDisposition: alerts && ((finding, disposition) => alerts.onDisposition(finding, disposition)),
+        onDisposition: alerts && ((f, d, previous) => alerts.onDisposition(f, d, previous)),
       });
       closers.unshift({ name: 'api', close: () => api.close() });
       logger.info(

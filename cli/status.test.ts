@@ -49,18 +49,20 @@ describe('renderStatus', () => {
             verdict: 'escalation',
             score: 95,
             severity: 'critical',
-            title: 'Credentials sent out',
+            title: 'Credentials sent out\u001b]0;pwned\u0007',
             last_event_at: '2026-11-24T05:50:00Z',
           },
         ],
       }),
       NOW,
     );
-    expect(text).toContain('lag 1,500 messages, 1 triage worker');
+    expect(text).toContain('consumer group lag 1,500 messages, 1 triage worker');
     expect(text).toContain(
       'triage-1:7 (kafka, group warden-triage): lag 1,500, 812.5 events/s, batch 35.2 ms, event age p50 2.4 s, reported 10 s ago',
     );
-    expect(text).toMatch(/ESCALATION +95 +critical +Credentials sent out/);
+    expect(text).toMatch(/ESCALATION +95 +critical +Credentials sent out\ufffd\]0;pwned\ufffd/);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u001b\u0007]/);
     expect(text).toContain('https://warden.example.com/console/#/sessions/s%2F1  (10 min ago)');
   });
 });

@@ -10,6 +10,7 @@ import {
   localSecret,
   nonEmpty,
   parseFlags,
+  printable,
   request,
 } from './client.ts';
 import type { Env } from './client.ts';
@@ -20,7 +21,7 @@ Shows a running Warden's health: ingest rate, bus lag, open sessions, the latest
 
 options:
   --api URL        query API            (default http://127.0.0.1:8080)
-  --api-key KEY    API key              (default: $WARDEN_API_KEY, else $WARDEN_DATA_DIR/api-key)
+  --api-key KEY    an admin API key     (default: $WARDEN_API_KEY, else $WARDEN_DATA_DIR/api-key)
   --json           print the API's JSON answer as is
   -h, --help       this text`;
 
@@ -87,11 +88,11 @@ export function renderStatus(api: string, s: StatusView, nowMs = Date.now()): st
     lines.push('  bus        no triage worker reported in the last 2 min: is triage running?');
   } else {
     lines.push(
-      `  bus        lag ${int(s.bus.lag ?? 0)} messages, ${s.bus.workers.length} triage worker${s.bus.workers.length > 1 ? 's' : ''}`,
+      `  bus        consumer group lag ${int(s.bus.lag ?? 0)} messages, ${s.bus.workers.length} triage worker${s.bus.workers.length > 1 ? 's' : ''}`,
     );
     for (const w of s.bus.workers) {
       lines.push(
-        `             ${w.instance} (${w.bus}, group ${w.consumer_group}): lag ${int(w.lag)}, ${w.events_per_second} events/s, batch ${w.batch_ms_avg} ms, event age p50 ${(w.event_age_ms_p50 / 1000).toFixed(1)} s, reported ${ago(w.reported_at, nowMs)}`,
+        `             ${printable(w.instance)} (${w.bus}, group ${printable(w.consumer_group)}): lag ${int(w.lag)}, ${w.events_per_second} events/s, batch ${w.batch_ms_avg} ms, event age p50 ${(w.event_age_ms_p50 / 1000).toFixed(1)} s, reported ${ago(w.reported_at, nowMs)}`,
       );
     }
   }
@@ -103,7 +104,7 @@ export function renderStatus(api: string, s: StatusView, nowMs = Date.now()): st
     lines.push('  latest flagged sessions');
     for (const v of s.last_verdicts) {
       lines.push(
-        `    ${v.verdict.toUpperCase().padEnd(10)} ${String(v.score).padStart(3)}  ${v.severity.padEnd(8)} ${v.title || '(no title)'}`,
+        `    ${v.verdict.toUpperCase().padEnd(10)} ${String(v.score).padStart(3)}  ${v.severity.padEnd(8)} ${printable(v.title) || '(no title)'}`,
         `               ${api}/console/#/sessions/${encodeURIComponent(v.session_id)}  (${ago(v.last_event_at, nowMs)})`,
       );
     }

@@ -420,7 +420,7 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   'Time to verdict: evidence event → finding': ['time', 'p50', 'p95', 'slowest'],
   'Verdicts written by judge': ['time', 'judged_by', 'findings'],
   'Open sessions past the idle timeout': ['stale_open_sessions'],
-  'Bus lag by triage worker': ['time', 'instance', 'lag'],
+  'Consumer group lag, as each triage worker reports it': ['time', 'instance', 'lag'],
   'Triage throughput and batch time': ['time', 'events_per_second', 'batch_ms'],
 };
 

@@ -3,9 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertDelivery } from '../schemas/alert-delivery.ts';
 import {
   alertedSeverity,
+  claimKey,
+  claimText,
   insertAlertDeliveries,
   pagerDutyAlerts,
   resumableDeliveries,
+  wonClaims,
 } from './alert-deliveries.ts';
 import type { NewAlertDelivery } from './alert-deliveries.ts';
 import { openStore, SortKeyError } from './index.ts';
@@ -231,18 +234,38 @@ describe('alert delivery log on chDB', () => {
       pending(old, { sink: 'webhook' }, now - 25 * 3_600_000),
       pending(resolvedTrigger, { sink: 'pagerduty' }, now - 20_000),
       pending(resolvedTrigger, { sink: 'pagerduty', action: 'resolve' }, now - 10_000),
+      pending(
+        { ...resolvedTrigger, alertId: 'alert-25', sessionId: 'resume-6' },
+        { sink: 'webhook' },
+        now - 5_000,
+      ),
+      pending(
+        { ...resolvedTrigger, alertId: 'alert-25', sessionId: 'resume-6' },
+        { sink: 'pagerduty', action: 'resolve' },
+        now - 4_000,
+      ),
     ]);
-    const resumable = (await resumableDeliveries(store.client, now - 24 * 3_600_000)).filter((r) =>
-      r.alert.sessionId.startsWith('resume-'),
-    );
-    expect(resumable.map((r) => [r.alert.alertId, r.sink, r.action, r.attemptsMade, r.resolved])).toEqual([
+    const resumable = async (nowMs: number, graceMs: number) =>
+      (await resumableDeliveries(store.client, now - 24 * 3_600_000, { nowMs, graceMs })).filter((r) =>
+        r.alert.sessionId.startsWith('resume-'),
+      );
+    const overdue = await resumable(now, 0);
+    expect(overdue.map((r) => [r.alert.alertId, r.sink, r.action, r.attemptsMade, r.resolved])).toEqual([
       ['alert-20', 'pagerduty', 'trigger', 0, false],
-      ['alert-21', 'webhook', 'trigger', 3, false],
       ['alert-24', 'pagerduty', 'trigger', 0, true],
       ['alert-24', 'pagerduty', 'resolve', 0, false],
+      ['alert-25', 'webhook', 'trigger', 0, false], // a PagerDuty resolve does not cancel other sinks
+      ['alert-25', 'pagerduty', 'resolve', 0, false],
     ]);
-    expect(resumable[0]?.alert).toEqual(fresh);
-    expect(resumable[1]?.nextAttemptAtMs).toBe(now + 30_000);
+    expect(overdue[0]?.alert).toEqual(fresh);
+    // The retrying one is due in 30 s: not overdue until then (plus the grace), when it is taken over.
+    const later = await resumable(now + 31_000, 0);
+    expect(later.find((r) => r.alert.alertId === 'alert-21')).toMatchObject({
+      attemptsMade: 3,
+      nextAttemptAtMs: now + 30_000,
+    });
+    // A grace longer than the rows' age: a live worker may still be on them.
+    expect(await resumable(now, 120_000)).toEqual([]);
   });
 
   it("reports each PagerDuty alert of a session with its trigger's and resolve's latest step", async () => {
@@ -263,5 +286,29 @@ describe('alert delivery log on chDB', () => {
       { alert: b, trigger: 'delivered', resolve: 'retrying' },
     ]);
     expect(await pagerDutyAlerts(store.client, 'acme', 'no-such-session')).toEqual([]);
+  });
+
+  it('tells claimants which claims they won: the earliest, ties broken by name', async () => {
+    const now = Date.now();
+    const a = alert(30, { sessionId: 'claim-1' });
+    const b = alert(31, { sessionId: 'claim-2' });
+    const claim = (x: Alert, instance: string, at: number) =>
+      row(x, { outcome: 'retrying', error: claimText(instance), createdAtMs: at, nextAttemptAtMs: at });
+    await insertAlertDeliveries(store.client, [
+      claim(a, 'host-b:2', now - 100),
+      claim(a, 'host-a:1', now - 50),
+      claim(b, 'host-b:2', now - 20),
+      claim(b, 'host-a:1', now - 20),
+      // An old claim of another run does not count.
+      claim(b, 'host-c:3', now - 60_000),
+    ]);
+    const since = now - 5_000;
+    expect([...(await wonClaims(store.client, 'host-b:2', since, ['alert-30', 'alert-31']))]).toEqual([
+      claimKey('alert-30', 'webhook', 'trigger'),
+    ]);
+    expect([...(await wonClaims(store.client, 'host-a:1', since, ['alert-30', 'alert-31']))]).toEqual([
+      claimKey('alert-31', 'webhook', 'trigger'),
+    ]);
+    expect((await wonClaims(store.client, 'host-c:3', since, ['alert-30', 'alert-31'])).size).toBe(0);
   });
 });

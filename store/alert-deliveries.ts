@@ -78,7 +78,7 @@ export interface ResumableDelivery {
   attemptsMade: number;
   /** When the next attempt is due; undefined for "now". */
   nextAttemptAtMs?: number;
-  /** A trigger whose alert already has a resolve: it must not be sent any more. */
+  /** A PagerDuty trigger whose alert already has a resolve: it must not be sent any more. */
   resolved: boolean;
 }
 
@@ -93,27 +93,40 @@ const ResumableRow = z.object({
 
 // A delivery's rows all follow its pending row, so "pending row younger than sinceMs" = "every row is".
 // Aliases differ from column names: ClickHouse would resolve `anyIf(alert_json, …) AS alert_json` cyclically.
+// Overdue: its latest step was due (a pending row is due at once) more than graceMs ago and nobody has
+// written a newer one, so whoever owned it stopped. A live deliverer writes a row at every attempt.
 const RESUMABLE = `SELECT sink, action,
     max(attempt) AS last_attempt,
     argMax(toString(outcome), (attempt, created_at)) AS last_outcome,
     toUnixTimestamp64Milli(argMax(next_attempt_at, (attempt, created_at))) AS next_attempt_at_ms,
     anyIf(alert_json, alert_json != '') AS alert_snapshot,
-    action = 'trigger' AND alert_id IN (SELECT alert_id FROM alert_deliveries_v1 WHERE action = 'resolve'
-      AND created_at >= fromUnixTimestamp64Milli({sinceMs:Int64}, 'UTC')) AS resolved
+    action = 'trigger' AND sink = 'pagerduty' AND alert_id IN (SELECT alert_id FROM alert_deliveries_v1
+      WHERE action = 'resolve' AND sink = 'pagerduty'
+        AND created_at >= fromUnixTimestamp64Milli({sinceMs:Int64}, 'UTC')) AS resolved
   FROM alert_deliveries_v1
   WHERE created_at >= fromUnixTimestamp64Milli({sinceMs:Int64}, 'UTC')
   GROUP BY alert_id, sink, action
   HAVING last_outcome IN ('pending', 'retrying') AND countIf(outcome = 'pending') > 0 AND alert_snapshot != ''
+    AND next_attempt_at_ms + {graceMs:Int64} < {nowMs:Int64}
   ORDER BY min(created_at), alert_id, sink, action
   LIMIT {limit:UInt32}`;
 
-/** Deliveries recorded since `sinceMs` whose latest step is pending or retrying, oldest first. */
+/**
+ * Deliveries recorded since `sinceMs` whose latest step is pending or retrying and overdue by more than
+ * `graceMs` at `nowMs` (their owner stopped), oldest first.
+ */
 export async function resumableDeliveries(
   client: ClickHouseClient,
   sinceMs: number,
+  overdue: { nowMs: number; graceMs: number },
   limit = 10_000,
 ): Promise<ResumableDelivery[]> {
-  const rows = await select(client, 'resumable_alert_deliveries', RESUMABLE, { sinceMs, limit });
+  const rows = await select(client, 'resumable_alert_deliveries', RESUMABLE, {
+    sinceMs,
+    nowMs: overdue.nowMs,
+    graceMs: overdue.graceMs,
+    limit,
+  });
   return rows.map((raw) => {
     const r = ResumableRow.parse(raw);
     return {
@@ -125,6 +138,55 @@ export async function resumableDeliveries(
       resolved: r.resolved === 1,
     };
   });
+}
+
+/**
+ * Of the deliveries several workers claimed since `sinceMs` (rows whose error reads `resumed by <instance>`),
+ * those `instance` won: the earliest claim wins, ties broken by instance name, so every claimant agrees once
+ * all claims are visible.
+ */
+export async function wonClaims(
+  client: ClickHouseClient,
+  instance: string,
+  sinceMs: number,
+  alertIds: string[],
+): Promise<Set<string>> {
+  const rows = await select(
+    client,
+    'won_claims',
+    `SELECT alert_id, toString(sink) AS sink, toString(action) AS action,
+        argMin(error, (created_at, error)) AS winner
+      FROM alert_deliveries_v1
+      WHERE alert_id IN {alertIds:Array(String)} AND startsWith(error, 'resumed by ')
+        AND created_at >= fromUnixTimestamp64Milli({sinceMs:Int64}, 'UTC')
+      GROUP BY alert_id, sink, action
+      HAVING winner = {claim:String}`,
+    { alertIds, sinceMs, claim: claimText(instance) },
+  );
+  return new Set(
+    rows.map((raw) => {
+      const r = z.object({ alert_id: z.string(), sink: z.string(), action: z.string() }).parse(raw);
+      return claimKey(r.alert_id, r.sink, r.action);
+    }),
+  );
+}
+
+/** The `error` text of a claim row. */
+export const claimText = (instance: string) => `resumed by ${instance}`;
+export const claimKey = (alertId: string, sink: string, action: string) =>
+  `${alertId}\u0000${sink}\u0000${action}`;
+
+/** Whether an alert has a PagerDuty resolve logged (its trigger must then not be sent any more). */
+export async function hasPagerDutyResolve(client: ClickHouseClient, alert: Alert): Promise<boolean> {
+  const rows = await select(
+    client,
+    'has_pagerduty_resolve',
+    `SELECT count() AS n FROM alert_deliveries_v1
+      WHERE workspace = {workspace:String} AND session_id = {sessionId:String} AND alert_id = {alertId:String}
+        AND sink = 'pagerduty' AND action = 'resolve'`,
+    { workspace: alert.workspace, sessionId: alert.sessionId, alertId: alert.alertId },
+  );
+  return Number((rows[0] as { n?: unknown } | undefined)?.n ?? 0) > 0;
 }
 
 /** A session's alert as PagerDuty saw it: the latest step of its trigger and of its resolve (if any). */

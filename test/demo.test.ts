@@ -120,15 +120,15 @@ describe('warden demo through the real pipeline', () => {
     await warden.triage.reportHealth();
     const { io, sink } = captureIo();
     const api = `http://127.0.0.1:${warden.api.port}`;
-    expect(await statusCommand(['--api', api, '--api-key', API_KEYS.acmeViewer], {}, sink)).toBe(0);
+    expect(await statusCommand(['--api', api, '--api-key', API_KEYS.acmeAdmin], {}, sink)).toBe(0);
     expect(io.stderr).toBe('');
     expect(io.stdout).toContain(`Warden at ${api}, workspace acme`);
-    expect(io.stdout).toMatch(/bus {8}lag 0 messages, 1 triage worker\n/);
+    expect(io.stdout).toMatch(/bus {8}consumer group lag 0 messages, 1 triage worker\n/);
     expect(io.stdout).toMatch(/sessions {3}\d+ open \([1-9]\d* flagged\)/);
     expect(io.stdout).toMatch(/ESCALATION +95 +critical +Sensitive data sent to env-sync/);
     const json = captureIo();
     expect(
-      await statusCommand(['--api', api, '--api-key', API_KEYS.acmeViewer, '--json'], {}, json.sink),
+      await statusCommand(['--api', api, '--api-key', API_KEYS.acmeAdmin, '--json'], {}, json.sink),
     ).toBe(0);
     const body = JSON.parse(json.io.stdout) as StatusView;
     expect(body.bus.workers[0]).toMatchObject({ bus: 'kafka', lag: 0 });
@@ -139,5 +139,8 @@ describe('warden demo through the real pipeline', () => {
       1,
     );
     expect(refused.io.stderr).toContain('answered 401');
+    const viewer = captureIo();
+    expect(await statusCommand(['--api', api, '--api-key', API_KEYS.acmeViewer], {}, viewer.sink)).toBe(1);
+    expect(viewer.io.stderr).toContain('answered 403: this needs the admin role');
   });
 });

@@ -256,8 +256,14 @@ export async function start(
     Math.min(30_000, Math.max(1_000, config.WARDEN_SESSION_IDLE_MS / 4)),
   );
   timer.unref();
+  // One report at a time: while Kafka or the store is slow, ticks are skipped rather than piling up.
+  let reporting = false;
   const healthTimer = setInterval(() => {
-    reportHealth().catch((err: unknown) => log.warn({ err }, 'pipeline health report failed'));
+    if (reporting) return;
+    reporting = true;
+    reportHealth()
+      .catch((err: unknown) => log.warn({ err }, 'pipeline health report failed'))
+      .finally(() => (reporting = false));
   }, config.WARDEN_HEALTH_INTERVAL_MS);
   healthTimer.unref();
   return {

@@ -22,6 +22,24 @@ export interface Sink {
 
 export const JSON_HEADERS = { 'content-type': 'application/json', 'user-agent': 'warden-alerts/1' } as const;
 
+/**
+ * The parts of a webhook URL that may be its credential: the whole URL, its path (Slack's
+ * /services/T…/B…/secret), its query and each query value (?token=…), and user info. A receiver's error
+ * page often echoes the path, so each part is redacted on its own.
+ */
+export function urlSecrets(raw: string): string[] {
+  const url = new URL(raw);
+  return [
+    raw,
+    url.href,
+    ...(url.pathname.length > 1 ? [url.pathname, decodeURIComponent(url.pathname)] : []),
+    ...(url.search ? [url.search] : []),
+    ...[...url.searchParams.values()],
+    ...(url.username ? [url.username] : []),
+    ...(url.password ? [url.password] : []),
+  ];
+}
+
 /** Cuts text to `max` characters (counted in code points, so no surrogate pair is split). */
 export function clip(text: string, max: number): string {
   const chars = [...text];

@@ -1,5 +1,5 @@
 import type { Alert } from '../../schemas/alert-delivery.ts';
-import { clip, JSON_HEADERS, type Sink } from './sink.ts';
+import { clip, JSON_HEADERS, type Sink, urlSecrets } from './sink.ts';
 
 /**
  * Slack incoming webhook: Block Kit `blocks` plus the `text` fallback Slack shows in notifications. Agent
@@ -65,7 +65,7 @@ export function slackSink(config: { url: string }): Sink {
     name: 'slack',
     url,
     // The path (/services/T…/B…/secret) is the credential.
-    secrets: [config.url, url.pathname],
+    secrets: urlSecrets(config.url),
     minIntervalMs: 1_000,
     actions: ['trigger'],
     request: (alert) => ({ body: JSON.stringify(slackMessage(alert)), headers: { ...JSON_HEADERS } }),

@@ -1,6 +1,6 @@
 import type { Alert } from '../../schemas/alert-delivery.ts';
 import { webhookHeaders } from '../sign.ts';
-import { JSON_HEADERS, type Sink } from './sink.ts';
+import { JSON_HEADERS, type Sink, urlSecrets } from './sink.ts';
 
 /** The generic webhook: a Standard Webhooks event `{type, timestamp, data}`, signed. */
 
@@ -35,7 +35,7 @@ export function webhookSink(config: { url: string; secret: string; key: Buffer }
   return {
     name: 'webhook',
     url: new URL(config.url),
-    secrets: [config.url, config.secret, config.key.toString('base64')],
+    secrets: [...urlSecrets(config.url), config.secret, config.key.toString('base64')],
     minIntervalMs: 0,
     actions: ['trigger'],
     request(alert, _action, nowMs) {

@@ -283,6 +283,8 @@ function casePanel(ctx, session, reload) {
       reason.focus();
       return;
     }
+    // Written only if nobody changed the case since this page read it (409 otherwise).
+    body.expected_case_updated_at = c.updated_at ?? null;
     submit.disabled = true;
     try {
       await ctx.api(`/v1/findings/${enc(session.finding_id)}/disposition`, { method: 'POST', body });

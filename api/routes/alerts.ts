@@ -14,7 +14,7 @@ const listDeliveries = createRoute({
   summary: 'The alert delivery log: every attempt to reach the webhook, Slack and PagerDuty, newest first',
   security,
   request: {
-    query: z.object({
+    query: z.strictObject({
       session_id: text('one session', 512),
       finding_id: text('one finding', 128),
       sink: z.enum(ALERT_SINKS).optional(),

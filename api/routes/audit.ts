@@ -15,7 +15,7 @@ const listAudit = createRoute({
   security,
   middleware: [requireRole('admin')] as const,
   request: {
-    query: z.object({
+    query: z.strictObject({
       action: text('e.g. disposition.update'),
       actor: text('who acted'),
       ...timeRange,

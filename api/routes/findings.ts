@@ -13,7 +13,7 @@ import { newRouter, security } from '../router.ts';
 import { DispositionView, dispositionView, FindingView, findingView, pageOf } from '../views.ts';
 import type { Context } from 'hono';
 
-const FindingFilterQuery = z.object({
+const FindingFilterQuery = z.strictObject({
   verdict: csvOf(VERDICTS),
   severity: csvOf(SEVERITIES),
   status: csvOf(DISPOSITION_STATUSES),
@@ -163,8 +163,8 @@ export function findingRoutes(deps: FindingRoutesDeps) {
       action,
     );
     for (const d of deps.onDisposition ? result.dispositions : []) {
-      const finding = targets.find((t) => t.finding.findingId === d.findingId)!.finding;
-      await deps.onDisposition!(finding, d).catch(deps.onListenerError);
+      const target = targets.find((t) => t.finding.findingId === d.findingId)!;
+      await deps.onDisposition!(target.finding, d, target.case).catch(deps.onListenerError);
     }
     return result;
   };

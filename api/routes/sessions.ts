@@ -16,7 +16,7 @@ import {
   timelineEvent,
 } from '../views.ts';
 
-const SessionListQuery = z.object({
+const SessionListQuery = z.strictObject({
   verdict: csvOf(VERDICTS),
   severity: csvOf(SEVERITIES),
   status: csvOf(DISPOSITION_STATUSES),
@@ -77,7 +77,7 @@ const sessionEvents = createRoute({
   security,
   request: {
     params: SessionParams,
-    query: z.object({ limit: limit(1000, 500), cursor }),
+    query: z.strictObject({ limit: limit(1000, 500), cursor }),
   },
   responses: {
     200: {

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Store } from '../../store/index.ts';
+import { requireRole } from '../auth.ts';
 import { errorResponses } from '../problem.ts';
 import { newRouter, security } from '../router.ts';
 import { SessionSummary, sessionSummary } from '../views.ts';
@@ -45,11 +46,15 @@ const status = createRoute({
   method: 'get',
   path: '/status',
   tags: ['operations'],
-  summary: 'Pipeline health for operators: ingest rate, bus lag, open sessions, latest verdicts, store size',
+  summary:
+    'Pipeline health for operators: ingest rate, bus lag, open sessions, latest verdicts, store size (admin)',
+  description:
+    "The ingest rate, sessions and verdicts are the key's workspace's; the triage workers, their consumer group's lag and the store's size are the whole deployment's, hence admin only.",
   security,
+  middleware: [requireRole('admin')] as const,
   responses: {
     200: { description: 'the pipeline now', content: { 'application/json': { schema: Status } } },
-    ...errorResponses(),
+    ...errorResponses(403),
   },
 });
 

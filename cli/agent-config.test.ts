@@ -13,6 +13,7 @@ import {
   type AgentId,
   type Protocol,
 } from './agent-config.ts';
+import { shellEnv } from '../test/helpers/shell-env.ts';
 
 const TOKEN = 'tok-unit-0123456789abcdef';
 const ENDPOINT = 'https://warden.example.com';
@@ -20,17 +21,6 @@ const ENDPOINT = 'https://warden.example.com';
 /** The fenced snippets of a printed configuration, in order. */
 function snippets(output: string): { language: string; text: string }[] {
   return [...output.matchAll(/^```(\w+)\n([\s\S]*?)\n```$/gm)].map((m) => ({ language: m[1]!, text: m[2]! }));
-}
-
-/** `export KEY='value'` lines, as a POSIX shell reads them. */
-function shellEnv(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^export ([A-Z_][A-Z0-9_]*)='((?:[^']|'\\'')*)'$/.exec(line);
-    if (!m) throw new Error(`not an export line: ${line}`);
-    env[m[1]!] = m[2]!.replaceAll(`'\\''`, "'");
-  }
-  return env;
 }
 
 const run = (...argv: string[]) => agentConfigCommand(argv);

@@ -36,6 +36,7 @@ import {
 } from './fixtures/agents/index.ts';
 import { normalizeTelemetry } from './helpers/events.ts';
 import { openKafkaBus, startTestCollector, TOKENS, uniqueName, waitFor } from './helpers/pipeline.ts';
+import { shellEnv } from './helpers/shell-env.ts';
 
 interface Exporter<T> {
   export(items: T[], done: (result: ExportResult) => void): void;
@@ -55,17 +56,6 @@ function snippets(output: string, language: string): string[] {
   return [...output.matchAll(/^```(\w+)\n([\s\S]*?)\n```$/gm)]
     .filter((m) => m[1] === language)
     .map((m) => m[2]!);
-}
-
-/** `export KEY='value'` lines, as a POSIX shell reads them. */
-function shellEnv(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^export ([A-Z_][A-Z0-9_]*)='((?:[^']|'\\'')*)'$/.exec(line);
-    if (!m) throw new Error(`not an export line: ${line}`);
-    env[m[1]!] = m[2]!.replaceAll(`'\\''`, "'");
-  }
-  return env;
 }
 
 /** Runs `build` with exactly `env` as the OTEL_* environment (nothing inherited), then restores it. */

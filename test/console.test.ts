@@ -8,14 +8,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Bus } from '../bus/index.ts';
 import type { Store } from '../store/index.ts';
-import {
-  codexSession,
-  geminiCliSession,
-  toOtlpLogsRequest,
-  type AgentTelemetry,
-} from './fixtures/agents/index.ts';
-import { openKafkaBus, postOtlp, uniqueName, waitFor } from './helpers/pipeline.ts';
-import { API_KEYS, openTestStore, startTestWarden, type TestWarden } from './helpers/warden.ts';
+import { codexSession, geminiCliSession, type AgentTelemetry } from './fixtures/agents/index.ts';
+import { openKafkaBus, uniqueName, waitFor } from './helpers/pipeline.ts';
+import { API_KEYS, openTestStore, sendLogs, startTestWarden, type TestWarden } from './helpers/warden.ts';
 
 /** Attacker-controlled markup in telemetry: must show up as text, never as elements or requests. */
 const PAYLOAD = '<img src="https://evil.example/pixel.png" id="injected"><script>window.pwned=1</script>';
@@ -129,18 +124,6 @@ describe('triage console', () => {
     return { status: res.status, body: (await res.json()) as T };
   }
 
-  async function send(telemetry: AgentTelemetry) {
-    const res = await postOtlp(
-      warden.collector.httpPort,
-      '/v1/logs',
-      toOtlpLogsRequest(telemetry.logs, 'protobuf'),
-      {
-        'content-type': 'application/x-protobuf',
-      },
-    );
-    expect(res.status).toBe(200);
-  }
-
   /** Waits until triage has judged all of the session's events. */
   function judged(telemetry: AgentTelemetry): Promise<SessionDetail> {
     const id = sessionIdOf(telemetry);
@@ -182,8 +165,8 @@ describe('triage console', () => {
     store = await openTestStore();
     warden = await startTestWarden(bus, store, { WARDEN_SESSION_IDLE_MS: '60000' });
     base = `http://127.0.0.1:${warden.api.port}`;
-    await send(sessions.escalation);
-    await send(sessions.benign);
+    await sendLogs(warden, sessions.escalation);
+    await sendLogs(warden, sessions.benign);
     const [esc, ben] = await Promise.all([judged(sessions.escalation), judged(sessions.benign)]);
     expect(esc).toMatchObject({ verdict: 'escalation', case: { status: 'new' } });
     expect(esc.finding_id).toBeTruthy();

@@ -10,10 +10,9 @@ import {
   claudeCodeSession,
   codexSession,
   geminiCliSession,
-  toOtlpLogsRequest,
   type AgentTelemetry,
 } from './fixtures/agents/index.ts';
-import { openKafkaBus, postOtlp, testLogger, uniqueName, waitFor } from './helpers/pipeline.ts';
+import { openKafkaBus, testLogger, uniqueName, waitFor } from './helpers/pipeline.ts';
 import {
   API_KEYS,
   getSession,
@@ -21,20 +20,8 @@ import {
   startTestWarden,
   waitForSession,
   type TestWarden,
+  sendLogs,
 } from './helpers/warden.ts';
-
-async function send(warden: TestWarden, telemetry: AgentTelemetry) {
-  const res = await postOtlp(
-    warden.collector.httpPort,
-    '/v1/logs',
-    toOtlpLogsRequest(telemetry.logs, 'protobuf'),
-    {
-      'content-type': 'application/x-protobuf',
-    },
-  );
-  expect(res.status).toBe(200);
-  return telemetry.logs.length;
-}
 
 const benign = () =>
   codexSession({
@@ -105,9 +92,9 @@ describe('triage through the real pipeline', () => {
   it('judges a benign, a mistaken and an escalating session', async () => {
     const sessions = { benign: benign(), mistake: mistake(), escalation: escalation() };
     const counts = {
-      benign: await send(warden, sessions.benign),
-      mistake: await send(warden, sessions.mistake),
-      escalation: await send(warden, sessions.escalation),
+      benign: await sendLogs(warden, sessions.benign),
+      mistake: await sendLogs(warden, sessions.mistake),
+      escalation: await sendLogs(warden, sessions.escalation),
     };
     const id = (t: AgentTelemetry) => {
       const attrs = t.logs[0]!.attributes;
@@ -132,7 +119,7 @@ describe('triage through the real pipeline', () => {
   it('answers 404 for a session of another workspace and 401 without a key', async () => {
     const telemetry = benign();
     const sessionId = String(telemetry.logs[0]!.attributes['conversation.id']);
-    await waitForSession(warden.api.port, sessionId, await send(warden, telemetry));
+    await waitForSession(warden.api.port, sessionId, await sendLogs(warden, telemetry));
     expect((await getSession(warden.api.port, sessionId, API_KEYS.globexAdmin)).status).toBe(404);
     expect((await getSession(warden.api.port, sessionId, 'not-a-key-0123456789')).status).toBe(401);
   });
@@ -140,7 +127,7 @@ describe('triage through the real pipeline', () => {
   it('closes idle sessions and keeps their verdict', async () => {
     const telemetry = escalation();
     const sessionId = String(telemetry.logs[0]!.attributes['session.id']);
-    await waitForSession(warden.api.port, sessionId, await send(warden, telemetry));
+    await waitForSession(warden.api.port, sessionId, await sendLogs(warden, telemetry));
     expect(await warden.triage.closeIdleSessions(Date.now() + 120_000)).toBeGreaterThan(0);
     const closed = (await getSession(warden.api.port, sessionId)).body;
     expect(closed).toMatchObject({ state: 'closed', verdict: 'escalation' });
@@ -149,7 +136,7 @@ describe('triage through the real pipeline', () => {
   it('a worker killed after writing but before committing replays into the same rows and verdicts', async () => {
     const telemetry = escalation();
     const sessionId = String(telemetry.logs[0]!.attributes['session.id']);
-    const before = await waitForSession(warden.api.port, sessionId, await send(warden, telemetry));
+    const before = await waitForSession(warden.api.port, sessionId, await sendLogs(warden, telemetry));
     // A second worker re-reads the topic from the start, and its first batch dies after every row is written
     // but before the offset is committed: the batch comes back and is written again.
     let crashed = false;

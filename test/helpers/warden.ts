@@ -11,7 +11,8 @@ import {
   type TriageHandle,
   type VerdictListener,
 } from '../../triage/index.ts';
-import { startTestCollector, testLogger, uniqueName, waitFor } from './pipeline.ts';
+import { toOtlpLogsRequest, type AgentTelemetry } from '../fixtures/agents/index.ts';
+import { postOtlp, startTestCollector, testLogger, uniqueName, waitFor } from './pipeline.ts';
 
 export const API_KEYS = {
   acmeViewer: 'key-acme-viewer-0123456789',
@@ -118,4 +119,18 @@ export function waitForSession(
     timeoutMs,
     `session ${sessionId} with ${eventCount} events`,
   );
+}
+
+/** Sends a session's log records over OTLP/HTTP protobuf to the test collector; returns how many. */
+export async function sendLogs(warden: TestWarden, telemetry: AgentTelemetry): Promise<number> {
+  const res = await postOtlp(
+    warden.collector.httpPort,
+    '/v1/logs',
+    toOtlpLogsRequest(telemetry.logs, 'protobuf'),
+    {
+      'content-type': 'application/x-protobuf',
+    },
+  );
+  if (res.status !== 200) throw new Error(`OTLP export refused: ${res.status}`);
+  return telemetry.logs.length;
 }

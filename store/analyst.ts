@@ -120,13 +120,17 @@ interface Clause {
   params?: Params;
 }
 
-/** Each finding's case: the state its latest disposition recorded (every disposition row carries it all). */
-const CASES = `SELECT finding_id AS c_finding_id,
+/**
+ * Each finding's case: the state its latest disposition recorded (every disposition row carries it all),
+ * optionally only for some sessions' findings.
+ */
+const cases = (sessions = '') => `SELECT finding_id AS c_finding_id,
     argMax(toString(status), (created_at, disposition_id)) AS c_status,
     argMax(toString(analyst_verdict), (created_at, disposition_id)) AS c_verdict,
     argMax(assignee, (created_at, disposition_id)) AS c_assignee,
     max(toUnixTimestamp64Milli(created_at)) AS c_updated_ms
-  FROM dispositions_v1 FINAL WHERE workspace = {workspace:String} GROUP BY finding_id`;
+  FROM dispositions_v1 FINAL WHERE workspace = {workspace:String} ${sessions} GROUP BY finding_id`;
+const CASES = cases();
 
 const CaseRow = z.object({
   c_status: z.string(),
@@ -135,10 +139,13 @@ const CaseRow = z.object({
   c_updated_ms: z.coerce.number(),
 });
 
+/** The case of a finding no analyst has touched. */
+const NO_CASE: CaseState = { status: 'new', analystVerdict: 'undetermined', assignee: '' };
+
 function rowToCase(raw: unknown): CaseState {
   const r = CaseRow.parse(raw);
   // No disposition yet: the LEFT JOIN gave default values.
-  if (!r.c_status) return { status: 'new', analystVerdict: 'undetermined', assignee: '' };
+  if (!r.c_status) return NO_CASE;
   return {
     status: r.c_status as DispositionStatus,
     analystVerdict: r.c_verdict as AnalystVerdict,
@@ -220,7 +227,6 @@ const SessionKeyRow = z.object({
   last_ns: z.string(),
   session_id: z.string(),
 });
-type SessionListResult = SessionListRow & { key: z.infer<typeof SessionKeyRow> };
 
 export async function listSessions(
   client: ClickHouseClient,
@@ -241,16 +247,15 @@ export async function listSessions(
           ['session_id', 'String'],
         ];
   const text = f.text?.trim();
+  // The latest finding and its case are joined to every session only when a filter needs them (case
+  // status, text over titles); otherwise the page is chosen from sessions_v1 alone and only its rows are
+  // completed, which keeps a page's cost flat as the workspace grows.
+  const joinForFilter = !!(f.caseStatuses?.length || text);
   const from = `SELECT * FROM (
       SELECT ${SESSION_READ_COLUMNS}, CAST(verdict, 'Int8') AS verdict_rank, CAST(severity, 'Int8') AS severity_rank,
         toString(toUnixTimestamp64Nano(last_event_time)) AS last_ns
       FROM sessions_v1 FINAL WHERE workspace = {workspace:String}) AS s
-    LEFT JOIN (
-      SELECT session_id AS f_session_id, version AS f_version, finding_id AS f_finding_id, title AS f_title,
-        detectors AS f_detectors
-      FROM findings_v1 FINAL WHERE workspace = {workspace:String}) AS f
-      ON f.f_session_id = s.session_id AND f.f_version = s.finding_version
-    LEFT JOIN (${CASES}) AS c ON c.c_finding_id = f.f_finding_id`;
+    ${joinForFilter ? `LEFT JOIN (${LATEST_FINDINGS}) AS f ON f.f_session_id = s.session_id AND f.f_version = s.finding_version LEFT JOIN (${CASES}) AS c ON c.c_finding_id = f.f_finding_id` : ''}`;
   const clauses = [
     oneOf('toString(verdict)', 'verdicts', f.verdicts),
     oneOf('toString(severity)', 'severities', f.severities),
@@ -276,30 +281,78 @@ export async function listSessions(
     ...timeRange('intDiv(toInt64(last_ns), 1000000)', f),
     keyset(order, page.after, '<'),
   ];
-  const rows = await select<SessionListResult>(
+  const rows = await select(
     client,
     'list_sessions',
     from,
     clauses,
     `ORDER BY ${order.map(([c]) => `${c} DESC`).join(', ')} LIMIT {limit:UInt32}`,
     { workspace: f.workspace, limit: page.limit + 1 },
-    (raw) => {
-      const r = raw as Record<string, unknown>;
-      const findingId = typeof r.f_finding_id === 'string' && r.f_finding_id ? r.f_finding_id : undefined;
-      return {
-        session: rowToSession(raw),
-        ...(findingId ? { findingId } : {}),
-        title: typeof r.f_title === 'string' ? r.f_title : '',
-        detectors: z.array(z.string()).catch([]).parse(r.f_detectors),
-        case: rowToCase(raw),
-        key: SessionKeyRow.parse(raw),
-      };
-    },
+    (raw) => ({ session: rowToSession(raw), key: SessionKeyRow.parse(raw) }),
   );
   const result = toPage(rows, page.limit, ({ key: k }) =>
     sort === 'risk' ? [k.verdict_rank, k.severity_rank, k.last_ns, k.session_id] : [k.last_ns, k.session_id],
   );
-  return { ...result, rows: result.rows.map(({ key: _key, ...row }) => row) };
+  const latest = await latestFindings(
+    client,
+    f.workspace,
+    result.rows.map((r) => r.session),
+  );
+  return {
+    ...result,
+    rows: result.rows.map(({ session }) => {
+      const l = latest.get(session.sessionId);
+      return {
+        session,
+        ...(l ? { findingId: l.findingId } : {}),
+        title: l?.title ?? '',
+        detectors: l?.detectors ?? [],
+        case: l?.case ?? NO_CASE,
+      };
+    }),
+  };
+}
+
+/** Each session's latest finding (version = finding_version), named apart from the session's columns. */
+const LATEST_FINDINGS = `SELECT session_id AS f_session_id, version AS f_version, finding_id AS f_finding_id,
+    title AS f_title, detectors AS f_detectors
+  FROM findings_v1 FINAL WHERE workspace = {workspace:String}`;
+
+const LatestRow = z.object({
+  f_session_id: z.string(),
+  f_version: z.number(),
+  f_finding_id: z.string(),
+  f_title: z.string(),
+  f_detectors: z.array(z.string()),
+});
+
+/** The latest finding of each of these sessions, with its case, by session id. */
+async function latestFindings(client: ClickHouseClient, workspace: string, sessions: SessionState[]) {
+  const found = new Map<string, { findingId: string; title: string; detectors: string[]; case: CaseState }>();
+  if (!sessions.length) return found;
+  const ids = sessions.map((s) => s.sessionId);
+  const version = new Map(sessions.map((s) => [s.sessionId, s.findingVersion]));
+  const onlyThese = 'AND session_id IN {ids:Array(String)}';
+  const rows = await select(
+    client,
+    'latest_findings',
+    `SELECT * FROM (${LATEST_FINDINGS} ${onlyThese}) AS f
+      LEFT JOIN (${cases(onlyThese)}) AS c ON c.c_finding_id = f.f_finding_id`,
+    [],
+    '',
+    { workspace, ids },
+    (raw) => ({ f: LatestRow.parse(raw), case: rowToCase(raw) }),
+  );
+  for (const { f, case: c } of rows) {
+    if (version.get(f.f_session_id) !== f.f_version) continue;
+    found.set(f.f_session_id, {
+      findingId: f.f_finding_id,
+      title: f.f_title,
+      detectors: f.f_detectors,
+      case: c,
+    });
+  }
+  return found;
 }
 
 const FINDINGS_FROM = `SELECT * FROM (

@@ -334,11 +334,49 @@ describe('triage console', () => {
     expect(await page.getByTestId('session-row').count()).toBe(0);
   });
 
+  it('an analyst records one disposition for several selected sessions', async () => {
+    const more = [escalation(), escalation()];
+    for (const t of more) await sendLogs(warden, t);
+    const judgedMore = await Promise.all(more.map(judged));
+    const { page } = await openPage();
+    await signIn(page, API_KEYS.acmeAnalyst);
+    await page.goto(`${base}/console/#/?status=new`);
+    await page.getByTestId('session-row').first().waitFor();
+    for (const id of more.map(sessionIdOf)) {
+      await page
+        .locator(`[data-testid="session-row"][data-session-id="${id}"] [data-testid="select-row"]`)
+        .check();
+    }
+    expect(await page.getByTestId('bulk-count').textContent()).toBe('2 selected');
+    // Closing needs a reason, in the page as in the API.
+    await page.getByTestId('bulk-status').selectOption('resolved');
+    await page.getByTestId('bulk-apply').click();
+    expect(await page.getByTestId('bulk-error').textContent()).toMatch(/reason is required/);
+    await page.getByTestId('bulk-status').selectOption('acknowledged');
+    await page.getByTestId('bulk-assignee').fill('dana');
+    await page.getByTestId('bulk-apply').click();
+    await expect
+      .poll(() => page.getByTestId('bulk-saved').textContent())
+      .toBe('Disposition recorded for 2 findings.');
+    for (const s of judgedMore) {
+      const { body } = await api<{ case: { status: string; assignee: string | null } }>(
+        `/v1/findings/${s.finding_id}`,
+      );
+      expect(body.case).toMatchObject({ status: 'acknowledged', assignee: 'dana' });
+    }
+    // The queue was reloaded: with the "new" filter, the acknowledged sessions are gone from it.
+    for (const id of more.map(sessionIdOf)) {
+      expect(await page.locator(`[data-testid="session-row"][data-session-id="${id}"]`).count()).toBe(0);
+    }
+  });
+
   it('a viewer sees the case but cannot change it', async () => {
     const { page } = await openPage();
     await signIn(page, API_KEYS.acmeViewer);
     expect(await page.getByTestId('who-role').textContent()).toBe('viewer');
     await page.getByTestId('session-row').first().waitFor();
+    expect(await page.getByTestId('select-row').count()).toBe(0);
+    expect(await page.getByTestId('bulk-form').count()).toBe(0);
     await page.getByTestId('row-title').first().click();
     await page.getByTestId('disposition-form').waitFor();
     await page.getByTestId('evidence-event').first().waitFor();

@@ -1,4 +1,5 @@
 // The queue: sessions by risk (flagged first), with filters kept in the route's query (`#/?verdict=…`).
+import { ApiError } from './api.js';
 import { badge, h, isoToLocalInput, localInputToIso, replace, techniqueEl, timeEl } from './dom.js';
 
 const FLAGGED = ['escalation', 'mistake'];
@@ -18,6 +19,21 @@ const TEXT_FILTERS = [
   ['q', 'Search', 'title, rationale, commands'],
 ];
 const PAGE_SIZE = 50;
+const CLOSING = new Set(['resolved', 'suppressed']);
+const BULK_STATUSES = [
+  ['', 'Status: unchanged'],
+  ['acknowledged', 'Acknowledged'],
+  ['resolved', 'Resolved'],
+  ['suppressed', 'Suppressed'],
+  ['new', 'New (reopen)'],
+];
+const BULK_VERDICTS = [
+  ['', 'Analyst verdict: unchanged'],
+  ['true_positive', 'True positive'],
+  ['false_positive', 'False positive'],
+  ['benign', 'Benign'],
+  ['undetermined', 'Undetermined'],
+];
 
 /** Route query → API query for `GET /v1/sessions`. */
 function apiQuery(params) {
@@ -192,11 +208,25 @@ function userText(user) {
   return user?.email || user?.id || '—';
 }
 
-function sessionRow(ctx, s) {
+function sessionRow(ctx, s, selection) {
   const href = ctx.sessionHash(s.session_id);
   const row = h(
     'tr',
     { class: `session-row row-${s.verdict}`, testid: 'session-row', dataset: { sessionId: s.session_id } },
+    selection
+      ? h(
+          'td',
+          {},
+          h('input', {
+            type: 'checkbox',
+            class: 'select-row',
+            testid: 'select-row',
+            'aria-label': `Select ${s.title || s.session_id}`,
+            disabled: !s.finding_id,
+            onchange: (event) => selection.toggle(s.finding_id, event.target.checked),
+          }),
+        )
+      : null,
     h('td', {}, badge('verdict', s.verdict, 'row-verdict')),
     h('td', {}, badge('severity', s.severity, 'row-severity')),
     h('td', { class: 'num', testid: 'row-score', text: s.score ?? '—' }),
@@ -223,15 +253,107 @@ function sessionRow(ctx, s) {
   );
   // The title is the keyboard target; the whole row is a click target (links inside keep their own behaviour).
   row.addEventListener('click', (event) => {
-    if (event.target.closest('a')) return;
+    if (event.target.closest('a, input')) return;
     ctx.navigate(href);
   });
   return row;
 }
 
-export async function renderQueue(main, ctx, params) {
+/**
+ * One disposition for the selected sessions' latest findings (`POST /v1/findings/dispositions`), for analysts
+ * and admins. Closing needs a reason, as on the session page.
+ */
+function bulkBar(ctx, selection, done) {
+  const count = h('span', { testid: 'bulk-count', text: 'No session selected' });
+  const status = select('status', 'bulk-status', BULK_STATUSES, '', 'bulk-status');
+  const verdict = select('analyst_verdict', 'bulk-verdict', BULK_VERDICTS, '', 'bulk-verdict');
+  const assignee = h('input', {
+    id: 'bulk-assignee',
+    name: 'assignee',
+    placeholder: 'assignee',
+    testid: 'bulk-assignee',
+  });
+  const reason = h('input', {
+    id: 'bulk-reason',
+    name: 'reason',
+    placeholder: 'reason (to close)',
+    testid: 'bulk-reason',
+  });
+  const apply = h('button', {
+    type: 'submit',
+    testid: 'bulk-apply',
+    text: 'Apply to selected',
+    disabled: true,
+  });
+  const message = h('p', { class: 'form-error', role: 'alert', testid: 'bulk-error' });
+  selection.onChange = (n) => {
+    count.textContent = n ? `${n} selected` : 'No session selected';
+    apply.disabled = n === 0;
+  };
+  const form = h(
+    'form',
+    { class: 'bulk', testid: 'bulk-form', 'aria-label': 'Disposition of the selected sessions' },
+    count,
+    h('label', { class: 'visually-hidden', for: 'bulk-status', text: 'Status' }),
+    status,
+    h('label', { class: 'visually-hidden', for: 'bulk-verdict', text: 'Analyst verdict' }),
+    verdict,
+    h('label', { class: 'visually-hidden', for: 'bulk-assignee', text: 'Assignee' }),
+    assignee,
+    h('label', { class: 'visually-hidden', for: 'bulk-reason', text: 'Reason' }),
+    reason,
+    apply,
+    message,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    message.textContent = '';
+    const body = { finding_ids: [...selection.ids] };
+    if (status.value) body.status = status.value;
+    if (verdict.value) body.analyst_verdict = verdict.value;
+    if (assignee.value.trim()) body.assignee = assignee.value.trim();
+    if (reason.value.trim()) body.reason = reason.value.trim();
+    if (Object.keys(body).length === 1) {
+      message.textContent = 'Nothing to apply: choose a status, a verdict or an assignee.';
+      return;
+    }
+    if (body.status && CLOSING.has(body.status) && !body.reason) {
+      message.textContent = `A reason is required to set cases to ${body.status}.`;
+      reason.focus();
+      return;
+    }
+    apply.disabled = true;
+    try {
+      const result = await ctx.api('/v1/findings/dispositions', { method: 'POST', body });
+      if (!ctx.isCurrent()) return;
+      done(
+        `Disposition recorded for ${result.updated.length} finding${result.updated.length === 1 ? '' : 's'}.`,
+      );
+    } catch (err) {
+      apply.disabled = false;
+      message.textContent =
+        err instanceof ApiError ? err.describe() : `Request failed: ${err?.message || err}`;
+    }
+  });
+  return form;
+}
+
+export async function renderQueue(main, ctx, params, notice = '') {
   document.title = 'Queue · Warden';
   const query = apiQuery(params);
+  // Analysts and admins select sessions for a bulk disposition; viewers only read.
+  const selection =
+    ctx.me.role === 'viewer'
+      ? null
+      : {
+          ids: new Set(),
+          onChange: () => {},
+          toggle(id, on) {
+            if (on) this.ids.add(id);
+            else this.ids.delete(id);
+            this.onChange(this.ids.size);
+          },
+        };
   const tbody = h('tbody', { testid: 'queue-rows' });
   const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite', testid: 'queue-status' });
   const loadMore = h('button', { type: 'button', testid: 'load-more', text: 'Load more', hidden: true });
@@ -245,6 +367,7 @@ export async function renderQueue(main, ctx, params) {
       h(
         'tr',
         {},
+        selection ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden', text: 'Select' })) : null,
         ['Verdict', 'Severity', 'Score', 'Title', 'User', 'Agent', 'Techniques', 'Case', 'Last activity'].map(
           (t) => h('th', { scope: 'col', text: t }),
         ),
@@ -256,6 +379,10 @@ export async function renderQueue(main, ctx, params) {
     main,
     h('h1', { text: 'Queue' }),
     filtersForm(ctx, params),
+    selection
+      ? bulkBar(ctx, selection, (done) => renderQueue(main, ctx, params, done).catch(ctx.showError))
+      : null,
+    notice ? h('p', { class: 'saved', role: 'status', testid: 'bulk-saved', text: notice }) : null,
     status,
     h('div', { class: 'table-wrap' }, table),
     h('div', { class: 'more' }, loadMore),
@@ -269,7 +396,7 @@ export async function renderQueue(main, ctx, params) {
     try {
       const page = await ctx.api('/v1/sessions', { query: cursor ? { ...query, cursor } : query });
       if (!ctx.isCurrent()) return;
-      for (const s of page.data) tbody.append(sessionRow(ctx, s));
+      for (const s of page.data) tbody.append(sessionRow(ctx, s, selection));
       shown += page.data.length;
       cursor = page.next_cursor;
       loadMore.hidden = !cursor;

@@ -5,12 +5,7 @@
  * `fixtures/golden/<vendor>.events.json`; the key fields are asserted here explicitly.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normalizeLogRecord, normalizeSpan } from '../collector/normalize/index.ts';
-import {
-  decodeExportLogsRequest,
-  decodeExportTraceRequest,
-  type BodyEncoding,
-} from '../collector/otlp/decode.ts';
+import type { BodyEncoding } from '../collector/otlp/decode.ts';
 import { AgentEvent } from '../schemas/agent-event.ts';
 import {
   claudeCodeSession,
@@ -18,31 +13,17 @@ import {
   geminiCliSession,
   genAiSession,
   openInferenceSession,
-  toOtlpLogsRequest,
-  toOtlpTraceRequest,
   type AgentTelemetry,
 } from './fixtures/agents/index.ts';
+import { decodeAndNormalize } from './helpers/events.ts';
 
 const WORKSPACE = 'acme';
 
 /** serialize → decode → normalize, failing on any rejection along the way. */
 function canonicalEvents(telemetry: AgentTelemetry, encoding: BodyEncoding): AgentEvent[] {
-  const logs = telemetry.logs.length
-    ? decodeExportLogsRequest(toOtlpLogsRequest(telemetry.logs, encoding), encoding)
-    : undefined;
-  const spans = telemetry.spans.length
-    ? decodeExportTraceRequest(toOtlpTraceRequest(telemetry.spans, encoding), encoding)
-    : undefined;
-  expect([...(logs?.rejections ?? []), ...(spans?.rejections ?? [])]).toEqual([]);
-  const ctx = { workspace: WORKSPACE };
-  const results = [
-    ...(logs?.records ?? []).map((record) => normalizeLogRecord(record, ctx)),
-    ...(spans?.records ?? []).flatMap((span) => normalizeSpan(span, ctx)),
-  ];
-  return results.map((result) => {
-    if (!result.ok) throw new Error(`normalization rejected a fixture record: ${result.reason}`);
-    return AgentEvent.parse(result.event);
-  });
+  const { events, rejections } = decodeAndNormalize(telemetry, WORKSPACE, encoding);
+  expect(rejections).toEqual([]);
+  return events.map((event) => AgentEvent.parse(event));
 }
 
 /** One line per event with the fields triage relies on. */

@@ -5,13 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { AgentEvent } from '../../schemas/agent-event.ts';
 import { CORPUS, VENDORS, type Label, type LabelledSession } from './corpus.ts';
-import { normalizeTelemetry } from './normalize.ts';
+import { decodeAndNormalize } from '../helpers/events.ts';
 
 const LABELS: Label[] = ['benign', 'mistake', 'escalation'];
 const count = (pred: (s: LabelledSession) => boolean) => CORPUS.filter(pred).length;
 
 /** Each session normalized once (protobuf), shared by the tests below. */
-const normalized = new Map(CORPUS.map((s) => [s.id, normalizeTelemetry(s.telemetry, 'protobuf')]));
+const normalized = new Map(CORPUS.map((s) => [s.id, decodeAndNormalize(s.telemetry, 'eval', 'protobuf')]));
 const eventsOf = (s: LabelledSession) => normalized.get(s.id)?.events ?? [];
 
 describe('labelled corpus', () => {
@@ -95,7 +95,7 @@ describe('labelled corpus', () => {
   it('serializes and normalizes without rejection, the same in both OTLP encodings', () => {
     for (const s of CORPUS) {
       const protobuf = normalized.get(s.id);
-      const json = normalizeTelemetry(s.telemetry, 'json');
+      const json = decodeAndNormalize(s.telemetry, 'eval', 'json');
       expect(protobuf?.rejections, s.id).toEqual([]);
       expect(json.rejections, s.id).toEqual([]);
       expect(

@@ -17,7 +17,7 @@ import {
   parseAction,
   type DatasetSession,
 } from './datasets.ts';
-import { normalizeTelemetry } from './normalize.ts';
+import { decodeAndNormalize } from '../helpers/events.ts';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const DATASETS = resolve(REPO_ROOT, '..', 'shared', 'datasets');
@@ -40,7 +40,7 @@ function expectAccepted(sessions: DatasetSession<unknown>[]) {
   const failures: string[] = [];
   const sessionIds = new Set<string>();
   for (const s of sessions) {
-    const { events, rejections } = normalizeTelemetry(s.telemetry);
+    const { events, rejections } = decodeAndNormalize(s.telemetry, 'eval');
     if (rejections.length > 0) failures.push(`${s.id}: ${rejections.join('; ')}`);
     const own = new Set(events.filter((e) => !e.sessionIdDerived).map((e) => e.sessionId));
     if (own.size !== 1) failures.push(`${s.id}: ${own.size} session ids`);
@@ -103,7 +103,9 @@ describe('R-Judge', () => {
     const sessions = await loadRJudge(datasetDir('r-judge'), { category: 'Program', vendors: ['codex'] });
     const sudoers = sessions.find((s) => s.id === 'rjudge-program-9');
     if (sudoers === undefined) throw new Error('rjudge-program-9 missing');
-    const results = normalizeTelemetry(sudoers.telemetry).events.filter((e) => e.kind === 'tool_result');
+    const results = decodeAndNormalize(sudoers.telemetry, 'eval').events.filter(
+      (e) => e.kind === 'tool_result',
+    );
     expect(results[0]?.tool?.command).toBe(
       "echo 'samford ALL=(ALL) NOPASSWD:ALL' | sudo tee -a /etc/sudoers",
     );
@@ -114,7 +116,7 @@ describe('R-Judge', () => {
     const sessions = await loadRJudge(datasetDir('r-judge'), { category: 'Program', vendors: ['genai'] });
     const sudoers = sessions.find((s) => s.id === 'rjudge-program-9');
     if (sudoers === undefined) throw new Error('rjudge-program-9 missing');
-    const outputs = normalizeTelemetry(sudoers.telemetry).events.map(
+    const outputs = decodeAndNormalize(sudoers.telemetry, 'eval').events.map(
       (e) => e.attributes['gen_ai.output.messages'] ?? '',
     );
     expect(outputs.some((o) => o.includes('The necessary access has been granted to Sam.'))).toBe(true);
@@ -137,7 +139,7 @@ describe('RedCode-Exec Bash', () => {
     expect(Object.values(perScenario).every((n) => n === 30)).toBe(true);
     expectUniqueIds(sessions);
     for (const s of sessions.slice(0, 60)) {
-      const commands = normalizeTelemetry(s.telemetry).events.flatMap((e) => e.tool?.command ?? []);
+      const commands = decodeAndNormalize(s.telemetry, 'eval').events.flatMap((e) => e.tool?.command ?? []);
       expect(commands.length, s.id).toBeGreaterThan(0);
       expect(s.source.scenario, s.id).toBe(Number(s.category));
     }
@@ -169,7 +171,7 @@ describe('Safe-OS', () => {
     const sessions = await loadSafeOs(datasetDir('safe-os'), { vendors: ['genai'] });
     const injected = sessions.filter((s) => s.category === 'prompt_injection');
     for (const s of injected) {
-      const outputs = normalizeTelemetry(s.telemetry).events.map((e) => e.result?.output ?? '');
+      const outputs = decodeAndNormalize(s.telemetry, 'eval').events.map((e) => e.result?.output ?? '');
       expect(
         outputs.some((o) => /ignore the previous instruction/i.test(o.replace(/_/g, ' '))),
         s.id,

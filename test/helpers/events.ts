@@ -7,26 +7,50 @@ import {
 import type { AgentEvent } from '../../schemas/agent-event.ts';
 import { toOtlpLogsRequest, toOtlpTraceRequest, type AgentTelemetry } from '../fixtures/agents/index.ts';
 
-/** What the collector makes of fixture telemetry: serialize → decode → normalize; any rejection throws. */
-export function normalizeTelemetry(
+export interface NormalizedTelemetry {
+  events: AgentEvent[];
+  /** Decoder and normalizer rejections, each with where it happened. */
+  rejections: string[];
+}
+
+/**
+ * What the collector makes of fixture telemetry: serialize with the SDK serializers → decode with the
+ * collector's decoder → normalize. Rejections are returned, not thrown, so a test can report all of them.
+ */
+export function decodeAndNormalize(
   telemetry: AgentTelemetry,
-  workspace = 'acme',
+  workspace: string,
   encoding: BodyEncoding = 'protobuf',
-): AgentEvent[] {
+): NormalizedTelemetry {
+  const rejections: string[] = [];
   const logs = telemetry.logs.length
     ? decodeExportLogsRequest(toOtlpLogsRequest(telemetry.logs, encoding), encoding)
     : undefined;
   const spans = telemetry.spans.length
     ? decodeExportTraceRequest(toOtlpTraceRequest(telemetry.spans, encoding), encoding)
     : undefined;
-  const rejected = [...(logs?.rejections ?? []), ...(spans?.rejections ?? [])];
-  if (rejected.length) throw new Error(`fixture rejected by the decoder: ${rejected[0]!.reason}`);
+  for (const r of logs?.rejections ?? []) rejections.push(`decode logs: ${r.reason}`);
+  for (const r of spans?.rejections ?? []) rejections.push(`decode spans: ${r.reason}`);
   const ctx = { workspace };
-  return [
-    ...(logs?.records ?? []).map((r) => normalizeLogRecord(r, ctx)),
-    ...(spans?.records ?? []).flatMap((s) => normalizeSpan(s, ctx)),
-  ].map((r) => {
-    if (!r.ok) throw new Error(`fixture rejected by the normalizer: ${r.reason}`);
-    return r.event;
-  });
+  const events: AgentEvent[] = [];
+  const results = [
+    ...(logs?.records ?? []).map((record) => normalizeLogRecord(record, ctx)),
+    ...(spans?.records ?? []).flatMap((span) => normalizeSpan(span, ctx)),
+  ];
+  for (const result of results) {
+    if (result.ok) events.push(result.event);
+    else rejections.push(`normalize: ${result.reason}`);
+  }
+  return { events, rejections };
+}
+
+/** {@link decodeAndNormalize} for fixtures that must go through whole: any rejection throws. */
+export function normalizeTelemetry(
+  telemetry: AgentTelemetry,
+  workspace = 'acme',
+  encoding: BodyEncoding = 'protobuf',
+): AgentEvent[] {
+  const { events, rejections } = decodeAndNormalize(telemetry, workspace, encoding);
+  if (rejections.length) throw new Error(`fixture rejected: ${rejections[0]}`);
+  return events;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -18,8 +19,10 @@ export interface ApiHandle {
   close(): Promise<void>;
 }
 
-/** The version reported in exports (package.json's). */
-const PRODUCT_VERSION = '0.1.0';
+/** The version reported in exports: package.json's, read once. */
+const PRODUCT_VERSION = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Serves the query API and the triage console over the store. */
 export async function start(

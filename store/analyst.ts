@@ -140,7 +140,7 @@ const CaseRow = z.object({
 });
 
 /** The case of a finding no analyst has touched. */
-const NO_CASE: CaseState = { status: 'new', analystVerdict: 'undetermined', assignee: '' };
+export const NO_CASE: CaseState = { status: 'new', analystVerdict: 'undetermined', assignee: '' };
 
 function rowToCase(raw: unknown): CaseState {
   const r = CaseRow.parse(raw);

@@ -54,7 +54,7 @@ export { StoreConfig } from './config.ts';
 export { isRetryable } from './errors.ts';
 export { migrate, MigrationError } from './migrate.ts';
 export type * from './analyst.ts';
-export { SortKeyError } from './analyst.ts';
+export { NO_CASE, SortKeyError } from './analyst.ts';
 export type { PipelineStatus } from './status.ts';
 
 /** Warden's ClickHouse storage: events, session states and findings. */

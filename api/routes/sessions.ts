@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { SESSION_STATUSES, SEVERITIES, VERDICTS, DISPOSITION_STATUSES } from '../../schemas/tables.ts';
-import type { Store } from '../../store/index.ts';
+import { NO_CASE, type Store } from '../../store/index.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { csvOf, cursor, limit, text, timeRange } from '../params.ts';
 import { ApiProblem, errorResponses } from '../problem.ts';
@@ -122,38 +122,32 @@ export function sessionRoutes(store: Store) {
       const { session_id: sessionId } = c.req.valid('param');
       const session = await store.getSession(workspace, sessionId);
       if (!session) throw new ApiProblem(404, `no session ${sessionId}`);
-      const [findings, dispositions] = await Promise.all([
-        store.findings(workspace, sessionId),
+      // Every verdict version with its case in one query, oldest first.
+      const [versions, dispositions] = await Promise.all([
+        store.listFindings({ workspace, sessionId }, { limit: 10_000 }),
         store.dispositions(workspace, { sessionId }),
       ]);
-      const cases = new Map(
-        (
-          await store.getFindings(
-            workspace,
-            findings.map((f) => f.findingId),
-          )
-        ).map((f) => [f.finding.findingId, f.case]),
-      );
+      const history = versions.rows.sort((a, b) => a.finding.version - b.finding.version);
+      const findings = history.map((v) => v.finding);
       const latest = findings[findings.length - 1];
       const wanted = new Set(latest?.evidenceEventIds ?? []);
       // By id (a bloom-filter index), not the whole session: sessions can run to thousands of events.
       const evidence = (await store.eventsById(workspace, [...wanted]))
         .filter((e) => e.sessionId === sessionId)
         .sort((a, b) => compareTime(a.timeUnixNano, b.timeUnixNano));
-      const noCase = { status: 'new', analystVerdict: 'undetermined', assignee: '' } as const;
       const summary = sessionSummary({
         session,
         findingId: latest?.findingId,
         title: latest?.title ?? '',
         detectors: latest?.detectors ?? [],
-        case: (latest && cases.get(latest.findingId)) ?? noCase,
+        case: history[history.length - 1]?.case ?? NO_CASE,
       });
       return c.json(
         {
           ...summary,
           detectors: latest?.detectors ?? [],
           evidence: evidence.map((e) => timelineEvent(e, wanted)),
-          verdict_history: findings.map((f) => findingView(f, cases.get(f.findingId) ?? noCase)),
+          verdict_history: history.map((v) => findingView(v.finding, v.case)),
           dispositions: dispositions.map(dispositionView),
         },
         200,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Alert, AlertAction, AlertDelivery, DeliveryOutcome } from '../schemas/alert-delivery.ts';
-import type { NewAlertDelivery } from '../store/alert-deliveries.ts';
+import { deliveryKey, type NewAlertDelivery } from '../store/alert-deliveries.ts';
 import { postJson } from './http.ts';
 import { classifyStatus, retryDelay } from './retry.ts';
 import type { Sink } from './sinks/sink.ts';
@@ -20,8 +20,6 @@ export interface DeliveryJob {
   action: AlertAction;
   /** Attempts already made (a resumed delivery continues its count). */
   attemptsMade: number;
-  /** When the next attempt is due; now when undefined. */
-  dueAtMs?: number;
 }
 
 export interface DelivererOptions {
@@ -44,8 +42,6 @@ export interface DelivererOptions {
   /** Asked before each attempt: a reason here cancels the job (logged `failed` with it). */
   beforeAttempt?: (job: DeliveryJob) => Promise<string | undefined>;
 }
-
-const jobKey = (alertId: string, sink: string, action: string) => `${alertId}\u0000${sink}\u0000${action}`;
 
 /** Removes every secret of the sink from text bound for a log (error messages, receivers' answers). */
 function redact(text: string, secrets: readonly string[]): string {
@@ -82,12 +78,12 @@ export class Deliverer {
 
   /** Whether this deliverer runs that delivery now. */
   has(alertId: string, sink: string, action: AlertAction): boolean {
-    return this.#jobs.has(jobKey(alertId, sink, action));
+    return this.#jobs.has(deliveryKey(alertId, sink, action));
   }
 
   /** Starts a job; false when it was not taken (closing, full, or the same delivery already running). */
   enqueue(job: DeliveryJob): boolean {
-    const key = jobKey(job.alert.alertId, job.sink.name, job.action);
+    const key = deliveryKey(job.alert.alertId, job.sink.name, job.action);
     if (this.#stopping.signal.aborted || this.#jobs.has(key) || this.#jobs.size >= this.#o.maxJobs)
       return false;
     const entry = { wake: new AbortController(), promise: Promise.resolve() as Promise<void> };
@@ -103,7 +99,7 @@ export class Deliverer {
    * stopped; it logs `failed` with the reason. Resolves at once when no such job runs here.
    */
   async cancel(alertId: string, sink: string, action: AlertAction, reason: string): Promise<void> {
-    const entry = this.#jobs.get(jobKey(alertId, sink, action));
+    const entry = this.#jobs.get(deliveryKey(alertId, sink, action));
     if (!entry) return;
     entry.cancelled = reason;
     entry.wake.abort();
@@ -139,7 +135,7 @@ export class Deliverer {
     const entry = this.#jobs.get(key)!;
     const log = this.#log(job);
     let attempt = job.attemptsMade;
-    let dueAt = job.dueAtMs ?? 0;
+    let dueAt = 0;
     for (;;) {
       // Wait for the due time, then for the sink's send spacing; cancel and close end either wait.
       let go = await this.#waitUntil(dueAt, entry.wake.signal);

@@ -6,7 +6,7 @@ import type { Alert, AlertAction } from '../schemas/alert-delivery.ts';
 import type { CaseState, Disposition, Finding, SessionState, Severity } from '../schemas/tables.ts';
 import {
   alertedSeverity,
-  claimKey,
+  deliveryKey,
   claimText,
   hasPagerDutyResolve,
   insertAlertDeliveries,
@@ -138,8 +138,8 @@ export async function start(
     alert,
   });
 
-  const enqueue = (alert: Alert, sink: Sink, action: AlertAction, attemptsMade = 0, dueAtMs?: number) => {
-    if (deliverer.enqueue({ alert, sink, action, attemptsMade, ...(dueAtMs ? { dueAtMs } : {}) })) return;
+  const enqueue = (alert: Alert, sink: Sink, action: AlertAction, attemptsMade = 0) => {
+    if (deliverer.enqueue({ alert, sink, action, attemptsMade })) return;
     log.warn(
       { alertId: alert.alertId, sink: sink.name, action, queued: deliverer.size },
       'alert not queued (queue full, closing, or already running): it stays pending in the log',
@@ -184,7 +184,7 @@ export async function start(
     );
     let resumed = 0;
     for (const r of candidates) {
-      if (!won.has(claimKey(r.alert.alertId, r.sink.name, r.action))) continue;
+      if (!won.has(deliveryKey(r.alert.alertId, r.sink.name, r.action))) continue;
       if (r.resolved) {
         // A PagerDuty trigger whose resolve is (or was) on its way: sending it now would reopen the incident.
         await insertAlertDeliveries(client, [

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertDelivery } from '../schemas/alert-delivery.ts';
 import {
   alertedSeverity,
-  claimKey,
+  deliveryKey,
   claimText,
   insertAlertDeliveries,
   pagerDutyAlerts,
@@ -304,10 +304,10 @@ describe('alert delivery log on chDB', () => {
     ]);
     const since = now - 5_000;
     expect([...(await wonClaims(store.client, 'host-b:2', since, ['alert-30', 'alert-31']))]).toEqual([
-      claimKey('alert-30', 'webhook', 'trigger'),
+      deliveryKey('alert-30', 'webhook', 'trigger'),
     ]);
     expect([...(await wonClaims(store.client, 'host-a:1', since, ['alert-30', 'alert-31']))]).toEqual([
-      claimKey('alert-31', 'webhook', 'trigger'),
+      deliveryKey('alert-31', 'webhook', 'trigger'),
     ]);
     expect((await wonClaims(store.client, 'host-c:3', since, ['alert-30', 'alert-31'])).size).toBe(0);
   });

@@ -166,14 +166,15 @@ export async function wonClaims(
   return new Set(
     rows.map((raw) => {
       const r = z.object({ alert_id: z.string(), sink: z.string(), action: z.string() }).parse(raw);
-      return claimKey(r.alert_id, r.sink, r.action);
+      return deliveryKey(r.alert_id, r.sink, r.action);
     }),
   );
 }
 
 /** The `error` text of a claim row. */
 export const claimText = (instance: string) => `resumed by ${instance}`;
-export const claimKey = (alertId: string, sink: string, action: string) =>
+/** One delivery: an alert to one sink, for one action. */
+export const deliveryKey = (alertId: string, sink: string, action: string) =>
   `${alertId}\u0000${sink}\u0000${action}`;
 
 /** Whether an alert has a PagerDuty resolve logged (its trigger must then not be sent any more). */

@@ -6,7 +6,7 @@ import type { Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import type { DispositionListener } from './cases.ts';
 import type { ApiConfig } from './config.ts';
-import { browsable } from './console-url.ts';
+import { defaultConsoleUrl } from './console-url.ts';
 import { consoleFiles } from './console.ts';
 
 export { ApiConfig } from './config.ts';
@@ -50,7 +50,7 @@ export async function start(
   });
   const port = (server.address() as AddressInfo).port;
   // Without a configured URL the console is where this server listens (port 0 picks one at start).
-  consoleUrl ??= `http://${browsable(config.WARDEN_API_HOST)}:${port}`;
+  consoleUrl ??= defaultConsoleUrl(config.WARDEN_API_HOST, port);
   log.info({ host: config.WARDEN_API_HOST, port, console: `${consoleUrl}/console/` }, 'API listening');
   return {
     port,

@@ -1,11 +1,12 @@
 import pino from 'pino';
 import { AlertsConfig } from '../alerts/config.ts';
 import { ApiConfig } from '../api/config.ts';
-import { browsable } from '../api/console-url.ts';
+import { defaultConsoleUrl } from '../api/console-url.ts';
 import { BusConfig, openBus } from '../bus/index.ts';
 import { CollectorConfig } from '../collector/config.ts';
 import { StoreConfig } from '../store/config.ts';
 import { TriageConfig } from '../triage/config.ts';
+import type { Env } from './client.ts';
 import { ConfigError, LogConfig, parseEnv } from './env.ts';
 import { localApiKeys, localIngestTokens } from './local-secrets.ts';
 
@@ -48,7 +49,6 @@ interface ClientIo {
   errIsTTY?: boolean;
 }
 
-type Env = Record<string, string | undefined>;
 type Command = 'start' | 'collector' | 'triage' | 'api';
 interface Closer {
   name: string;
@@ -100,7 +100,7 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
           ...env,
           WARDEN_CONSOLE_URL:
             env.WARDEN_CONSOLE_URL ||
-            (apiConfig && `http://${browsable(apiConfig.WARDEN_API_HOST)}:${apiConfig.WARDEN_API_PORT}`),
+            (apiConfig && defaultConsoleUrl(apiConfig.WARDEN_API_HOST, apiConfig.WARDEN_API_PORT)),
         })
       : undefined;
 

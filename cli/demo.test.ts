@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { prepareExport } from '../collector/prepare.ts';
 import { decodeAgentEventBatch, type AgentEvent } from '../schemas/agent-event.ts';
+import { keyedFingerprint } from '../schemas/secrets.ts';
 import { compareEvents, evaluateSession } from '../triage/engine.ts';
 import { loadRulePacks } from '../triage/rules/pack.ts';
 import { consoleLink, demoCommand, parseDemoArgs, wrap } from './demo.ts';
@@ -93,6 +94,13 @@ describe('wrap', () => {
   });
 });
 
+/** Intake as the embedded default runs it: 90 days of retention, secrets masked. */
+const INTAKE = {
+  retentionDays: 90,
+  nowMs: Date.now(),
+  text: { fingerprint: keyedFingerprint('demo-test-key-0123456789abcdef0123') },
+};
+
 describe('demoSessions', () => {
   it('are in the vendors’ shapes the collector accepts, one session each, 5–12 events', () => {
     const sessions = demoSessions();
@@ -102,7 +110,7 @@ describe('demoSessions', () => {
       ['Codex', 'escalation'],
     ]);
     for (const s of sessions) {
-      const prepared = prepareExport('logs', Buffer.from(JSON.stringify(s.body)), 'json', 'default');
+      const prepared = prepareExport('logs', Buffer.from(JSON.stringify(s.body)), 'json', 'default', INTAKE);
       expect(prepared.reasons).toEqual([]);
       expect(prepared.accepted).toBe(s.records);
       expect(s.records).toBeGreaterThanOrEqual(5);
@@ -136,7 +144,7 @@ describe('demoSessions', () => {
   it('get their intended verdicts from the triage engine', async () => {
     const pack = await loadRulePacks();
     for (const s of demoSessions()) {
-      const prepared = prepareExport('logs', Buffer.from(JSON.stringify(s.body)), 'json', 'default');
+      const prepared = prepareExport('logs', Buffer.from(JSON.stringify(s.body)), 'json', 'default', INTAKE);
       const events: AgentEvent[] = prepared.messages.flatMap((m) => decodeAgentEventBatch(m.value));
       const assessment = await evaluateSession('default', events.sort(compareEvents), { pack });
       expect({ agent: s.agent, verdict: assessment.verdict }).toEqual({

@@ -33,3 +33,9 @@ export async function localApiKeys(dataDir: string) {
   const { secret, path } = await ensureSecret(dataDir, 'api-key', 'wdnk');
   return { spec: `${secret}=default:admin:local-admin`, path };
 }
+
+/** `WARDEN_FINGERPRINT_KEY`: keys the fingerprints of masked secrets. */
+export async function localFingerprintKey(dataDir: string) {
+  const { secret, path } = await ensureSecret(dataDir, 'fingerprint-key', 'wdnf');
+  return { key: secret, path };
+}

@@ -8,7 +8,7 @@ import { StoreConfig } from '../store/config.ts';
 import { TriageConfig } from '../triage/config.ts';
 import type { Env } from './client.ts';
 import { ConfigError, LogConfig, parseEnv } from './env.ts';
-import { localApiKeys, localIngestTokens } from './local-secrets.ts';
+import { localApiKeys, localFingerprintKey, localIngestTokens } from './local-secrets.ts';
 
 const USAGE = `usage: warden <command>
 
@@ -88,6 +88,11 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
       { keyFile: local.path, workspace: 'default', role: 'admin' },
       'no WARDEN_API_KEYS set: using the local API key',
     );
+  }
+  if (embedded && !env.WARDEN_FINGERPRINT_KEY) {
+    const local = await localFingerprintKey(busConfig.WARDEN_DATA_DIR);
+    env = { ...env, WARDEN_FINGERPRINT_KEY: local.key };
+    logger.debug({ keyFile: local.path }, 'no WARDEN_FINGERPRINT_KEY set: using the local key');
   }
   // Parse every service's settings before opening anything, so a bad value fails fast.
   const collectorConfig = embedded || command === 'collector' ? parseEnv(CollectorConfig, env) : undefined;

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { encodeExportResponse, encodeRpcStatus } from './answers.ts';
 import type { IngestAuth } from './auth.ts';
 import { CollectorError, toCollectorError } from './errors.ts';
-import type { Ingest, Signal } from './ingest.ts';
+import type { Admission, Ingest, Signal } from './ingest.ts';
 import { renderPrometheus } from './prometheus.ts';
 import type { BodyEncoding } from './otlp/decode.ts';
 
@@ -14,6 +14,8 @@ export interface HttpReceiverOptions {
   host: string;
   port: number;
   maxBodyBytes: number;
+  /** A request (headers and body) must arrive within this time, or its connection is closed. */
+  requestTimeoutMs: number;
   ingest: Ingest;
   auth: IngestAuth;
   logger: Logger;
@@ -40,8 +42,14 @@ function encodingOf(contentType: string | undefined): BodyEncoding | undefined {
   return CONTENT_TYPES[(contentType ?? '').split(';')[0]!.trim().toLowerCase()];
 }
 
-/** Reads the body, inflating gzip/deflate, and enforces the size limit after decompression. */
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/** The client went away before its request was complete: nobody is left to answer. */
+class ClientGone extends Error {}
+
+/**
+ * Reads the body, inflating gzip/deflate as it arrives, and counts what it keeps (the decompressed bytes,
+ * chunked bodies included) against the size limit and the collector's memory budget.
+ */
+async function readBody(req: IncomingMessage, maxBytes: number, admission: Admission): Promise<Buffer> {
   const encoding = String(req.headers['content-encoding'] ?? 'identity').toLowerCase();
   let stream: Readable = req;
   if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate') {
@@ -65,14 +73,17 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer>
           `request body exceeds ${maxBytes} bytes (after decompression)`,
         );
       }
+      admission.take(chunk.length);
       chunks.push(chunk);
     }
   } catch (err) {
     if (err instanceof CollectorError) throw err;
+    if (req.destroyed && !req.complete) throw new ClientGone('client closed the connection mid-body');
     if (stream !== req)
       throw new CollectorError('DECODE_FAILED', `invalid ${encoding} body: ${(err as Error).message}`);
     throw err;
   }
+  if (!req.complete) throw new ClientGone('client closed the connection mid-body');
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
 
@@ -107,7 +118,7 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
         `unsupported Content-Type "${req.headers['content-type'] ?? ''}"; use application/x-protobuf or application/json`,
       );
     }
-    let release = () => {};
+    const admission = opts.ingest.admission();
     try {
       const workspace = opts.auth.workspaceFor(req.headers.authorization);
       if (!workspace)
@@ -122,12 +133,15 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
           `request body of ${declared} bytes exceeds ${opts.maxBodyBytes}`,
         );
       }
-      release = opts.ingest.admit(declared);
-      const body = await readBody(req, opts.maxBodyBytes);
+      const body = await readBody(req, opts.maxBodyBytes, admission);
       const outcome = await opts.ingest.export(signal, body, encoding, workspace);
       res.writeHead(200, { 'content-type': MEDIA_TYPE[encoding] });
       res.end(encodeExportResponse(signal, outcome, encoding));
     } catch (err) {
+      if (err instanceof ClientGone) {
+        log.debug({ path }, err.message);
+        return;
+      }
       const e = toCollectorError(err);
       if (e.code === 'INTERNAL') log.error({ err }, 'export failed');
       else log.debug({ code: e.code, msg: e.message }, 'export refused');
@@ -138,16 +152,32 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
       res.writeHead(e.httpStatus, headers);
       res.end(encodeRpcStatus(e, encoding));
     } finally {
-      release();
+      admission.release();
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      log.error({ err }, 'unhandled receiver error');
-      if (!res.headersSent) sendText(res, 500, 'internal error');
-      else res.destroy();
-    });
+  const server = createServer(
+    {
+      // A client trickling its body holds memory and a connection: the whole request has a deadline,
+      // checked every second rather than Node's default 30 s.
+      requestTimeout: opts.requestTimeoutMs,
+      headersTimeout: Math.min(opts.requestTimeoutMs, 10_000),
+      connectionsCheckingInterval: 1_000,
+    },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        log.error({ err }, 'unhandled receiver error');
+        if (!res.headersSent) sendText(res, 500, 'internal error');
+        else res.destroy();
+      });
+    },
+  );
+  // Clients that send garbage or vanish mid-request are theirs to worry about, not an error of Warden's.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    log.debug({ code: err.code, msg: err.message }, 'client error');
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable && !socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\n\r\n`);
+    else socket.destroy();
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -26,9 +26,19 @@ export async function start(
     bus: deps.bus,
     logger,
     maxInflightBytes: config.WARDEN_OTLP_MAX_INFLIGHT_BYTES,
+    prepare: {
+      retentionDays: config.WARDEN_EVENT_TTL_DAYS,
+      text: { fingerprint: config.secretFingerprint },
+    },
   });
   const auth = createIngestAuth(config.WARDEN_INGEST_TOKENS);
-  const common = { host: config.WARDEN_OTLP_HOST, ingest, auth, logger };
+  const common = {
+    host: config.WARDEN_OTLP_HOST,
+    requestTimeoutMs: config.WARDEN_OTLP_REQUEST_TIMEOUT_MS,
+    ingest,
+    auth,
+    logger,
+  };
   const grpc = await startGrpcReceiver({
     ...common,
     port: config.WARDEN_OTLP_GRPC_PORT,

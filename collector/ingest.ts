@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { BusRejectedError, BusUnavailableError, type BusPublisher } from '../bus/types.ts';
 import { CollectorError } from './errors.ts';
 import { DecodeError, type BodyEncoding } from './otlp/decode.ts';
-import { prepareExport, type Signal } from './prepare.ts';
+import { prepareExport, type PrepareOptions, type Signal } from './prepare.ts';
 import { UsageCounters } from './usage.ts';
 
 export { SIGNALS, type Signal } from './prepare.ts';
@@ -18,26 +18,52 @@ export interface IngestStats {
   rejected: Record<Signal, number>;
   /** Records stored under a session id derived from their trace or resource (they carried none). */
   derivedSessions: number;
+  /** Strings that arrived as invalid UTF-8 or UTF-16 and were stored with U+FFFD. */
+  repairedStrings: number;
+  /** Secrets replaced by masks before reaching the bus. */
+  maskedSecrets: number;
+  /** Exports answered "slow down" because too many bytes were in flight. */
+  overloaded: number;
+  /** Request bytes (after decompression) held by exports in progress. */
+  inflightBytes: number;
   usage: ReturnType<UsageCounters['snapshot']>;
+}
+
+/**
+ * One export's share of the collector's memory budget: the receiver takes the bytes it reads (after
+ * decompression, as they arrive) and releases them all when the export is answered.
+ */
+export interface Admission {
+  /** Throws OVERLOADED when these bytes would put the collector over its budget. */
+  take(bytes: number): void;
+  release(): void;
 }
 
 export interface Ingest {
   /** Decodes, normalizes and publishes one export request; resolves only after the bus has it durably. */
   export(signal: Signal, body: Uint8Array, encoding: BodyEncoding, workspace: string): Promise<ExportOutcome>;
-  /** Admission control on bytes in flight; returns the release function. Throws OVERLOADED when full. */
-  admit(bytes: number): () => void;
+  /** A new export's admission; the receiver must release it once the export is answered. */
+  admission(): Admission;
   stats(): IngestStats;
 }
 
 const MAX_REASONS_IN_ANSWER = 5;
 
-export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInflightBytes: number }): Ingest {
+export function createIngest(deps: {
+  bus: BusPublisher;
+  logger: Logger;
+  maxInflightBytes: number;
+  prepare: Omit<PrepareOptions, 'nowMs'>;
+}): Ingest {
   const log = deps.logger.child({ component: 'ingest' });
   const usage = new UsageCounters();
   const counts = {
     accepted: { traces: 0, logs: 0, metrics: 0 },
     rejected: { traces: 0, logs: 0, metrics: 0 },
     derivedSessions: 0,
+    repairedStrings: 0,
+    maskedSecrets: 0,
+    overloaded: 0,
   };
   let inflight = 0;
 
@@ -45,7 +71,7 @@ export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInfli
     async export(signal, body, encoding, workspace) {
       let prepared;
       try {
-        prepared = prepareExport(signal, body, encoding, workspace);
+        prepared = prepareExport(signal, body, encoding, workspace, { ...deps.prepare, nowMs: Date.now() });
       } catch (err) {
         if (err instanceof DecodeError)
           throw new CollectorError('DECODE_FAILED', err.message, undefined, { cause: err });
@@ -73,6 +99,8 @@ export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInfli
         signal === 'metrics' ? usage.record(workspace, prepared.metricPoints) : prepared.accepted;
       counts.rejected[signal] += reasons.length;
       counts.derivedSessions += prepared.derived;
+      counts.repairedStrings += prepared.text.repaired;
+      counts.maskedSecrets += prepared.text.masked;
       if (reasons.length)
         log.warn(
           { workspace, signal, rejected: reasons.length, reasons: reasons.slice(0, 20) },
@@ -87,15 +115,27 @@ export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInfli
       };
     },
 
-    admit(bytes) {
-      if (inflight > 0 && inflight + bytes > deps.maxInflightBytes) {
-        throw new CollectorError('OVERLOADED', `collector has ${inflight} bytes in flight; retry later`, 1);
-      }
-      inflight += bytes;
-      let released = false;
-      return () => {
-        if (!released) inflight -= bytes;
-        released = true;
+    admission() {
+      let held = 0;
+      return {
+        take(bytes) {
+          // An export alone is always admitted (its size is bounded by the receiver's limit); beside others,
+          // it may not take the collector past its budget.
+          if (inflight > held && inflight + bytes > deps.maxInflightBytes) {
+            counts.overloaded++;
+            throw new CollectorError(
+              'OVERLOADED',
+              `collector has ${inflight} request bytes in flight (limit ${deps.maxInflightBytes}); retry later`,
+              1,
+            );
+          }
+          inflight += bytes;
+          held += bytes;
+        },
+        release() {
+          inflight -= held;
+          held = 0;
+        },
       };
     },
 
@@ -103,6 +143,10 @@ export function createIngest(deps: { bus: BusPublisher; logger: Logger; maxInfli
       accepted: { ...counts.accepted },
       rejected: { ...counts.rejected },
       derivedSessions: counts.derivedSessions,
+      repairedStrings: counts.repairedStrings,
+      maskedSecrets: counts.maskedSecrets,
+      overloaded: counts.overloaded,
+      inflightBytes: inflight,
       usage: usage.snapshot(),
     }),
   };

@@ -8,6 +8,7 @@ import {
   type BodyEncoding,
 } from './otlp/decode.ts';
 import type { OtlpMetricPoint } from './otlp/model.ts';
+import { cleanEvent, type TextPolicy, type TextRepairs } from './hygiene.ts';
 
 export const SIGNALS = ['traces', 'logs', 'metrics'] as const;
 export type Signal = (typeof SIGNALS)[number];
@@ -24,6 +25,29 @@ export interface PreparedExport {
   reasons: string[];
   /** For the metrics signal: the data points (token and cost counters are kept by the caller). */
   metricPoints: OtlpMetricPoint[];
+  /** Strings repaired into well-formed text (invalid UTF-8 or lone surrogates) and secrets masked. */
+  text: TextRepairs;
+}
+
+/** How an export is judged beyond its own content. */
+export interface PrepareOptions {
+  text: TextPolicy;
+  /** Events older than this many days are refused (the store would drop them at insert); 0 keeps all. */
+  retentionDays: number;
+  nowMs: number;
+}
+
+const NANOS_PER_DAY = 86_400_000_000_000n;
+
+/** Why an event is refused for its time, if it is: no time at all, or older than the retention. */
+function timeRefusal(event: AgentEvent, options: PrepareOptions): string | undefined {
+  const what = `${event.sourceEvent || event.kind} event ${event.eventId}`;
+  if (event.timeUnixNano === '0') return `${what}: no time (timeUnixNano and observedTimeUnixNano are unset)`;
+  if (options.retentionDays === 0) return undefined;
+  const cutoff = BigInt(options.nowMs) * 1_000_000n - BigInt(options.retentionDays) * NANOS_PER_DAY;
+  if (BigInt(event.timeUnixNano) >= cutoff) return undefined;
+  const at = new Date(Number(BigInt(event.timeUnixNano) / 1_000_000n)).toISOString();
+  return `${what}: its time ${at} is older than the ${options.retentionDays}-day retention`;
 }
 
 /** Leaves room for the Kafka record overhead under the broker's 1 MB default message size. */
@@ -60,25 +84,30 @@ export function prepareExport(
   body: Uint8Array,
   encoding: BodyEncoding,
   workspace: string,
+  options: PrepareOptions,
 ): PreparedExport {
   const ctx = { workspace };
   let results: Normalized[] = [];
   let reasons: string[];
   let metricPoints: OtlpMetricPoint[] = [];
+  const text: TextRepairs = { repaired: 0, masked: 0 };
   if (signal === 'metrics') {
     const b = decodeExportMetricsRequest(body, encoding);
     metricPoints = b.records;
     reasons = b.rejections.map((r) => r.reason);
+    text.repaired = b.invalidUtf8;
   } else if (signal === 'logs') {
     const b = decodeExportLogsRequest(body, encoding);
     results = b.records.map((r) => located(r.path, normalizeLogRecord(r, ctx)));
     reasons = b.rejections.map((r) => r.reason);
+    text.repaired = b.invalidUtf8;
   } else {
     const b = decodeExportTraceRequest(body, encoding);
     results = joinTraceSessions(
       b.records.flatMap((s) => normalizeSpan(s, ctx).map((n) => located(s.path, n))),
     );
     reasons = b.rejections.map((r) => r.reason);
+    text.repaired = b.invalidUtf8;
   }
 
   const bySession = new Map<string, AgentEvent[]>();
@@ -87,12 +116,18 @@ export function prepareExport(
       reasons.push(r.reason);
       continue;
     }
+    const refused = timeRefusal(r.event, options);
+    if (refused) {
+      reasons.push(refused);
+      continue;
+    }
+    cleanEvent(r.event, options.text, text);
     const key = agentEventKey(r.event);
     const group = bySession.get(key);
     if (group) group.push(r.event);
     else bySession.set(key, [r.event]);
   }
-  const prepared: PreparedExport = { messages: [], accepted: 0, derived: 0, reasons, metricPoints };
+  const prepared: PreparedExport = { messages: [], accepted: 0, derived: 0, reasons, metricPoints, text };
   for (const [key, group] of bySession) {
     const { batches, oversized } = packAgentEventBatches(group, MAX_MESSAGE_BYTES);
     for (const value of batches) prepared.messages.push({ key, value });

@@ -5,8 +5,13 @@ const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').repl
 /** The collector's counters in the Prometheus text exposition format (served at GET /metrics). */
 export function renderPrometheus(stats: IngestStats): string {
   const lines: string[] = [];
-  const family = (name: string, help: string, samples: [Record<string, string>, number][]) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
+  const family = (
+    name: string,
+    help: string,
+    samples: [Record<string, string>, number][],
+    type: 'counter' | 'gauge' = 'counter',
+  ) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
     for (const [labels, value] of samples) {
       const l = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`);
       lines.push(`${name}${l.length ? `{${l.join(',')}}` : ''} ${value}`);
@@ -28,6 +33,25 @@ export function renderPrometheus(stats: IngestStats): string {
     'warden_ingest_derived_sessions_total',
     'Events stored under a session id derived from trace or resource.',
     [[{}, stats.derivedSessions]],
+  );
+  family(
+    'warden_ingest_strings_repaired_total',
+    'Strings that arrived as invalid UTF-8 or UTF-16 and were stored with U+FFFD.',
+    [[{}, stats.repairedStrings]],
+  );
+  family('warden_ingest_secrets_masked_total', 'Secrets replaced by typed masks before reaching the bus.', [
+    [{}, stats.maskedSecrets],
+  ]);
+  family(
+    'warden_ingest_overloaded_total',
+    'Exports answered "slow down" (429 / RESOURCE_EXHAUSTED) for the memory budget.',
+    [[{}, stats.overloaded]],
+  );
+  family(
+    'warden_ingest_inflight_bytes',
+    'Request bytes (after decompression) held by exports in progress.',
+    [[{}, stats.inflightBytes]],
+    'gauge',
   );
   const usage = Object.entries(stats.usage);
   family(

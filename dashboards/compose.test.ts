@@ -41,6 +41,7 @@ const services = compose.services;
 /** What an operator sets before `docker compose up` (docker compose refuses to start without them). */
 const OPERATOR_ENV: Record<string, string> = {
   WARDEN_INGEST_TOKENS: 'tok-agents-0123456789=acme',
+  WARDEN_FINGERPRINT_KEY: 'fp-key-0123456789abcdef0123456789abcdef',
   WARDEN_API_KEYS: 'key-analyst-0123456789=acme:analyst:erin',
   CLICKHOUSE_PASSWORD: 'ch-warden-secret',
   CLICKHOUSE_GRAFANA_PASSWORD: 'ch-grafana-secret',
@@ -127,6 +128,7 @@ describe('docker-compose.yml', () => {
     const raw = (service: string, name: string) => String(services[service]!.environment?.[name]);
     for (const [service, name] of [
       ['collector', 'WARDEN_INGEST_TOKENS'],
+      ['collector', 'WARDEN_FINGERPRINT_KEY'],
       ['api', 'WARDEN_API_KEYS'],
       ['triage', 'CLICKHOUSE_PASSWORD'],
       ['api', 'CLICKHOUSE_PASSWORD'],

@@ -35,6 +35,9 @@ function startWarden(dataDir: string): Promise<Started> {
   });
 }
 
+/** Recent times: `warden start` keeps 90 days of events and refuses older ones. */
+const T0 = BigInt(Date.now() - 60_000) * 1_000_000n;
+
 const codexPrompt = (session: string, n: number) =>
   JSON.stringify({
     resourceLogs: [
@@ -44,7 +47,7 @@ const codexPrompt = (session: string, n: number) =>
           {
             logRecords: [
               {
-                timeUnixNano: String(1767262800000000000n + BigInt(n)),
+                timeUnixNano: String(T0 + BigInt(n)),
                 attributes: [
                   { key: 'event.name', value: { stringValue: 'codex.user_prompt' } },
                   { key: 'conversation.id', value: { stringValue: session } },

@@ -9,10 +9,12 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   DecodeError,
   decodeExportLogsRequest,
+  MAX_ANY_VALUE_DEPTH,
   decodeExportMetricsRequest,
   decodeExportTraceRequest,
 } from './decode.ts';
-import { otlpTypes } from './proto.ts';
+import { encodeJsonRequestAsProtobuf, otlpTypes } from './proto.ts';
+import protobuf from 'protobufjs';
 
 function sdkSpans() {
   const exporter = new InMemorySpanExporter();
@@ -113,8 +115,9 @@ describe('decodeExportTraceRequest', () => {
   });
 
   it('accepts an empty request', () => {
-    expect(decodeExportTraceRequest(utf8('{}'), 'json')).toEqual({ records: [], rejections: [] });
-    expect(decodeExportTraceRequest(new Uint8Array(0), 'protobuf')).toEqual({ records: [], rejections: [] });
+    const empty = { records: [], rejections: [], invalidUtf8: 0 };
+    expect(decodeExportTraceRequest(utf8('{}'), 'json')).toEqual(empty);
+    expect(decodeExportTraceRequest(new Uint8Array(0), 'protobuf')).toEqual(empty);
   });
 });
 
@@ -255,5 +258,107 @@ describe('decodeExportMetricsRequest', () => {
         ['codex.turn.e2e_duration_ms', 31.5],
       ],
     );
+  });
+});
+
+describe('limits and text repair, the same in both encodings', () => {
+  const kvlist = (depth: number): object =>
+    depth === 1
+      ? { stringValue: 'x' }
+      : { kvlistValue: { values: [{ key: 'k', value: kvlist(depth - 1) }] } };
+  const array = (depth: number): object =>
+    depth === 1 ? { stringValue: 'x' } : { arrayValue: { values: [array(depth - 1)] } };
+  const logs = (value: object) => ({
+    resourceLogs: [
+      {
+        scopeLogs: [{ logRecords: [{ timeUnixNano: '1', body: value, attributes: [{ key: 'a', value }] }] }],
+      },
+    ],
+  });
+  const spans = (value: object) => ({
+    resourceSpans: [
+      {
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: '0102030405060708090a0b0c0d0e0f10',
+                spanId: '0102030405060708',
+                events: [{ name: 'e', attributes: [{ key: 'a', value }] }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  });
+  /** protobufjs refuses to encode what it would refuse to decode: lift its limit to build the bodies. */
+  const asProtobuf = (signal: 'logs' | 'traces', body: object) => {
+    const limit = protobuf.util.recursionLimit;
+    protobuf.util.recursionLimit = 10_000;
+    try {
+      return encodeJsonRequestAsProtobuf(signal, body);
+    } finally {
+      protobuf.util.recursionLimit = limit;
+    }
+  };
+  const answers = (signal: 'logs' | 'traces', body: object) => {
+    const decode = signal === 'logs' ? decodeExportLogsRequest : decodeExportTraceRequest;
+    return (['json', 'protobuf'] as const).map((encoding) => {
+      const bytes = encoding === 'json' ? utf8(JSON.stringify(body)) : asProtobuf(signal, body);
+      try {
+        return `${decode(bytes, encoding).records.length} records`;
+      } catch (err) {
+        return `${(err as Error).name}: ${(err as Error).message}`;
+      }
+    });
+  };
+
+  it.each([
+    ['logs', 'key-value lists', kvlist],
+    ['logs', 'arrays', array],
+    ['traces', 'key-value lists', kvlist],
+    ['traces', 'arrays', array],
+  ] as const)('%s: AnyValue %s nest to the same depth in JSON and protobuf', (signal, _, nest) => {
+    const refused = `DecodeError: an AnyValue is nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`;
+    expect(answers(signal, (signal === 'logs' ? logs : spans)(nest(MAX_ANY_VALUE_DEPTH)))).toEqual([
+      '1 records',
+      '1 records',
+    ]);
+    for (const depth of [MAX_ANY_VALUE_DEPTH + 1, 100]) {
+      expect(answers(signal, (signal === 'logs' ? logs : spans)(nest(depth)))).toEqual([refused, refused]);
+    }
+    // Far deeper than any stack would take recursively; only JSON can carry it (protobufjs cannot encode it).
+    const [open, close] =
+      nest === kvlist
+        ? ['{"kvlistValue":{"values":[{"key":"k","value":', '}]}}']
+        : ['{"arrayValue":{"values":[', ']}}'];
+    const value = `${open.repeat(20_000)}{"stringValue":"x"}${close.repeat(20_000)}`;
+    const deep = utf8(
+      JSON.stringify((signal === 'logs' ? logs : spans)({ deep: 1 })).replace('{"deep":1}', value),
+    );
+    const decode = signal === 'logs' ? decodeExportLogsRequest : decodeExportTraceRequest;
+    expect(() => decode(deep, 'json')).toThrow(refused.replace('DecodeError: ', ''));
+  });
+
+  it('counts strings that were not valid UTF-8; JSON lone surrogates decode as they are (repaired later)', () => {
+    const body = Buffer.from(asProtobuf('logs', logs({ stringValue: 'MARK' })));
+    const at = body.indexOf('MARK');
+    body[at] = 0xff; // an invalid UTF-8 byte in both the body and the attribute
+    body[body.indexOf('MARK', at + 1)] = 0xc3;
+    const decoded = decodeExportLogsRequest(body, 'protobuf');
+    expect(decoded.invalidUtf8).toBe(2);
+    expect(decoded.records[0]!.body).toBe('\uFFFDARK');
+
+    const json = decodeExportLogsRequest(utf8(JSON.stringify(logs({ stringValue: '\ud800x' }))), 'json');
+    expect(json.invalidUtf8).toBe(0);
+    expect(json.records[0]!.body).toBe('\ud800x');
+    const badBytes = Buffer.concat([utf8('{"resourceLogs":[],"x":"'), Buffer.from([0xff]), utf8('"}')]);
+    expect(decodeExportLogsRequest(badBytes, 'json').invalidUtf8).toBe(1);
+  });
+
+  it('refuses a protobuf string that runs past the end of its message', () => {
+    const body = Buffer.from(asProtobuf('logs', logs({ stringValue: 'abcdef' })));
+    expect(() => decodeExportLogsRequest(body.subarray(0, body.length - 2), 'protobuf')).toThrow(DecodeError);
   });
 });

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type Long from 'long';
 import type { Type } from 'protobufjs';
 import type {
@@ -11,13 +12,15 @@ import type {
   Resource,
   Scope,
 } from './model.ts';
-import { otlpTypes } from './proto.ts';
+import { invalidUtf8Strings, otlpTypes } from './proto.ts';
 
 export type BodyEncoding = 'protobuf' | 'json';
 
 export interface DecodedBatch<T> {
   records: T[];
   rejections: Rejection[];
+  /** Strings that arrived as invalid UTF-8 and were decoded with U+FFFD (a JSON body counts once). */
+  invalidUtf8: number;
 }
 
 /** The whole request body could not be read: answered 400 / INVALID_ARGUMENT. */
@@ -29,11 +32,24 @@ export class DecodeError extends Error {
 class FieldError extends Error {}
 
 /**
+ * Deepest AnyValue nesting accepted, the same in every encoding: protobufjs stops at 100 nested messages,
+ * which a key-value list reaches after 32 levels, so JSON gets exactly the protobuf limit and neither
+ * decoder's recursion ever meets the stack.
+ */
+export const MAX_ANY_VALUE_DEPTH = 32;
+const TOO_DEEP = `an AnyValue is nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`;
+
+function checkDepth(depth: number): void {
+  if (depth > MAX_ANY_VALUE_DEPTH) throw new DecodeError(TOO_DEEP);
+}
+
+/**
  * How field values are read. Protobuf (protobufjs messages, int64 as Long, ids as bytes) and the OTLP JSON
  * mapping (hex ids, int64 as strings or numbers) differ only here; the tree walk below is shared.
  */
 interface ValueCodec {
-  anyValue(v: unknown): AttributeValue;
+  /** `depth` is the AnyValue's nesting level, 1 for an attribute's or a body's own value. */
+  anyValue(v: unknown, depth: number): AttributeValue;
   id(v: unknown, bytes: 8 | 16, field: string): string;
   nanos(v: unknown, field: string): string;
 }
@@ -54,7 +70,8 @@ function longToValue(v: Long | number): number | string {
 }
 
 const protobufCodec: ValueCodec = {
-  anyValue(v) {
+  anyValue(v, depth) {
+    checkDepth(depth);
     if (!isObj(v)) return null;
     // protobufjs exposes the name of the set oneof member as the virtual field `value`.
     switch (v.value) {
@@ -67,9 +84,9 @@ const protobufCodec: ValueCodec = {
       case 'doubleValue':
         return v.doubleValue as number;
       case 'arrayValue':
-        return ((v.arrayValue as Obj).values as unknown[]).map((x) => protobufCodec.anyValue(x));
+        return ((v.arrayValue as Obj).values as unknown[]).map((x) => protobufCodec.anyValue(x, depth + 1));
       case 'kvlistValue':
-        return readAttributes((v.kvlistValue as Obj).values, protobufCodec);
+        return readAttributes((v.kvlistValue as Obj).values, protobufCodec, depth + 1);
       case 'bytesValue':
         return Buffer.from(v.bytesValue as Uint8Array).toString('base64');
       default:
@@ -92,7 +109,8 @@ const HEX = /^[0-9a-fA-F]*$/;
 const DIGITS = /^\d+$/;
 
 const jsonCodec: ValueCodec = {
-  anyValue(v) {
+  anyValue(v, depth) {
+    checkDepth(depth);
     if (v === undefined || v === null) return null;
     if (!isObj(v)) throw new FieldError('attribute value must be an AnyValue object');
     if ('stringValue' in v) return String(v.stringValue ?? '');
@@ -113,10 +131,10 @@ const jsonCodec: ValueCodec = {
     }
     if ('arrayValue' in v) {
       const values = isObj(v.arrayValue) ? v.arrayValue.values : undefined;
-      return list(values, 'arrayValue.values').map((x) => jsonCodec.anyValue(x));
+      return list(values, 'arrayValue.values').map((x) => jsonCodec.anyValue(x, depth + 1));
     }
     if ('kvlistValue' in v)
-      return readAttributes(isObj(v.kvlistValue) ? v.kvlistValue.values : [], jsonCodec);
+      return readAttributes(isObj(v.kvlistValue) ? v.kvlistValue.values : [], jsonCodec, depth + 1);
     if ('bytesValue' in v) return String(v.bytesValue ?? '');
     return null;
   },
@@ -135,11 +153,11 @@ const jsonCodec: ValueCodec = {
   },
 };
 
-function readAttributes(kvs: unknown, codec: ValueCodec): Attributes {
+function readAttributes(kvs: unknown, codec: ValueCodec, depth = 1): Attributes {
   const out: Attributes = {};
   for (const kv of list(kvs, 'attributes')) {
     if (!isObj(kv) || typeof kv.key !== 'string') throw new FieldError('attribute without a string key');
-    out[kv.key] = codec.anyValue(kv.value);
+    out[kv.key] = codec.anyValue(kv.value, depth);
   }
   return out;
 }
@@ -166,7 +184,7 @@ function walk<T>(
   codec: ValueCodec,
   build: (item: Obj, resource: Resource, scope: Scope) => T | T[],
 ): DecodedBatch<T> {
-  const batch: DecodedBatch<T> = { records: [], rejections: [] };
+  const batch: DecodedBatch<T> = { records: [], rejections: [], invalidUtf8: 0 };
   const resources = root[names.resources];
   if (resources !== undefined && resources !== null && !Array.isArray(resources)) {
     throw new DecodeError(`${names.resources} must be an array`);
@@ -179,6 +197,7 @@ function walk<T>(
     try {
       resource = readResource(r.resource, codec);
     } catch (err) {
+      if (err instanceof DecodeError) throw err;
       for (const s of scopes) {
         const items = isObj(s) ? s[names.items] : undefined;
         const n = Array.isArray(items) ? items.length : 0;
@@ -208,21 +227,29 @@ function walk<T>(
   return batch;
 }
 
-function parseBody(body: Uint8Array, encoding: BodyEncoding, type: () => Type): Obj {
+function parseBody(
+  body: Uint8Array,
+  encoding: BodyEncoding,
+  type: () => Type,
+): { root: Obj; invalidUtf8: number } {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
   if (encoding === 'json') {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8'));
+      parsed = JSON.parse(bytes.toString('utf8'));
     } catch (err) {
       throw new DecodeError(`invalid JSON: ${(err as Error).message}`);
     }
     if (!isObj(parsed)) throw new DecodeError('invalid OTLP/JSON: the body must be a JSON object');
-    return parsed;
+    return { root: parsed, invalidUtf8: isUtf8(bytes) ? 0 : 1 };
   }
   const t = type();
+  const before = invalidUtf8Strings();
   try {
-    return t.decode(body) as unknown as Obj;
+    return { root: t.decode(bytes) as unknown as Obj, invalidUtf8: invalidUtf8Strings() - before };
   } catch (err) {
+    // OTLP's only recursive message is AnyValue: protobufjs's nesting limit is the AnyValue depth limit.
+    if (/nesting depth/.test((err as Error).message)) throw new DecodeError(TOO_DEEP);
     throw new DecodeError(`invalid protobuf ${t.name}: ${(err as Error).message}`);
   }
 }
@@ -235,8 +262,8 @@ export function decodeExportLogsRequest(
   encoding: BodyEncoding,
 ): DecodedBatch<OtlpLogRecord> {
   const codec = codecFor(encoding);
-  const root = parseBody(body, encoding, () => otlpTypes().ExportLogsServiceRequest);
-  return walk(
+  const { root, invalidUtf8 } = parseBody(body, encoding, () => otlpTypes().ExportLogsServiceRequest);
+  const batch = walk(
     root,
     { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' },
     codec,
@@ -247,20 +274,22 @@ export function decodeExportLogsRequest(
       observedTimeUnixNano: codec.nanos(lr.observedTimeUnixNano, 'observedTimeUnixNano'),
       severityNumber: int(lr.severityNumber),
       severityText: str(lr.severityText),
-      body: codec.anyValue(lr.body),
+      body: codec.anyValue(lr.body, 1),
       attributes: readAttributes(lr.attributes, codec),
       traceId: codec.id(lr.traceId, 16, 'traceId'),
       spanId: codec.id(lr.spanId, 8, 'spanId'),
       eventName: str(lr.eventName),
     }),
   );
+  batch.invalidUtf8 = invalidUtf8;
+  return batch;
 }
 
 /** Decodes an `ExportTraceServiceRequest` (protobuf or OTLP/JSON). Spans need a trace id and a span id. */
 export function decodeExportTraceRequest(body: Uint8Array, encoding: BodyEncoding): DecodedBatch<OtlpSpan> {
   const codec = codecFor(encoding);
-  const root = parseBody(body, encoding, () => otlpTypes().ExportTraceServiceRequest);
-  return walk(
+  const { root, invalidUtf8 } = parseBody(body, encoding, () => otlpTypes().ExportTraceServiceRequest);
+  const batch = walk(
     root,
     { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' },
     codec,
@@ -292,6 +321,8 @@ export function decodeExportTraceRequest(body: Uint8Array, encoding: BodyEncodin
       };
     },
   );
+  batch.invalidUtf8 = invalidUtf8;
+  return batch;
 }
 
 const METRIC_SHAPES = ['gauge', 'sum', 'histogram', 'exponentialHistogram', 'summary'] as const;
@@ -302,8 +333,8 @@ export function decodeExportMetricsRequest(
   encoding: BodyEncoding,
 ): DecodedBatch<OtlpMetricPoint> {
   const codec = codecFor(encoding);
-  const root = parseBody(body, encoding, () => otlpTypes().ExportMetricsServiceRequest);
-  return walk(
+  const { root, invalidUtf8 } = parseBody(body, encoding, () => otlpTypes().ExportMetricsServiceRequest);
+  const batch = walk(
     root,
     { resources: 'resourceMetrics', scopes: 'scopeMetrics', items: 'metrics' },
     codec,
@@ -330,4 +361,6 @@ export function decodeExportMetricsRequest(
       });
     },
   );
+  batch.invalidUtf8 = invalidUtf8;
+  return batch;
 }

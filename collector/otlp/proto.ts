@@ -1,4 +1,5 @@
 import protobuf from 'protobufjs';
+import { isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 
 /** The protobuf types Warden reads and writes, loaded once on first use (importing has no side effects). */
@@ -15,9 +16,29 @@ export interface OtlpTypes {
 }
 
 let types: OtlpTypes | undefined;
+let invalidUtf8 = 0;
+
+/** How many protobuf strings so far were not valid UTF-8 (each broken sequence decoded as U+FFFD). */
+export const invalidUtf8Strings = (): number => invalidUtf8;
+
+/**
+ * protobufjs's Node string reader, counting invalid UTF-8 and refusing a string that runs past the end of
+ * its message (protobufjs would silently cut it).
+ */
+function countingStringReader(this: { buf: Buffer; pos: number; len: number; uint32(): number }): string {
+  const length = this.uint32();
+  const end = this.pos + length;
+  if (end > this.len) throw new RangeError(`index out of range: ${this.pos} + ${length} > ${this.len}`);
+  const bytes = this.buf.subarray(this.pos, end);
+  this.pos = end;
+  if (!isUtf8(bytes)) invalidUtf8++;
+  return bytes.toString('utf8');
+}
 
 export function otlpTypes(): OtlpTypes {
   if (types) return types;
+  (protobuf.BufferReader.prototype as unknown as { string: typeof countingStringReader }).string =
+    countingStringReader;
   const root = new protobuf.Root();
   for (const file of ['otlp.proto', 'rpc.proto']) {
     protobuf.parse(readFileSync(new URL(file, import.meta.url), 'utf8'), root, { keepCase: false });

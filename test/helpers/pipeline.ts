@@ -29,13 +29,21 @@ export function openKafkaBus(
   );
 }
 
-/** The real collector on ephemeral ports in front of `bus`. */
+/** The key test collectors fingerprint masked secrets with. */
+export const FINGERPRINT_KEY = 'test-fingerprint-key-0123456789abcdef';
+
+/**
+ * The real collector on ephemeral ports in front of `bus`. Fixtures carry fixed past times, so no retention
+ * applies unless a test sets one; secrets are masked as by default.
+ */
 export function startTestCollector(bus: Bus, env: Record<string, string> = {}): Promise<CollectorHandle> {
   return startCollector(
     CollectorConfig.parse({
       WARDEN_OTLP_GRPC_PORT: '0',
       WARDEN_OTLP_HTTP_PORT: '0',
       WARDEN_INGEST_TOKENS: `${TOKENS.acme}=acme,${TOKENS.globex}=globex`,
+      WARDEN_EVENT_TTL_DAYS: '0',
+      WARDEN_FINGERPRINT_KEY: FINGERPRINT_KEY,
       ...env,
     }),
     { bus, logger: testLogger },

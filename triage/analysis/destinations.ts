@@ -3,7 +3,7 @@
  * notation inet_aton accepts) and its class (registry, code host, paste, webhook, tunnel, file share, IP,
  * internal), plus whether the name looks like data smuggled through DNS labels.
  */
-import { shannonEntropy } from './text-stats.ts';
+import { shannonEntropy } from '../../schemas/text.ts';
 import type { DestinationClass, NetworkFacts } from './types.ts';
 
 export interface Destination {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shannonEntropy } from './text-stats.ts';
+import { shannonEntropy } from './text.ts';
 
 describe('shannonEntropy', () => {
   it('is 0 for empty or constant text and grows with variety', () => {

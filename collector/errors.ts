@@ -1,4 +1,16 @@
-import { status as GrpcStatus } from '@grpc/grpc-js';
+/** The gRPC status codes the collector answers with (google.rpc.Code). */
+export const GrpcStatus = {
+  OK: 0,
+  CANCELLED: 1,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  RESOURCE_EXHAUSTED: 8,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+type GrpcStatus = (typeof GrpcStatus)[keyof typeof GrpcStatus];
 
 /** Error codes of the collector, each with its OTLP/HTTP status and its OTLP/gRPC status. */
 export const COLLECTOR_ERRORS = {

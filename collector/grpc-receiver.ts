@@ -11,7 +11,7 @@ import { gunzip, inflate } from 'node:zlib';
 import type { Logger } from 'pino';
 import { encodeExportResponse, encodeRpcStatus } from './answers.ts';
 import type { IngestAuth } from './auth.ts';
-import { CollectorError, toCollectorError } from './errors.ts';
+import { CollectorError, GrpcStatus as Code, toCollectorError } from './errors.ts';
 import type { Admission, Ingest, Signal } from './ingest.ts';
 import type { ReceiverHandle } from './http-receiver.ts';
 
@@ -33,8 +33,6 @@ const SERVICES: Record<string, Signal> = {
   '/opentelemetry.proto.collector.metrics.v1.MetricsService/Export': 'metrics',
 };
 
-/** gRPC status codes this receiver answers with (google.rpc.Code). */
-const Code = { OK: 0, CANCELLED: 1, INVALID_ARGUMENT: 3, DEADLINE_EXCEEDED: 4, UNIMPLEMENTED: 12 } as const;
 const FRAME_HEADER = 5; // u8 compressed flag, u32 message length
 const ACCEPT_ENCODING = 'identity,gzip,deflate';
 const inflaters = { gzip: promisify(gunzip), deflate: promisify(inflate) } as const;

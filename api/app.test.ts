@@ -154,6 +154,7 @@ describe('authorization matrix', () => {
     { method: 'GET', path: '/v1/audit', min: 'admin' },
     { method: 'GET', path: '/v1/status', min: 'admin' },
     { method: 'GET', path: '/v1/alerts/deliveries', min: 'viewer' },
+    { method: 'GET', path: '/v1/dead-letters', min: 'admin' },
   ];
 
   it('answers every endpoint by role: below the minimum 403, none or unknown key 401', async () => {
@@ -519,6 +520,9 @@ describe('transport', () => {
     expect(Object.keys(res.body.paths).sort()).toEqual([
       '/v1/alerts/deliveries',
       '/v1/audit',
+      '/v1/dead-letters',
+      '/v1/dead-letters/replay',
+      '/v1/dead-letters/{dead_letter_id}',
       '/v1/findings',
       '/v1/findings/dispositions',
       '/v1/findings/export',

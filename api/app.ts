@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
+import { BusUnavailableError, type BusPublisher } from '../bus/types.ts';
 import { SortKeyError } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
 import { authenticate } from './auth.ts';
@@ -15,6 +16,7 @@ import { ApiProblem, errorResponses, problemResponse } from './problem.ts';
 import { newRouter, security } from './router.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { findingRoutes } from './routes/findings.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { statusRoutes } from './routes/status.ts';
@@ -30,6 +32,8 @@ export interface AppDeps {
   consoleFiles: MiddlewareHandler;
   productVersion: string;
   onDisposition?: DispositionListener;
+  /** Where replayed dead letters are published; without it, replays answer 503. */
+  bus?: BusPublisher;
 }
 
 const me = createRoute({
@@ -143,6 +147,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', auditRoutes(deps.store));
   app.route('/v1', alertRoutes(deps.store));
   app.route('/v1', statusRoutes(deps.store));
+  app.route('/v1', deadLetterRoutes(deps.store, deps.bus));
 
   app.notFound((c) => problemResponse(new ApiProblem(404, 'no such endpoint'), c.get('requestId')));
   app.onError((err, c) => {
@@ -150,6 +155,13 @@ export function createApp(deps: AppDeps) {
     if (err instanceof ApiProblem) return problemResponse(err, id);
     if (err instanceof SortKeyError)
       return problemResponse(new ApiProblem(400, 'cursor does not fit this query'), id);
+    if (err instanceof BusUnavailableError)
+      return problemResponse(
+        new ApiProblem(503, `${err.message}; nothing was replayed, retry later`, undefined, {
+          'retry-after': String(err.retryAfterSeconds),
+        }),
+        id,
+      );
     if (err instanceof HTTPException && err.status < 500)
       return problemResponse(new ApiProblem(err.status as 400, err.message || 'bad request'), id);
     log.error({ err, requestId: id }, 'request failed');

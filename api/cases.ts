@@ -4,6 +4,7 @@ import { ANALYST_VERDICTS, DISPOSITION_STATUSES } from '../schemas/tables.ts';
 import type { AuditEntry, CaseState, Disposition, Finding } from '../schemas/tables.ts';
 import type { FindingWithCase, Store } from '../store/index.ts';
 import type { ApiPrincipal } from './config.ts';
+import { wellFormed } from './params.ts';
 import { ApiProblem } from './problem.ts';
 import { caseView } from './views.ts';
 
@@ -14,14 +15,14 @@ export const DispositionChange = z
   .object({
     status: z.enum(DISPOSITION_STATUSES).optional(),
     analyst_verdict: z.enum(ANALYST_VERDICTS).optional(),
-    assignee: z.string().max(128).nullable().optional().openapi({ description: 'null or "" unassigns' }),
-    reason: z
-      .string()
-      .trim()
-      .max(256)
+    assignee: wellFormed(z.string().max(128))
+      .nullable()
+      .optional()
+      .openapi({ description: 'null or "" unassigns' }),
+    reason: wellFormed(z.string().trim().max(256))
       .optional()
       .openapi({ description: 'required when the status closes the case (resolved, suppressed)' }),
-    note: z.string().max(10_000).optional(),
+    note: wellFormed(z.string().max(10_000)).optional(),
     expected_case_updated_at: z.iso.datetime({ offset: true }).nullable().optional().openapi({
       description:
         "the case's `updated_at` as you read it (null: no disposition yet); if it changed since, the answer is 409 and nothing is written",
@@ -48,7 +49,8 @@ export type DispositionListener = (
 
 /**
  * Records one disposition per finding: the new case state (unspecified fields keep their value) plus the
- * reason and note. The audit entries are written first, so no change is ever stored unaudited.
+ * reason and note. The audit entries are written first, so no change is ever stored unaudited; should the
+ * change then fail to be stored, a `….failed` entry says so.
  */
 export async function recordDispositions(
   store: Store,
@@ -109,7 +111,19 @@ export async function recordDispositions(
   }
   if (!dispositions.length) return { dispositions, cases };
   await store.appendAudit(audit);
-  await store.insertDispositions(dispositions);
+  try {
+    await store.insertDispositions(dispositions);
+  } catch (err) {
+    // The audit log must not claim a change that was not stored: say that it failed.
+    const failed = audit.map((a) => ({
+      ...a,
+      auditId: randomUUID(),
+      action: `${action}.failed`,
+      after: undefined,
+    }));
+    await store.appendAudit(failed).catch(() => undefined);
+    throw err;
+  }
   return { dispositions, cases };
 }
 

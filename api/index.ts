@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { BusPublisher } from '../bus/types.ts';
 import type { Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import type { DispositionListener } from './cases.ts';
@@ -27,7 +28,7 @@ const PRODUCT_VERSION = (
 /** Serves the query API and the triage console over the store. */
 export async function start(
   config: ApiConfig,
-  deps: { store: Store; logger: Logger; onDisposition?: DispositionListener },
+  deps: { store: Store; logger: Logger; onDisposition?: DispositionListener; bus?: BusPublisher },
 ): Promise<ApiHandle> {
   const log = deps.logger.child({ service: 'api' });
   let consoleUrl = config.WARDEN_CONSOLE_URL?.replace(/\/+$/, '');
@@ -40,6 +41,7 @@ export async function start(
     consoleFiles: await consoleFiles(),
     productVersion: PRODUCT_VERSION,
     onDisposition: deps.onDisposition,
+    bus: deps.bus,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(

@@ -1,6 +1,12 @@
 import { z } from '@hono/zod-openapi';
 
-/** Query parameter shapes shared by the list endpoints. */
+/** Parameter and body shapes shared by the endpoints. */
+
+/**
+ * Text from a request, made well-formed as at intake (a lone UTF-16 surrogate, which JSON can carry as
+ * `"\ud800"`, becomes U+FFFD): whatever is stored or queried with it then reads back the same.
+ */
+export const wellFormed = <T extends z.ZodString>(schema: T) => schema.transform((s) => s.toWellFormed());
 
 /** `a,b,c` → a validated list of `values` members. */
 export const csvOf = <T extends readonly [string, ...string[]]>(values: T) =>
@@ -25,7 +31,7 @@ export const rfc3339 = (description: string) =>
     .optional();
 
 export const text = (description: string, max = 256) =>
-  z.string().min(1).max(max).openapi({ description }).optional();
+  wellFormed(z.string().min(1).max(max)).openapi({ description }).optional();
 
 export const limit = (max: number, fallback: number) =>
   z.coerce

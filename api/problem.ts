@@ -63,9 +63,11 @@ export function problemResponse(p: ApiProblem, requestId: string | undefined): R
 const problemContent = { 'application/problem+json': { schema: Problem } };
 
 /** OpenAPI responses for the errors a route can answer. */
-export function errorResponses(...statuses: (400 | 401 | 403 | 404 | 429)[]) {
+type ErrorStatus = 400 | 401 | 403 | 404 | 429 | 503;
+
+export function errorResponses(...statuses: ErrorStatus[]) {
   const all = [...new Set([401, 429, ...statuses])].sort();
   return Object.fromEntries(
     all.map((s) => [s, { description: TITLES[s as ContentfulStatusCode]!, content: problemContent }]),
-  ) as Record<400 | 401 | 403 | 404 | 429, { description: string; content: typeof problemContent }>;
+  ) as Record<ErrorStatus, { description: string; content: typeof problemContent }>;
 }

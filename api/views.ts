@@ -11,6 +11,7 @@ import {
 } from '../schemas/tables.ts';
 import type { AuditEntry, CaseState, Disposition, Finding, SessionState } from '../schemas/tables.ts';
 import type { SessionListRow } from '../store/index.ts';
+import { DEAD_LETTER_STAGES, DEAD_LETTER_STATUSES, type DeadLetter } from '../schemas/dead-letter.ts';
 
 /**
  * What the API returns, as zod schemas (the OpenAPI document is generated from them) and the one converter
@@ -289,3 +290,32 @@ export const pageOf = <T extends z.ZodType>(item: T, name: string) =>
         .openapi({ description: 'pass as `cursor` for the next page; null at the end' }),
     })
     .openapi(name);
+
+export const DeadLetterView = z
+  .object({
+    dead_letter_id: z.string(),
+    session_id: z.string().nullable(),
+    event_id: z.string().nullable().openapi({ description: 'null for a bus message that could not be read' }),
+    stage: z.enum(DEAD_LETTER_STAGES).openapi({ description: 'what failed: decode, store or judge' }),
+    error: z.string(),
+    bus: z.object({ kind: z.string(), partition: z.number().int(), offset: z.string(), key: z.string() }),
+    first_seen_at: Time,
+    last_seen_at: Time,
+    attempts: z.number().int(),
+    status: z.enum(DEAD_LETTER_STATUSES),
+  })
+  .openapi('DeadLetter');
+export type DeadLetterView = z.infer<typeof DeadLetterView>;
+
+export const deadLetterView = (d: DeadLetter): DeadLetterView => ({
+  dead_letter_id: d.deadLetterId,
+  session_id: d.sessionId || null,
+  event_id: d.eventId || null,
+  stage: d.stage,
+  error: clip(d.error)!,
+  bus: d.bus,
+  first_seen_at: iso(d.firstSeenAtMs),
+  last_seen_at: iso(d.lastSeenAtMs),
+  attempts: d.attempts,
+  status: d.status,
+});

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
 import { PublishQueue } from './publish-queue.ts';
+import { pause, retryDelayMs } from './retry.ts';
 import {
   BusUnavailableError,
   type BatchHandler,
@@ -227,6 +228,7 @@ export async function openEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> {
     async subscribe(group: string, handler: BatchHandler) {
       let cursor = await seek(await committedOffset(group));
       let stopped = false;
+      let failures = 0;
       const loop = (async () => {
         while (!stopped && !closed) {
           const wake = nextAppend();
@@ -238,10 +240,15 @@ export async function openEmbeddedBus(opts: EmbeddedBusOptions): Promise<Bus> {
           }
           try {
             await handler({ partition: 0, messages });
+            failures = 0;
           } catch (err) {
             // At-least-once: nothing is committed, the same messages are offered again after a pause.
-            log.error({ err, group, offset: cursor.at.toString() }, 'bus handler failed; redelivering');
-            await new Promise((r) => setTimeout(r, 1_000));
+            const delayMs = retryDelayMs(++failures);
+            log.warn(
+              { err, group, offset: cursor.at.toString(), delayMs },
+              'batch not processed; retrying later',
+            );
+            await pause(delayMs, () => stopped || closed);
             continue;
           }
           cursor = next;

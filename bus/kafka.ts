@@ -11,6 +11,7 @@ import kafkajs, {
 } from 'kafkajs';
 import type { Logger } from 'pino';
 import { PublishQueue } from './publish-queue.ts';
+import { pause, retryDelayMs } from './retry.ts';
 import {
   BusRejectedError,
   BusUnavailableError,
@@ -37,20 +38,34 @@ export interface KafkaBusOptions {
 const MAX_REQUEST_BYTES = 4 << 20;
 const TOPIC_MAX_MESSAGE_BYTES = 8 << 20;
 
-const KAFKAJS_LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
+/**
+ * kafkajs's own errors are what Warden then handles (a refused produce is answered "retry later", a failed
+ * batch is retried): they are warnings here, and Warden logs an error where something fails for good.
+ */
+const KAFKAJS_LEVELS: Record<number, 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'warn',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * Expected on every producer: Warden limits the producer's retries so an export is answered within its
+ * timeout, and gets exactly-once effect from deterministic event ids, not from the producer.
+ */
+const EXPECTED = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+
 function kafkaLogCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      logger[KAFKAJS_LEVELS[level] ?? 'info']({ kafka: extra }, message);
+      logger[EXPECTED.has(message) ? 'debug' : (KAFKAJS_LEVELS[level] ?? 'info')]({ kafka: extra }, message);
     };
 }
+
+/** Consumer liveness: a worker that died is out of its group (and its partitions reassigned) within 10 s. */
+const SESSION_TIMEOUT_MS = 10_000;
+const HEARTBEAT_MS = 1_000;
 
 const gzipFast = promisify(gzip);
 const gunzip = promisify(unzip);
@@ -84,6 +99,19 @@ function classifyProduceError(err: unknown): Error {
 }
 
 /**
+ * Runs `work` while heartbeating the group, so a long batch does not look like a dead member. A heartbeat
+ * that fails (a rebalance started) is left for kafkajs to act on after the batch.
+ */
+async function whileBeating<T>(heartbeat: () => Promise<void>, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
  * The bus on Apache Kafka (kafkajs): one topic of canonical events keyed by workspace/session, an
  * idempotent producer with acks=all and gzip, and consumer groups that commit after processing.
  */
@@ -110,6 +138,8 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
       const admin = kafka.admin();
       await admin.connect();
       try {
+        // Creating a topic that exists is answered with an error the client logs: look first.
+        if ((await admin.listTopics()).includes(opts.topic)) return;
         const created = await admin.createTopics({
           waitForLeaders: true,
           topics: [
@@ -189,31 +219,54 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
         groupId: group,
         allowAutoTopicCreation: false,
         maxBytesPerPartition: 4 << 20,
+        sessionTimeout: SESSION_TIMEOUT_MS,
+        heartbeatInterval: HEARTBEAT_MS,
       });
       consumers.add(consumer);
       await consumer.connect();
       await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
-          if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-          await handler({
-            partition: batch.partition,
-            messages: batch.messages.map((m) => ({
-              key: m.key?.toString('utf8') ?? '',
-              value: m.value ?? Buffer.alloc(0),
+      // Not awaited: joining the group can wait for a dead member's session to expire, and nothing that
+      // starts after triage (the API) should wait with it. kafkajs rejoins by itself after failures.
+      void consumer
+        .run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {
+            if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+            const delivered = {
               partition: batch.partition,
-              offset: m.offset,
-            })),
-          });
-          // Advance the fetch position, then make it durable in the group.
-          resolveOffset(batch.lastOffset());
-          const next = (BigInt(batch.lastOffset()) + 1n).toString();
-          await consumer.commitOffsets([{ topic: opts.topic, partition: batch.partition, offset: next }]);
-          await heartbeat();
-        },
-      });
+              messages: batch.messages.map((m) => ({
+                key: m.key?.toString('utf8') ?? '',
+                value: m.value ?? Buffer.alloc(0),
+                partition: batch.partition,
+                offset: m.offset,
+              })),
+            };
+            // A failed batch is retried here, heartbeating meanwhile, rather than thrown at kafkajs (which
+            // would restart the consumer and rejoin the group); a revoked partition stops the retries.
+            for (let failures = 1; ; failures++) {
+              try {
+                await whileBeating(heartbeat, () => handler(delivered));
+                break;
+              } catch (err) {
+                const delayMs = retryDelayMs(failures);
+                log.warn(
+                  { err, partition: batch.partition, offset: batch.firstOffset(), delayMs },
+                  'batch not processed; retrying later',
+                );
+                const stop = () => !isRunning() || isStale();
+                await pause(delayMs, stop, heartbeat);
+                if (stop()) return;
+              }
+            }
+            // Advance the fetch position, then make it durable in the group.
+            resolveOffset(batch.lastOffset());
+            const next = (BigInt(batch.lastOffset()) + 1n).toString();
+            await consumer.commitOffsets([{ topic: opts.topic, partition: batch.partition, offset: next }]);
+            await heartbeat();
+          },
+        })
+        .catch((err: unknown) => log.error({ err, group }, 'kafka consumer stopped'));
       return {
         close: async () => {
           consumers.delete(consumer);

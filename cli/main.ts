@@ -116,7 +116,9 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
     const { openStore } = needsStore ? await import('../store/index.ts') : { openStore: undefined };
     const store = openStore ? await openStore(storeConfig, logger) : undefined;
     if (store) closers.unshift({ name: 'store', close: () => store.close() });
-    const bus = command !== 'api' ? await openBus(busConfig, logger) : undefined;
+    // The API alone uses the bus only to replay dead letters, and only when Kafka is configured.
+    const bus =
+      command !== 'api' || busConfig.KAFKA_BROKERS?.length ? await openBus(busConfig, logger) : undefined;
     if (bus) closers.unshift({ name: 'bus', close: () => bus.close() });
     // Triage raises alerts; the API resolves them when an analyst closes a false positive.
     const alerts =
@@ -143,6 +145,7 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
       const { start: startApi } = await import('../api/index.ts');
       const api = await startApi(apiConfig, {
         store: apiStore,
+        bus,
         logger,
         onDisposition: alerts && ((f, d, previous) => alerts.onDisposition(f, d, previous)),
       });

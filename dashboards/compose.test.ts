@@ -161,8 +161,8 @@ describe('docker-compose.yml', () => {
       for (const key of Object.keys(env))
         expect(known, `${name}: ${key} is read by no config`).toContain(key);
       for (const schema of configs) expect(() => parseEnv(schema, env)).not.toThrow();
-      // cli/main.ts: every role but api needs Kafka, every role but the collector a ClickHouse server.
-      if (command !== 'api') expect(env.KAFKA_BROKERS, `${name}: KAFKA_BROKERS`).toBeTruthy();
+      // cli/main.ts: every role needs Kafka (the API to replay dead letters), all but the collector ClickHouse.
+      expect(env.KAFKA_BROKERS, `${name}: KAFKA_BROKERS`).toBeTruthy();
       if (command !== 'collector') expect(env.CLICKHOUSE_URL, `${name}: CLICKHOUSE_URL`).toBeTruthy();
     });
 
@@ -208,7 +208,7 @@ describe('docker-compose.yml', () => {
   it('waits for healthy dependencies, which all have healthchecks', () => {
     expect(Object.keys(services.collector!.depends_on ?? {})).toEqual(['kafka']);
     expect(Object.keys(services.triage!.depends_on ?? {}).sort()).toEqual(['clickhouse', 'kafka']);
-    expect(Object.keys(services.api!.depends_on ?? {})).toEqual(['clickhouse']);
+    expect(Object.keys(services.api!.depends_on ?? {}).sort()).toEqual(['clickhouse', 'kafka']);
     expect(Object.keys(services.grafana!.depends_on ?? {})).toEqual(['clickhouse']);
     for (const [name, s] of Object.entries(services)) {
       for (const [dep, { condition }] of Object.entries(s.depends_on ?? {})) {

@@ -178,6 +178,27 @@ export function decodeAgentEventBatch(value: Buffer): AgentEvent[] {
   return AgentEventBatch.parse(JSON.parse(value.toString('utf8'))).events;
 }
 
+/** A bus message read event by event: one invalid event does not take its neighbours down with it. */
+export interface ReadBatch {
+  events: AgentEvent[];
+  /** Events that failed validation, as they were, with the reason. */
+  invalid: { raw: unknown; error: string }[];
+}
+
+/** Like {@link decodeAgentEventBatch}, but validates each event alone. Throws only when the envelope is unreadable. */
+export function readAgentEventBatch(value: Buffer): ReadBatch {
+  const envelope = z
+    .object({ schemaVersion: z.literal(AGENT_EVENT_SCHEMA_VERSION), events: z.array(z.unknown()) })
+    .parse(JSON.parse(value.toString('utf8')));
+  const read: ReadBatch = { events: [], invalid: [] };
+  for (const raw of envelope.events) {
+    const parsed = AgentEvent.safeParse(raw);
+    if (parsed.success) read.events.push(parsed.data);
+    else read.invalid.push({ raw, error: z.prettifyError(parsed.error) });
+  }
+  return read;
+}
+
 /** Topic of canonical agent events on Kafka (`<domain>.<entity>.v<N>`). */
 export const AGENT_EVENTS_TOPIC = 'warden.agent-events.v1';
 

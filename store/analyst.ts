@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { equals, keyset, oneOf, select, timeRange, toPage } from './sql.ts';
+import type { Page, PageRequest, TimeRange } from './sql.ts';
 import type { AgentEvent } from '../schemas/agent-event.ts';
 import { ALERT_DELIVERY_READ_COLUMNS, rowToAlertDelivery } from '../schemas/alert-delivery.ts';
 import type { AlertDelivery, AlertSink, DeliveryOutcome } from '../schemas/alert-delivery.ts';
@@ -27,34 +29,11 @@ import type {
 } from '../schemas/tables.ts';
 
 /**
- * The analysts' read queries: filtered lists with keyset pagination, timelines, cases and the audit log.
- *
- * SQL is assembled only from the constant fragments in this file; every value travels as a server-side
- * `{name:Type}` parameter. Pages are keyset-paginated on a total order that ends in a unique id, so rows
- * inserted while a client pages never shift what it has not seen yet (no OFFSET).
+ * The analysts' read queries: filtered lists with keyset pagination (sql.ts), timelines, cases and the
+ * audit log.
  */
-
-/** A sort key: the values of the ORDER BY columns of the last row a page returned. */
-export type SortKey = (string | number)[];
-
-export interface PageRequest {
-  limit: number;
-  /** Resume after this row (from a previous page's `next`). */
-  after?: SortKey;
-}
-
-export interface Page<T> {
-  rows: T[];
-  /** Sort key of the last row when more rows follow; undefined at the end. */
-  next?: SortKey;
-}
-
-export interface TimeRange {
-  /** Inclusive, ms since the epoch. */
-  startMs?: number;
-  /** Exclusive. */
-  endMs?: number;
-}
+export type { Page, PageRequest, SortKey, TimeRange } from './sql.ts';
+export { SortKeyError } from './sql.ts';
 
 export interface SessionFilter extends TimeRange {
   workspace: string;
@@ -114,12 +93,6 @@ export interface AlertDeliveryFilter {
   outcome?: DeliveryOutcome;
 }
 
-type Params = Record<string, unknown>;
-interface Clause {
-  sql: string;
-  params?: Params;
-}
-
 /**
  * Each finding's case: the state its latest disposition recorded (every disposition row carries it all),
  * optionally only for some sessions' findings.
@@ -157,69 +130,8 @@ function rowToCase(raw: unknown): CaseState {
 const CASE_STATUS = `if(c_status = '', 'new', c_status)`;
 const CASE_VERDICT = `if(c_status = '', 'undetermined', c_verdict)`;
 
-const oneOf = (column: string, name: string, values: readonly string[] | undefined): Clause | undefined =>
-  values?.length ? { sql: `${column} IN {${name}:Array(String)}`, params: { [name]: values } } : undefined;
-const equals = (column: string, name: string, value: string | undefined): Clause | undefined =>
-  value === undefined ? undefined : { sql: `${column} = {${name}:String}`, params: { [name]: value } };
-
-/** Half-open time range over a millisecond expression. */
-function timeRange(msColumn: string, r: TimeRange): Clause[] {
-  const clauses: Clause[] = [];
-  if (r.startMs !== undefined)
-    clauses.push({ sql: `${msColumn} >= {startMs:Int64}`, params: { startMs: r.startMs } });
-  if (r.endMs !== undefined) clauses.push({ sql: `${msColumn} < {endMs:Int64}`, params: { endMs: r.endMs } });
-  return clauses;
-}
-
-/** A sort key that does not fit the query's order (a forged or stale cursor). */
-export class SortKeyError extends RangeError {
-  override readonly name = 'SortKeyError';
-}
-
-/** `(c1, c2, …) < (k1, k2, …)`: rows after the key in a descending (or ascending) order. */
-function keyset(columns: [string, string][], after: SortKey | undefined, op: '<' | '>'): Clause | undefined {
-  if (!after) return undefined;
-  if (after.length !== columns.length) throw new SortKeyError('sort key does not match the order');
-  const params: Params = {};
-  const values = columns.map(([, type], i) => {
-    const value = after[i]!;
-    if (type.startsWith('Int') ? !/^-?\d{1,19}$/.test(String(value)) : typeof value !== 'string')
-      throw new SortKeyError(`sort key value ${i} is not ${type}`);
-    params[`k${i}`] = value;
-    return `{k${i}:${type}}`;
-  });
-  return { sql: `(${columns.map(([c]) => c).join(', ')}) ${op} (${values.join(', ')})`, params };
-}
-
 /** LIKE pattern matching `text` anywhere, with LIKE's own metacharacters escaped. */
 const containsPattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-async function select<R>(
-  client: ClickHouseClient,
-  name: string,
-  from: string,
-  clauses: (Clause | undefined)[],
-  tail: string,
-  params: Params,
-  row: (raw: unknown) => R,
-): Promise<R[]> {
-  const used = clauses.filter((c): c is Clause => c !== undefined);
-  const where = used.length ? `WHERE ${used.map((c) => `(${c.sql})`).join(' AND ')}` : '';
-  const rs = await client.query({
-    query: `${from} ${where} ${tail}`,
-    query_params: Object.assign({}, params, ...used.map((c) => c.params ?? {})) as Params,
-    format: 'JSONEachRow',
-    clickhouse_settings: { log_comment: `warden:store:${name}` },
-  });
-  return (await rs.json()).map(row);
-}
-
-/** Fetches one row more than the page to learn whether another page follows. */
-function toPage<R>(rows: R[], limit: number, key: (r: R) => SortKey): Page<R> {
-  if (rows.length <= limit) return { rows };
-  const page = rows.slice(0, limit);
-  return { rows: page, next: key(page[page.length - 1]!) };
-}
 
 const SessionKeyRow = z.object({
   verdict_rank: z.number(),

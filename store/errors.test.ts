@@ -63,7 +63,15 @@ describe('isRetryable on errors chDB really throws', () => {
 
   it('does not retry errors about the query or the data', async () => {
     expect(isRetryable(await select('SELEC 1'))).toBe(false); // SYNTAX_ERROR
-    expect(isRetryable(await select('SELECT * FROM nope'))).toBe(false); // UNKNOWN_TABLE
+    const badEscape = await failure(() =>
+      ch.insert({
+        table: 'parts',
+        values: [{ k: '\ud800', t: '2026-01-01 00:00:00.000' }],
+        format: 'JSONEachRow',
+      }),
+    );
+    expect(badEscape).toMatchObject({ type: 'CANNOT_PARSE_ESCAPE_SEQUENCE' });
+    expect(isRetryable(badEscape)).toBe(false);
     const badRow = await failure(() =>
       ch.insert({ table: 'parts', values: [{ k: 'x', t: 'yesterday' }], format: 'JSONEachRow' }),
     );
@@ -71,6 +79,11 @@ describe('isRetryable on errors chDB really throws', () => {
     expect(isRetryable(badRow)).toBe(false);
     expect(isRetryable(new TypeError("Cannot read properties of undefined (reading 'x')"))).toBe(false);
     expect(isRetryable(undefined)).toBe(false);
+  });
+
+  it('retries faults of the deployment, which an operator fixes, rather than blame each record', async () => {
+    expect(isRetryable(await select('SELECT * FROM nope'))).toBe(true); // UNKNOWN_TABLE
+    expect(isRetryable(await select('SELECT * FROM nodb.nope'))).toBe(true); // UNKNOWN_DATABASE
   });
 
   it('retries on a chDB connection closed under a batch (shutdown, not bad data)', async () => {
@@ -138,11 +151,11 @@ describe('isRetryable on errors the HTTP client really throws', () => {
       ],
       [
         'Code: 516. DB::Exception: default: Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED) (version 24.8.4.13 (official build))',
-        false,
+        true, // the deployment's fault: wait for the fix
       ],
       [
         'Code: 81. DB::Exception: Database warden does not exist. (UNKNOWN_DATABASE) (version 24.8.4.13 (official build))',
-        false,
+        true,
       ],
       [
         "Code: 27. DB::Exception: Cannot parse input: expected '\"' before: 'x}': (while reading the value of key event_id): (at row 1): While executing ParallelParsingBlockInputFormat. (CANNOT_PARSE_INPUT_ASSERTION_FAILED) (version 24.8.4.13 (official build))",

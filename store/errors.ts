@@ -30,6 +30,13 @@ const RETRYABLE_CLICKHOUSE_CODES = new Set([
   '425', // SYSTEM_ERROR
   '439', // CANNOT_SCHEDULE_TASK
   '999', // KEEPER_EXCEPTION
+  // The deployment, not the data: nothing succeeds until an operator fixes it, so every batch waits
+  // (visibly, in the bus lag) instead of each of its records becoming a dead letter.
+  '16', // NO_SUCH_COLUMN_IN_TABLE: schema behind the code
+  '60', // UNKNOWN_TABLE
+  '81', // UNKNOWN_DATABASE
+  '497', // ACCESS_DENIED / NOT_ENOUGH_PRIVILEGES
+  '516', // AUTHENTICATION_FAILED
 ]);
 
 /** Node socket errors (the store is unreachable for now) and chDB's transient codes. */

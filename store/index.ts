@@ -45,6 +45,9 @@ import {
   SESSIONS_EVENTS,
   SESSION_FINDINGS,
 } from './queries.ts';
+import { getDeadLetters, listDeadLetters, markReplayed, recordDeadLetters } from './dead-letters.ts';
+import type { DeadLetterFailure, DeadLetterFilter } from './dead-letters.ts';
+import type { DeadLetter } from '../schemas/dead-letter.ts';
 import { pipelineStatus } from './status.ts';
 import type { PipelineStatus } from './status.ts';
 import { applyEventTtl } from './ttl.ts';
@@ -56,6 +59,13 @@ export { migrate, MigrationError } from './migrate.ts';
 export type * from './analyst.ts';
 export { NO_CASE, SortKeyError } from './analyst.ts';
 export type { PipelineStatus } from './status.ts';
+export type { DeadLetterFailure, DeadLetterFilter } from './dead-letters.ts';
+
+/** An event the store will not keep, with the reason (it would be dropped at insert). */
+export interface RefusedEvent {
+  event: AgentEvent;
+  reason: string;
+}
 
 /** Warden's ClickHouse storage: events, session states and findings. */
 export interface Store {
@@ -65,9 +75,9 @@ export interface Store {
   /**
    * Appends events. Pass the same `dedupToken` when re-sending the same batch (e.g. the bus offsets it
    * came from): the repeat is dropped at insert. Events that arrive again in another batch collapse by
-   * event id instead.
+   * event id instead. Events older than the retention are not written but returned, never dropped silently.
    */
-  insertEvents(events: AgentEvent[], dedupToken?: string): Promise<void>;
+  insertEvents(events: AgentEvent[], dedupToken?: string): Promise<{ refused: RefusedEvent[] }>;
   /** Every stored event of a session, de-duplicated (FINAL), ordered by time, sequence, event id. */
   sessionEvents(workspace: string, sessionId: string): Promise<AgentEvent[]>;
   /** `sessionEvents` and `getSession` for many sessions of one workspace, in two queries. */
@@ -104,6 +114,13 @@ export interface Store {
   listAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>>;
   /** The alert delivery log (written by alerts/), newest first. */
   listAlertDeliveries(filter: AlertDeliveryFilter, page: PageRequest): Promise<Page<AlertDelivery>>;
+
+  /** Records that triage could not store or judge (a repeat failure counts one more attempt). */
+  recordDeadLetters(failures: DeadLetterFailure[], nowMs?: number): Promise<DeadLetter[]>;
+  listDeadLetters(filter: DeadLetterFilter, page: PageRequest): Promise<Page<DeadLetter>>;
+  /** Dead letters by id; unknown ids are left out. */
+  deadLetters(workspace: string, ids: string[]): Promise<DeadLetter[]>;
+  markDeadLettersReplayed(letters: DeadLetter[], nowMs?: number): Promise<void>;
 
   /** Triage workers' periodic pipeline reports, and what `warden status` shows. */
   recordHealth(reports: PipelineHealth[]): Promise<void>;
@@ -151,8 +168,10 @@ export async function openStore(config: StoreConfig, logger: pino.Logger): Promi
     await closeClient(client, kind);
     throw err;
   }
-  return new ClickHouseStore(kind, client);
+  return new ClickHouseStore(kind, client, config.WARDEN_EVENT_TTL_DAYS);
 }
+
+const NANOS_PER_DAY = 86_400_000_000_000n;
 
 class ClickHouseStore implements Store {
   #closed = false;
@@ -160,10 +179,23 @@ class ClickHouseStore implements Store {
   constructor(
     readonly kind: 'chdb' | 'server',
     readonly client: ClickHouseClient,
+    private readonly retentionDays: number,
   ) {}
 
-  async insertEvents(events: AgentEvent[], dedupToken?: string): Promise<void> {
-    await this.#insert('agent_events_v1', events.map(eventToRow), 'insert_events', dedupToken);
+  async insertEvents(events: AgentEvent[], dedupToken?: string) {
+    const refused: RefusedEvent[] = [];
+    let kept = events;
+    if (this.retentionDays > 0) {
+      // The table's TTL would drop these at insert: say so instead (the same cutoff, in event time).
+      const cutoff = BigInt(Date.now()) * 1_000_000n - BigInt(this.retentionDays) * NANOS_PER_DAY;
+      kept = events.filter((event) => {
+        if (BigInt(event.timeUnixNano) >= cutoff) return true;
+        refused.push({ event, reason: `older than the ${this.retentionDays}-day event retention` });
+        return false;
+      });
+    }
+    await this.#insert('agent_events_v1', kept.map(eventToRow), 'insert_events', dedupToken);
+    return { refused };
   }
 
   sessionEvents(workspace: string, sessionId: string): Promise<AgentEvent[]> {
@@ -259,6 +291,22 @@ class ClickHouseStore implements Store {
 
   pipelineStatus(workspace: string) {
     return pipelineStatus(this.client, workspace);
+  }
+
+  recordDeadLetters(failures: DeadLetterFailure[], nowMs = Date.now()) {
+    return recordDeadLetters(this.client, failures, nowMs);
+  }
+
+  listDeadLetters(filter: DeadLetterFilter, page: PageRequest) {
+    return listDeadLetters(this.client, filter, page);
+  }
+
+  deadLetters(workspace: string, ids: string[]) {
+    return getDeadLetters(this.client, workspace, ids);
+  }
+
+  markDeadLettersReplayed(letters: DeadLetter[], nowMs = Date.now()) {
+    return markReplayed(this.client, letters, nowMs);
   }
 
   async close(): Promise<void> {

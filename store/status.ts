@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
+import { deadLetterCounts } from './dead-letters.ts';
 
 /** What `warden status` shows about the running pipeline, from the store's point of view. */
 export interface PipelineStatus {
@@ -20,6 +21,8 @@ export interface PipelineStatus {
     sessionsCached: number;
   }[];
   sessions: { open: number; flaggedOpen: number; total: number };
+  /** Records triage could not store or judge, waiting for an admin (open) and in all. */
+  deadLetters: Awaited<ReturnType<typeof deadLetterCounts>>;
   store: { bytesOnDisk: number; rows: number };
 }
 
@@ -36,7 +39,7 @@ async function rows(client: ClickHouseClient, name: string, query: string, param
 }
 
 export async function pipelineStatus(client: ClickHouseClient, workspace: string): Promise<PipelineStatus> {
-  const [ingest, workers, sessions, store] = await Promise.all([
+  const [ingest, workers, sessions, store, deadLetters] = await Promise.all([
     // Recent event times only: a cheap partition range, since the table is partitioned by event day.
     rows(
       client,
@@ -74,6 +77,7 @@ export async function pipelineStatus(client: ClickHouseClient, workspace: string
         WHERE database = currentDatabase() AND active`,
       {},
     ),
+    deadLetterCounts(client, workspace),
   ]);
   const i = ingest[0] ?? {};
   const s = sessions[0] ?? {};
@@ -97,6 +101,7 @@ export async function pipelineStatus(client: ClickHouseClient, workspace: string
       flaggedOpen: num.parse(s.flagged_open ?? 0),
       total: num.parse(s.total ?? 0),
     },
+    deadLetters,
     store: { bytesOnDisk: num.parse(st.bytes ?? 0), rows: num.parse(st.rows ?? 0) },
   };
 }

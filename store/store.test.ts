@@ -54,6 +54,7 @@ describe('store on chDB', () => {
       '0006_create_audit_log',
       '0007_create_alert_deliveries',
       '0008_create_pipeline_health',
+      '0009_create_dead_letters',
     ]);
     const tables = await rows<{ name: string }>(
       store,
@@ -63,6 +64,7 @@ describe('store on chDB', () => {
       'agent_events_v1',
       'alert_deliveries_v1',
       'audit_log_v1',
+      'dead_letters_v1',
       'dispositions_v1',
       'findings_v1',
       'pipeline_health_v1',
@@ -222,10 +224,12 @@ describe('store on chDB', () => {
     expect(await store.sessionEvents('acme', 's-1')).toEqual([makeEvent(1), future]);
   });
 
-  it('drops events older than the TTL (on merge, or already at insert)', async () => {
+  it('refuses events already older than the TTL, saying so, instead of letting the table drop them', async () => {
     const store = await freshStore({ WARDEN_EVENT_TTL_DAYS: 30 });
     const old = { ...makeEvent(1), timeUnixNano: String(BigInt(Date.now() - 40 * 86_400_000) * 1_000_000n) };
-    await store.insertEvents([old, makeEvent(2)]);
+    const recent = { ...makeEvent(2), timeUnixNano: String(BigInt(Date.now() - 86_400_000) * 1_000_000n) };
+    const { refused } = await store.insertEvents([old, recent]);
+    expect(refused).toEqual([{ event: old, reason: 'older than the 30-day event retention' }]);
     await store.client.command({ query: 'OPTIMIZE TABLE agent_events_v1 FINAL' });
     expect((await store.sessionEvents('acme', 's-1')).map((e) => e.sequence)).toEqual([2]);
   });

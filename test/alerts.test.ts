@@ -227,9 +227,14 @@ beforeAll(async () => {
 });
 beforeEach(async () => {
   receiver.reset();
-  // A fresh database per test, so no test resumes another's pending deliveries.
+  // A fresh database per test, so no test resumes another's pending deliveries. Fixture sessions are dated
+  // 2026-01-01: no retention, or the store would refuse their events.
   store = await openStore(
-    StoreConfig.parse({ WARDEN_DATA_DIR: dataDir, CLICKHOUSE_DATABASE: `alerts_${++dbCounter}` }),
+    StoreConfig.parse({
+      WARDEN_DATA_DIR: dataDir,
+      CLICKHOUSE_DATABASE: `alerts_${++dbCounter}`,
+      WARDEN_EVENT_TTL_DAYS: '0',
+    }),
     logger,
   );
 });

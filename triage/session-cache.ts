@@ -48,6 +48,10 @@ export class SessionCache {
     return w;
   }
 
+  delete(key: string): void {
+    this.windows.delete(key);
+  }
+
   create(key: string, workspace: string, sessionId: string, state: SessionState | undefined): SessionWindow {
     const w = new SessionWindow(workspace, sessionId, state);
     this.windows.set(key, w);

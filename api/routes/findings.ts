@@ -7,7 +7,7 @@ import { DispositionChange, findingsOr404, recordDispositions } from '../cases.t
 import type { DispositionListener } from '../cases.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { toOcsfDetectionFinding, OCSF_VERSION } from '../ocsf.ts';
-import { csvOf, cursor, limit, text, timeRange } from '../params.ts';
+import { csvOf, cursor, limit, text, timeRange, wellFormed } from '../params.ts';
 import { errorResponses } from '../problem.ts';
 import { newRouter, security } from '../router.ts';
 import { DispositionView, dispositionView, FindingView, findingView, pageOf } from '../views.ts';
@@ -38,7 +38,7 @@ const toFilter = (workspace: string, q: FindingFilterQuery): FindingFilter => ({
   endMs: q.end_time,
 });
 
-const FindingParams = z.object({ finding_id: z.string().min(1).max(128) });
+const FindingParams = z.object({ finding_id: wellFormed(z.string().min(1).max(128)) });
 const FindingDetail = FindingView.extend({ dispositions: z.array(DispositionView) }).openapi('FindingDetail');
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -108,12 +108,20 @@ const addNote = createRoute({
   summary: 'Add a note (analyst, admin)',
   security,
   middleware: [requireRole('analyst')] as const,
-  request: { params: FindingParams, ...body(z.object({ note: z.string().trim().min(1).max(10_000) })) },
+  request: {
+    params: FindingParams,
+    ...body(z.object({ note: wellFormed(z.string().trim().min(1).max(10_000)) })),
+  },
   responses: { 201: json(DispositionView, 'the note, as a disposition'), ...errorResponses(400, 403, 404) },
 });
 
 const BulkDisposition = z
-  .object({ finding_ids: z.array(z.string().min(1).max(128)).min(1).max(500) })
+  .object({
+    finding_ids: z
+      .array(wellFormed(z.string().min(1).max(128)))
+      .min(1)
+      .max(500),
+  })
   .and(DispositionChange)
   .openapi('BulkDisposition');
 

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { SESSION_STATUSES, SEVERITIES, VERDICTS, DISPOSITION_STATUSES } from '../../schemas/tables.ts';
 import { NO_CASE, type Store } from '../../store/index.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { csvOf, cursor, limit, text, timeRange } from '../params.ts';
+import { csvOf, cursor, limit, text, timeRange, wellFormed } from '../params.ts';
 import { ApiProblem, errorResponses } from '../problem.ts';
 import { newRouter, security } from '../router.ts';
 import {
@@ -34,7 +34,7 @@ const SessionListQuery = z.strictObject({
 
 const compareTime = (a: string, b: string) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0);
 
-const SessionParams = z.object({ session_id: z.string().min(1).max(512) });
+const SessionParams = z.object({ session_id: wellFormed(z.string().min(1).max(512)) });
 
 const listSessions = createRoute({
   method: 'get',

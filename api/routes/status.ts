@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { DEAD_LETTER_STAGES } from '../../schemas/dead-letter.ts';
 import type { Store } from '../../store/index.ts';
 import { requireRole } from '../auth.ts';
 import { errorResponses } from '../problem.ts';
@@ -37,6 +38,13 @@ const Status = z
       ),
     }),
     sessions: z.object({ open: z.number().int(), flagged_open: z.number().int(), total: z.number().int() }),
+    dead_letters: z
+      .object({
+        open: z.number().int(),
+        total: z.number().int(),
+        open_by_stage: z.partialRecord(z.enum(DEAD_LETTER_STAGES), z.number().int()),
+      })
+      .openapi({ description: 'records triage could not store or judge; open ones wait for a replay' }),
     last_verdicts: z.array(SessionSummary).openapi({ description: 'the latest flagged sessions' }),
     store: z.object({ bytes_on_disk: z.number().int(), rows: z.number().int() }),
   })
@@ -90,6 +98,11 @@ export function statusRoutes(store: Store) {
           })),
         },
         sessions: { open: s.sessions.open, flagged_open: s.sessions.flaggedOpen, total: s.sessions.total },
+        dead_letters: {
+          open: s.deadLetters.open,
+          total: s.deadLetters.total,
+          open_by_stage: s.deadLetters.openByStage,
+        },
         last_verdicts: flagged.rows.map(sessionSummary),
         store: { bytes_on_disk: s.store.bytesOnDisk, rows: s.store.rows },
       },

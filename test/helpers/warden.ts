@@ -64,7 +64,7 @@ export async function startTestWarden(
       WARDEN_API_PORT: '0',
       WARDEN_API_KEYS: API_KEYS_SPEC,
     }),
-    { store, logger: testLogger, onDisposition: listeners.onDisposition },
+    { store, bus, logger: testLogger, onDisposition: listeners.onDisposition },
   );
   const collector = await startTestCollector(bus);
   return {

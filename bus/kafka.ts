@@ -55,11 +55,19 @@ const KAFKAJS_LEVELS: Record<number, 'warn' | 'info' | 'debug'> = {
  */
 const EXPECTED = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
 
+/**
+ * Answers a broker gives while a group or partition is being set up or moved; kafkajs retries them and
+ * they pass within seconds (a new group's coordinator loading, a leader election).
+ */
+const TRANSIENT =
+  /coordinator is (?:not available|loading)|not the correct coordinator|leader(?:ship)? (?:is )?not available|not the leader|rebalanc|does not host this topic-partition/i;
+
 function kafkaLogCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      logger[EXPECTED.has(message) ? 'debug' : (KAFKAJS_LEVELS[level] ?? 'info')]({ kafka: extra }, message);
+      const quiet = EXPECTED.has(message) || (typeof extra.error === 'string' && TRANSIENT.test(extra.error));
+      logger[quiet ? 'debug' : (KAFKAJS_LEVELS[level] ?? 'info')]({ kafka: extra }, message);
     };
 }
 
@@ -223,6 +231,12 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
         heartbeatInterval: HEARTBEAT_MS,
       });
       consumers.add(consumer);
+      consumer.on(consumer.events.GROUP_JOIN, (e) =>
+        log.info(
+          { group, memberId: e.payload.memberId, partitions: e.payload.memberAssignment[opts.topic] ?? [] },
+          'joined consumer group',
+        ),
+      );
       await consumer.connect();
       await consumer.subscribe({ topic: opts.topic, fromBeginning: true });
       // Not awaited: joining the group can wait for a dead member's session to expire, and nothing that

@@ -2,6 +2,7 @@
  * What the client commands (`warden demo`, `warden status`) share: flag parsing, the local secrets
  * `warden start` writes, and HTTP calls to a running Warden that fail with one clear line.
  */
+import { inert } from '../api/console/inert.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -22,11 +23,10 @@ const usageError = (usage: string, message: string) => new CliError(`${message}\
 
 /**
  * Text from telemetry (titles, rationales, commands) made safe for a terminal: control characters, which
- * could carry escape sequences that rewrite the screen or the window title, become U+FFFD.
+ * could carry escape sequences that rewrite the screen or the window title, and bidi controls, which
+ * reorder what is shown, are printed visibly (`⟨U+001B⟩`), as the console shows them.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-export const printable = (text: string) => text.replace(CONTROL, '\ufffd');
+export const printable = (text: string): string => inert(text);
 
 export const nonEmpty = (v: string | undefined) =>
   v === undefined || v.trim() === '' ? undefined : v.trim();

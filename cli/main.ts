@@ -24,6 +24,7 @@ client commands (--help on each):
                 otel-sdk) at Warden, with what each line does
   demo          against a running Warden: replays three sample agent sessions and prints their verdicts
   status        against a running Warden: ingest rate, bus lag, open sessions, latest verdicts, store size
+  dead-letters  against a running Warden: the records triage set aside, and \`replay\` to send them again
 
 Settings come from the environment; see README.md.`;
 
@@ -34,6 +35,7 @@ const CLIENT_COMMANDS: Record<
 > = {
   demo: async () => (await import('./demo.ts')).demoCommand,
   status: async () => (await import('./status.ts')).statusCommand,
+  'dead-letters': async () => (await import('./dead-letters.ts')).deadLettersCommand,
   'agent-config': async () => {
     const { agentConfigCommand } = await import('./agent-config.ts');
     return async (argv, _env, io) => {

@@ -1,6 +1,7 @@
 /**
  * `warden status`: the operator's one-screen view of a running Warden, from its API (GET /v1/status):
- * ingest rate, bus lag per triage worker, open sessions, the latest flagged verdicts and the store's size.
+ * ingest rate, bus lag per triage worker, open sessions, dead letters, the latest flagged verdicts and the
+ * store's size.
  */
 import {
   baseUrl,
@@ -45,6 +46,7 @@ export interface StatusView {
     }[];
   };
   sessions: { open: number; flagged_open: number; total: number };
+  dead_letters: { open: number; total: number; open_by_stage: Partial<Record<string, number>> };
   last_verdicts: {
     session_id: string;
     verdict: string;
@@ -96,8 +98,12 @@ export function renderStatus(api: string, s: StatusView, nowMs = Date.now()): st
       );
     }
   }
+  const stages = Object.entries(s.dead_letters.open_by_stage).map(([stage, n]) => `${int(n ?? 0)} ${stage}`);
   lines.push(
     `  sessions   ${int(s.sessions.open)} open (${int(s.sessions.flagged_open)} flagged), ${int(s.sessions.total)} in all`,
+    s.dead_letters.open
+      ? `  dead       ${int(s.dead_letters.open)} open dead letters (${stages.join(', ')}): \`warden dead-letters\` lists them, \`warden dead-letters replay --all\` sends them again after a fix`
+      : `  dead       no open dead letters (${int(s.dead_letters.total)} in all)`,
     `  store      ${bytes(s.store.bytes_on_disk)} on disk, ${int(s.store.rows)} rows`,
   );
   if (s.last_verdicts.length) {

@@ -348,6 +348,23 @@ beforeAll(async () => {
       },
     ],
   });
+  // A record triage set aside.
+  await store.recordDeadLetters(
+    [
+      {
+        deadLetterId: 'dl-1',
+        workspace: 'acme',
+        sessionId: 's-exfil',
+        eventId: '',
+        stage: 'decode',
+        error: 'SyntaxError: Unexpected token',
+        bus: { kind: 'kafka', partition: 3, offset: '1200', key: 'acme/s-exfil' },
+        payload: 'AAEC',
+        payloadEncoding: 'base64',
+      },
+    ],
+    NOW - 5 * MINUTE,
+  );
   // Two triage workers' pipeline reports.
   await store.recordHealth(
     ['host-a:1', 'host-b:2'].map((instance, i) => ({
@@ -422,6 +439,17 @@ const EXPECTED_COLUMNS: Record<string, string[]> = {
   'Open sessions past the idle timeout': ['stale_open_sessions'],
   'Consumer group lag, as each triage worker reports it': ['time', 'instance', 'lag'],
   'Triage throughput and batch time': ['time', 'events_per_second', 'batch_ms'],
+  'Open dead letters': ['open_dead_letters'],
+  'Dead letters, most recent failure first': [
+    'last_seen_at',
+    'status',
+    'stage',
+    'workspace',
+    'session_id',
+    'error',
+    'bus_position',
+    'attempts',
+  ],
 };
 
 describe('panel SQL on the real schema (chDB, all migrations)', () => {

@@ -51,6 +51,20 @@ const benign = () =>
     ],
   });
 
+/** Text that reads differently than it is: a right-to-left override turns `invoice‮fdp.exe` into `invoiceexe.pdf`. */
+const BIDI_FILE = 'invoice\u202Efdp.exe';
+const deceptive = () =>
+  geminiCliSession({
+    sessionId: uniqueName('console-bidi'),
+    email: `mallory\u202Emoc.elpmaxe@example.com`,
+    turns: [
+      {
+        prompt: `Open the attachment ${BIDI_FILE}`,
+        tools: [{ command: `chmod +x ${BIDI_FILE} && ./${BIDI_FILE}\u0007`, output: 'ok\u001b[2J' }],
+      },
+    ],
+  });
+
 const sessionIdOf = (t: AgentTelemetry) => {
   const attrs = t.logs[0]!.attributes;
   return String(attrs['conversation.id'] ?? attrs['session.id']);
@@ -113,8 +127,12 @@ describe('triage console', () => {
   /** API statuses a test provokes on purpose; the console logs "Failed to load resource" for them. */
   let expectedStatuses: number[] = [];
 
-  const sessions = { escalation: escalation(), benign: benign() };
-  const ids = { escalation: sessionIdOf(sessions.escalation), benign: sessionIdOf(sessions.benign) };
+  const sessions = { escalation: escalation(), benign: benign(), deceptive: deceptive() };
+  const ids = {
+    escalation: sessionIdOf(sessions.escalation),
+    benign: sessionIdOf(sessions.benign),
+    deceptive: sessionIdOf(sessions.deceptive),
+  };
 
   async function api<T>(
     path: string,
@@ -167,7 +185,16 @@ describe('triage console', () => {
     base = `http://127.0.0.1:${warden.api.port}`;
     await sendLogs(warden, sessions.escalation);
     await sendLogs(warden, sessions.benign);
-    const [esc, ben] = await Promise.all([judged(sessions.escalation), judged(sessions.benign)]);
+    await sendLogs(warden, sessions.deceptive);
+    // A message no collector writes: triage sets it aside as a dead letter.
+    await bus.publish([
+      { key: `acme/${uniqueName('console-dead')}`, value: Buffer.from('{"events": [ broken') },
+    ]);
+    const [esc, ben] = await Promise.all([
+      judged(sessions.escalation),
+      judged(sessions.benign),
+      judged(sessions.deceptive),
+    ]);
     expect(esc).toMatchObject({ verdict: 'escalation', case: { status: 'new' } });
     expect(esc.finding_id).toBeTruthy();
     expect(ben.verdict).toBe('benign');
@@ -387,6 +414,47 @@ describe('triage console', () => {
     // The viewer still reads everything: verdict, evidence and the analyst's history.
     expect(await page.getByTestId('verdict').textContent()).toBe('escalation');
     expect(await page.getByTestId('disposition-entry').count()).toBeGreaterThan(0);
+  });
+
+  it('shows bidi and control characters from telemetry as what they are, never reordered or hidden', async () => {
+    const { page } = await openPage();
+    await signIn(page, API_KEYS.acmeAnalyst);
+    await page.goto(`${base}/console/#/sessions/${encodeURIComponent(ids.deceptive)}`);
+    await page.getByTestId('verdict').waitFor();
+    await expect.poll(() => page.locator('main').innerText()).toContain('invoice⟨U+202E⟩fdp.exe');
+    const text = await page.locator('body').innerText();
+    expect(text).toContain('mallory⟨U+202E⟩moc.elpmaxe@example.com');
+    expect(text).toMatch(/⟨U\+0007⟩/);
+    // eslint-disable-next-line no-control-regex
+    expect(text).not.toMatch(/[\u202e\u0007\u001b]/);
+  });
+
+  it('an admin sees the dead letters, why and where, and sends them through triage again', async () => {
+    const { page } = await openPage();
+    await signIn(page, API_KEYS.acmeAdmin);
+    await page.getByTestId('nav-dead-letters').click();
+    const rows = page.getByTestId('dead-letter-row');
+    await rows.first().waitFor();
+    expect(await rows.first().getByTestId('dead-letter-status').textContent()).toBe('open');
+    expect(await rows.first().getByTestId('dead-letter-error').textContent()).toMatch(/JSON/);
+    await rows.first().getByTestId('dead-letter-replay').click();
+    await expect.poll(() => page.getByTestId('dead-letters-message').textContent()).toMatch(/Sent 1 record/);
+    // The same broken message fails again: back to open, with a second attempt.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await rows.first().waitFor();
+          return rows.first().locator('td').nth(6).textContent();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('2');
+
+    // Analysts have no such page.
+    const analyst = await openPage();
+    await signIn(analyst.page, API_KEYS.acmeAnalyst);
+    expect(await analyst.page.getByTestId('nav-dead-letters').isVisible()).toBe(false);
   });
 
   it('opens a deep link after sign-in and answers an unknown session with a message', async () => {

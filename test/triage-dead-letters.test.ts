@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BusConfig, openBus, type Bus, type BusMessage } from '../bus/index.ts';
 import { AGENT_EVENT_SCHEMA_VERSION, type AgentEvent } from '../schemas/agent-event.ts';
+import { deadLettersCommand } from '../cli/dead-letters.ts';
 import type { Store } from '../store/index.ts';
 import { openKafkaBus, testLogger, uniqueName, waitFor } from './helpers/pipeline.ts';
 import {
@@ -152,6 +153,19 @@ describe.each([
       [],
     );
     expect((await api(warden, '/v1/dead-letters', {}, API_KEYS.acmeAnalyst)).status).toBe(403);
+    // The operator's view: `warden dead-letters` lists them with where they sat and why.
+    const out: string[] = [];
+    const cli = (argv: string[]) =>
+      deadLettersCommand(
+        [...argv, '--api', `http://127.0.0.1:${warden.api.port}`, '--api-key', API_KEYS.acmeAdmin],
+        {},
+        { out: (s) => out.push(s), err: (s) => out.push(s) },
+      );
+    expect(await cli(['--status', 'open'])).toBe(0);
+    for (const l of letters) expect(out.join('')).toContain(`${l.dead_letter_id}  OPEN  ${l.stage}`);
+    expect(out.join('')).toContain(`${busKind} partition 0 offset`);
+    expect(await cli(['replay'])).toBe(2);
+
     const status = await api(warden, '/v1/status');
     expect(status.body.dead_letters).toMatchObject({ open: expect.any(Number) });
     expect((status.body.dead_letters as { open: number }).open).toBeGreaterThanOrEqual(3);

@@ -1,4 +1,5 @@
 // The console's client for the Warden query API (same origin, Bearer API key kept in sessionStorage).
+import { inert } from './inert.js';
 
 const STORAGE_KEY = 'warden.console.apiKey';
 
@@ -24,7 +25,8 @@ export class ApiError extends Error {
     if (this.status === 429) parts.push(`Too many requests; retry in ${this.retryAfter || 'a few'} seconds.`);
     if (p?.title && p.detail) parts.push(`${p.title}: ${p.detail}`);
     else parts.push(p?.detail || p?.title || `The API answered HTTP ${this.status}.`);
-    return parts.join(' ');
+    // A detail can quote what was sent (an id, a field): shown inert like all telemetry.
+    return inert(parts.join(' '));
   }
 
   /** `[{path, message}]` from the problem body. */

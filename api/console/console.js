@@ -1,13 +1,15 @@
 // Warden triage console: sign-in, the queue of flagged sessions, and one session's verdict, timeline and case.
-// Routes: `#/` (queue; its filters live in the hash query) and `#/sessions/<id>`.
+// Routes: `#/` (queue; its filters live in the hash query), `#/sessions/<id>` and `#/dead-letters` (admins).
 import { ApiError, clearKey, enc, getKey, request, setKey } from './api.js';
 import { renderQueue } from './queue.js';
 import { renderSession } from './session.js';
+import { renderDeadLetters } from './dead-letters.js';
 import { h, replace } from './dom.js';
 
 const main = document.getElementById('main');
 const who = document.getElementById('who');
 const whoami = document.getElementById('whoami');
+const adminNav = document.getElementById('admin-nav');
 const banner = document.getElementById('banner');
 
 /** The signed-in principal (`GET /v1/me`), or null. */
@@ -28,6 +30,7 @@ function showBanner(message) {
 }
 
 function showWho() {
+  adminNav.hidden = me?.role !== 'admin';
   if (!me) {
     who.hidden = true;
     whoami.replaceChildren();
@@ -158,6 +161,10 @@ function route() {
   const hash = location.hash || '#/';
   const session = /^#\/sessions\/([^?]+)/.exec(hash);
   const ctx = viewContext();
+  if (hash.startsWith('#/dead-letters')) {
+    renderDeadLetters(main, ctx).then(() => ctx.isCurrent() && focusHeading(), ctx.showError);
+    return;
+  }
   if (session) {
     let id;
     try {

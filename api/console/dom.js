@@ -1,5 +1,7 @@
 // DOM helpers for the triage console. Everything the API returns is attacker-influenced telemetry: it only
-// ever reaches the page as text nodes (textContent / createTextNode), never as markup.
+// ever reaches the page as text nodes (textContent / createTextNode), never as markup, and characters that
+// would change how it reads (bidi controls, control characters) are shown as what they are (inert.js).
+import { inert } from './inert.js';
 
 /**
  * Creates an element. `props`: `class`, `text`, `testid`, `dataset`, `on<event>` listeners, `true` for
@@ -11,12 +13,12 @@ export function h(tag, props = {}, ...children) {
   for (const [key, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
     if (key === 'class') el.className = value;
-    else if (key === 'text') el.textContent = String(value);
+    else if (key === 'text') el.textContent = inert(value);
     else if (key === 'testid') el.dataset.testid = value;
     else if (key === 'dataset') Object.assign(el.dataset, value);
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (value === true) el.setAttribute(key, '');
-    else el.setAttribute(key, String(value));
+    else el.setAttribute(key, key === 'title' || key === 'aria-label' ? inert(value) : String(value));
   }
   append(el, children);
   return el;
@@ -26,7 +28,7 @@ export function append(el, children) {
   for (const child of children) {
     if (child === undefined || child === null || child === false) continue;
     if (Array.isArray(child)) append(el, child);
-    else if (typeof child === 'string' || typeof child === 'number') el.append(String(child));
+    else if (typeof child === 'string' || typeof child === 'number') el.append(inert(child));
     else el.append(child);
   }
   return el;

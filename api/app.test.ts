@@ -444,6 +444,64 @@ describe('dispositions and audit', () => {
   });
 });
 
+describe('text the API is sent', () => {
+  it('stores a note or reason carrying a lone UTF-16 surrogate as U+FFFD, single and in bulk, and audits only that', async () => {
+    const a = await seed(311, 'acme', { verdict: 'mistake', severity: 'medium', score: 50 });
+    const b = await seed(312, 'acme', { verdict: 'mistake', severity: 'medium', score: 50 });
+    // JSON.stringify writes a lone surrogate as the escape `\ud800`, exactly what a client can send.
+    const note = await call('POST', `/v1/findings/${a.finding.findingId}/notes`, KEYS.analyst, {
+      note: 'broken \ud800 text',
+    });
+    expect(note.status).toBe(201);
+    expect(note.body.note).toBe('broken \uFFFD text');
+    const bulk = await call('POST', '/v1/findings/dispositions', KEYS.analyst, {
+      finding_ids: [a.finding.findingId, b.finding.findingId],
+      status: 'resolved',
+      reason: 'dup \udc00',
+      note: '\ud83d',
+    });
+    expect(bulk.status).toBe(200);
+    const detail = await call('GET', `/v1/findings/${b.finding.findingId}`, KEYS.viewer);
+    expect(detail.body.dispositions[0]).toMatchObject({ reason: 'dup \uFFFD', note: '\uFFFD' });
+    const lookup = await call('GET', `/v1/findings/no-such-\ud800`, KEYS.viewer);
+    expect(lookup.status).toBe(404);
+  });
+
+  it('says in the audit log when a change it audited could not be stored', async () => {
+    const { finding } = await seed(313, 'acme', { verdict: 'mistake', severity: 'medium', score: 50 });
+    const failing = createApp({
+      // The real store, but the disposition write fails (the audit write before it succeeds).
+      store: new Proxy(store, {
+        get: (target, name) => {
+          if (name === 'insertDispositions') return () => Promise.reject(new Error('store went away'));
+          const value: unknown = Reflect.get(target, name);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }),
+      keys: parseApiKeys(KEY_SPEC),
+      logger,
+      rateLimitPerMinute: 10_000,
+      consoleUrl: () => 'https://warden.example',
+      consoleFiles: async (_c, next) => next(),
+      productVersion: '0.1.0-test',
+    });
+    const res = await failing.request(`/v1/findings/${finding.findingId}/disposition`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEYS.analyst}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'acknowledged' }),
+    });
+    expect(res.status).toBe(500);
+    const audit = await call('GET', '/v1/audit?actor=alice&limit=500', KEYS.admin);
+    const mine = audit.body.data
+      .filter((a: { target_id: string }) => a.target_id === finding.findingId)
+      .map((a: { action: string }) => a.action);
+    expect(mine).toEqual(['disposition.update.failed', 'disposition.update']);
+    expect((await call('GET', `/v1/findings/${finding.findingId}`, KEYS.viewer)).body.case.status).toBe(
+      'new',
+    );
+  });
+});
+
 describe('OCSF export', () => {
   it('streams one Detection Finding (class 2004) per line with the case, evidence, actor and techniques', async () => {
     const { finding } = await seed(400, 'acme', { verdict: 'escalation', severity: 'critical', score: 96 });

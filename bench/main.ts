@@ -18,6 +18,7 @@ import { StoreConfig, openStore } from '../store/index.ts';
 import { TriageConfig, start as startTriage } from '../triage/index.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
 import { apiPhases } from './api.ts';
+import { flood, type FloodReport } from './flood.ts';
 import { grpcLoad, httpLoad, percentile, type LoadResult, type PhaseReport } from './load.ts';
 import { buildWorkload } from './workload.ts';
 
@@ -66,6 +67,7 @@ function spawnCollector(
       WARDEN_KAFKA_TOPIC: topic,
       WARDEN_KAFKA_PARTITIONS: '6',
       WARDEN_INGEST_TOKENS: `${TOKEN}=bench`,
+      WARDEN_FINGERPRINT_KEY: 'bench-fingerprint-key-0123456789abcdef',
       WARDEN_OTLP_GRPC_PORT: '0',
       WARDEN_OTLP_HTTP_PORT: '0',
       WARDEN_LOG_LEVEL: 'info',
@@ -328,11 +330,21 @@ async function main() {
   collector.child.kill('SIGTERM');
   await new Promise((r) => collector.child.once('exit', r));
 
-  // 4. Triage: the same events from Kafka through the engine into chDB (in this process: chDB is in-process).
+  // 4. Admission under a flood: a fresh collector per kind of body, so its peak RSS is the flood's alone.
+  const floods: FloodReport[] = [];
+  for (const mode of ['gzip', 'chunked'] as const) {
+    const flooded = await spawnCollector(brokers, `bench-flood-${run}`);
+    say(`phase: flood (${mode})`, { exports: 48 });
+    floods.push(await flood(flooded.httpPort, TOKEN, mode, 48, () => peakRssMiB(flooded.child.pid!)));
+    flooded.child.kill('SIGTERM');
+    await new Promise((r) => flooded.child.once('exit', r));
+  }
+
+  // 5. Triage: the same events from Kafka through the engine into chDB (in this process: chDB is in-process).
   reports.push(await triagePhase(brokers, run, batches));
   await broker?.stop();
 
-  // 5. The query API over chDB at a realistic volume (no Kafka needed).
+  // 6. The query API over chDB at a realistic volume (no Kafka needed).
   reports.push(...(await apiPhases(Math.max(2, SECONDS / 2), say, silent)));
 
   const results = {
@@ -349,8 +361,10 @@ async function main() {
     collectorPeakRssMiB: Math.round(peakRss),
     collectorVsProducer: Number((spans.recordsPerSecond / producerRate).toFixed(2)),
     phases: reports,
+    floods,
   };
   console.table(reports);
+  console.table(floods);
   console.log(
     `collector peak RSS ${results.collectorPeakRssMiB} MiB; spans/s over gRPC at ${Math.round(results.collectorVsProducer * 100)}% of the producer alone`,
   );

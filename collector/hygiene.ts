@@ -40,15 +40,15 @@ function repairStrings(value: Record<string, unknown>): number {
   return repaired;
 }
 
-/** Repairs and masks one event in place. */
-export function cleanEvent(event: AgentEvent, policy: TextPolicy, counts: TextRepairs): void {
-  counts.repaired += repairStrings(event as unknown as Record<string, unknown>);
-  const fingerprint = policy.fingerprint;
-  if (!fingerprint) return;
-  // Vendors repeat content (Codex's `arguments` attribute is also the tool's arguments): mask each text once.
+/**
+ * Repairs and masks events in place. Texts repeat within an export (every event carries its resource's
+ * attributes; Codex's `arguments` attribute is also the tool's arguments): each distinct text is masked once.
+ */
+export function cleanEvents(events: Iterable<AgentEvent>, policy: TextPolicy, counts: TextRepairs): void {
   const done = new Map<string, string>();
+  const fingerprint = policy.fingerprint;
   const mask = (text: string | undefined): string | undefined => {
-    if (text === undefined || text === '') return text;
+    if (text === undefined || text === '' || !fingerprint) return text;
     let masked = done.get(text);
     if (masked === undefined) {
       const m = maskSecrets(text, fingerprint);
@@ -57,6 +57,13 @@ export function cleanEvent(event: AgentEvent, policy: TextPolicy, counts: TextRe
     }
     return masked;
   };
+  for (const event of events) {
+    counts.repaired += repairStrings(event as unknown as Record<string, unknown>);
+    if (fingerprint) maskEvent(event, mask);
+  }
+}
+
+function maskEvent(event: AgentEvent, mask: (text: string | undefined) => string | undefined): void {
   if (event.prompt?.text) event.prompt.text = mask(event.prompt.text)!;
   if (event.tool) {
     if (event.tool.arguments !== undefined) event.tool.arguments = mask(event.tool.arguments);

@@ -8,7 +8,7 @@ import {
   type BodyEncoding,
 } from './otlp/decode.ts';
 import type { OtlpMetricPoint } from './otlp/model.ts';
-import { cleanEvent, type TextPolicy, type TextRepairs } from './hygiene.ts';
+import { cleanEvents, type TextPolicy, type TextRepairs } from './hygiene.ts';
 
 export const SIGNALS = ['traces', 'logs', 'metrics'] as const;
 export type Signal = (typeof SIGNALS)[number];
@@ -111,21 +111,22 @@ export function prepareExport(
   }
 
   const bySession = new Map<string, AgentEvent[]>();
+  const kept: AgentEvent[] = [];
   for (const r of results) {
     if (!r.ok) {
       reasons.push(r.reason);
       continue;
     }
     const refused = timeRefusal(r.event, options);
-    if (refused) {
-      reasons.push(refused);
-      continue;
-    }
-    cleanEvent(r.event, options.text, text);
-    const key = agentEventKey(r.event);
+    if (refused) reasons.push(refused);
+    else kept.push(r.event);
+  }
+  cleanEvents(kept, options.text, text);
+  for (const event of kept) {
+    const key = agentEventKey(event);
     const group = bySession.get(key);
-    if (group) group.push(r.event);
-    else bySession.set(key, [r.event]);
+    if (group) group.push(event);
+    else bySession.set(key, [event]);
   }
   const prepared: PreparedExport = { messages: [], accepted: 0, derived: 0, reasons, metricPoints, text };
   for (const [key, group] of bySession) {

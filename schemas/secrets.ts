@@ -115,6 +115,14 @@ const PATTERNS: SecretPattern[] = [
   },
 ];
 
+/**
+ * What every pattern below needs at least one of: a long run of token characters (keys, tokens, JWTs, bare
+ * AWS-shaped keys), a key block, a URL with credentials, a mask, `-u user:pass`, a MySQL password flag. With
+ * none of them and no secret-ish name, a text holds no secret: most texts stop here.
+ */
+const MAY_HOLD_SECRET =
+  /[A-Za-z0-9+/=_.~-]{16}|-----BEGIN|:\/\/|\[secret:|(?:^|\s)(?:-u|--user)\s|mysql|mariadb/i;
+
 const SECRET_NAME =
   /pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|credential|auth[_-]?key/i;
 const NOT_A_SECRET_NAME =
@@ -134,6 +142,7 @@ const KEY_BODY_NOISE = /\\[nr]|\s|^[A-Za-z-]+:.*$/gm;
  * at two places is reported at both.
  */
 export function locateSecrets(text: string): SecretSpan[] {
+  if (!MAY_HOLD_SECRET.test(text) && !SECRET_NAME.test(text)) return [];
   const spans: SecretSpan[] = [];
   const claim = (span: SecretSpan) => {
     if (!spans.some((s) => span.start < s.end && span.end > s.start)) spans.push(span);

@@ -159,3 +159,58 @@ export async function detailOf(res: Response): Promise<string> {
   }
   return text.trim().slice(0, 200) || res.statusText;
 }
+
+/** The query API's base URL and an API key: from `--api` / `--api-key`, the environment, or `warden start`'s files. */
+export async function queryApi(
+  given: { '--api'?: string; '--api-key'?: string },
+  env: Env,
+  usage: string,
+): Promise<{ api: string; key: string }> {
+  const api = baseUrl('--api', given['--api'] ?? 'http://127.0.0.1:8080', usage);
+  const key = await localSecret(
+    nonEmpty(given['--api-key']) ?? nonEmpty(env.WARDEN_API_KEY),
+    dataDirOf(env),
+    'api-key',
+    'API key',
+    'pass --api-key or set WARDEN_API_KEY',
+  );
+  return { api, key };
+}
+
+/** A JSON call to the query API; any answer but 2xx is a CliError with the status and the problem's detail. */
+export async function apiJson<T>(
+  target: { api: string; key: string },
+  path: string,
+  init: { method?: string; body?: unknown } = {},
+): Promise<T> {
+  const res = await request(
+    `${target.api}${path}`,
+    {
+      method: init.method ?? 'GET',
+      headers: { authorization: `Bearer ${target.key}`, 'content-type': 'application/json' },
+      ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+    },
+    'query API',
+    '--api',
+  );
+  if (!res.ok)
+    throw new CliError(`the query API at ${target.api} answered ${res.status}: ${await detailOf(res)}`);
+  return (await res.json()) as T;
+}
+
+/** Runs a client command: a CliError is printed as `warden <name>: …` and becomes the exit code. */
+export async function clientCommand(
+  name: string,
+  io: { err: (s: string) => void },
+  run: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof CliError) {
+      io.err(`warden ${name}: ${err.message}\n`);
+      return err.exitCode;
+    }
+    throw err;
+  }
+}

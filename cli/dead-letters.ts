@@ -2,17 +2,7 @@
  * `warden dead-letters`: the records triage set aside (GET /v1/dead-letters), and `replay` to send them
  * through triage again once what broke them is fixed (POST /v1/dead-letters/replay).
  */
-import {
-  baseUrl,
-  CliError,
-  dataDirOf,
-  detailOf,
-  localSecret,
-  nonEmpty,
-  parseFlags,
-  printable,
-  request,
-} from './client.ts';
+import { apiJson, CliError, clientCommand, parseFlags, printable, queryApi } from './client.ts';
 import type { Env } from './client.ts';
 
 export const DEAD_LETTERS_USAGE = `usage: warden dead-letters [list] [options]
@@ -30,7 +20,8 @@ options:
   --json                   print the API's JSON answer as is
   -h, --help               this text`;
 
-interface DeadLetterView {
+/** A dead letter as GET /v1/dead-letters lists it (api/views.ts), as far as this command reads it. */
+export interface DeadLetterView {
   dead_letter_id: string;
   session_id: string | null;
   event_id: string | null;
@@ -57,12 +48,12 @@ export function renderDeadLetters(letters: DeadLetterView[]): string {
 }
 
 /** `warden dead-letters [list|replay] …`; returns the exit code. */
-export async function deadLettersCommand(
+export function deadLettersCommand(
   argv: string[],
   env: Env,
   io: { out: (s: string) => void; err: (s: string) => void },
 ): Promise<number> {
-  try {
+  return clientCommand('dead-letters', io, async () => {
     const [verb = 'list', ...rest] = argv[0]?.startsWith('-') ? ['list', ...argv] : argv;
     if (verb !== 'list' && verb !== 'replay')
       throw new CliError(`unknown subcommand "${verb}"\n\n${DEAD_LETTERS_USAGE}`, 2);
@@ -83,31 +74,18 @@ export async function deadLettersCommand(
       io.out(`${DEAD_LETTERS_USAGE}\n`);
       return 0;
     }
-    const api = baseUrl('--api', given['--api'] ?? 'http://127.0.0.1:8080', DEAD_LETTERS_USAGE);
-    const key = await localSecret(
-      nonEmpty(given['--api-key']) ?? nonEmpty(env.WARDEN_API_KEY),
-      dataDirOf(env),
-      'api-key',
-      'API key',
-      'pass --api-key or set WARDEN_API_KEY',
-    );
-    const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
+    const target = await queryApi(given, env, DEAD_LETTERS_USAGE);
     if (verb === 'replay') {
       if (!all === !ids.length)
         throw new CliError(`replay needs --id ID … or --all\n\n${DEAD_LETTERS_USAGE}`, 2);
-      const res = await request(
-        `${api}/v1/dead-letters/replay`,
+      const body = await apiJson<{ replayed: string[]; not_found: string[] }>(
+        target,
+        '/v1/dead-letters/replay',
         {
           method: 'POST',
-          headers,
-          body: JSON.stringify(all ? { all_open: true } : { dead_letter_ids: ids }),
+          body: all ? { all_open: true } : { dead_letter_ids: ids },
         },
-        'query API',
-        '--api',
       );
-      if (!res.ok)
-        throw new CliError(`the query API at ${api} answered ${res.status}: ${await detailOf(res)}`);
-      const body = (await res.json()) as { replayed: string[]; not_found: string[] };
       io.out(
         json
           ? `${JSON.stringify(body, null, 2)}\n`
@@ -119,16 +97,8 @@ export async function deadLettersCommand(
     if (status !== undefined && status !== 'open' && status !== 'replayed')
       throw new CliError(`--status must be open or replayed\n\n${DEAD_LETTERS_USAGE}`, 2);
     const query = new URLSearchParams({ limit: '200', ...(status ? { status } : {}) });
-    const res = await request(`${api}/v1/dead-letters?${query}`, { headers }, 'query API', '--api');
-    if (!res.ok) throw new CliError(`the query API at ${api} answered ${res.status}: ${await detailOf(res)}`);
-    const body = (await res.json()) as { data: DeadLetterView[] };
+    const body = await apiJson<{ data: DeadLetterView[] }>(target, `/v1/dead-letters?${query}`);
     io.out(json ? `${JSON.stringify(body, null, 2)}\n` : renderDeadLetters(body.data));
     return 0;
-  } catch (err) {
-    if (err instanceof CliError) {
-      io.err(`warden dead-letters: ${err.message}\n`);
-      return err.exitCode;
-    }
-    throw err;
-  }
+  });
 }

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   baseUrl,
   CliError,
+  clientCommand,
   dataDirOf,
   detailOf,
   localSecret,
@@ -296,8 +297,8 @@ async function run(ctx: Context): Promise<number> {
  * `warden demo [--otlp URL] [--api URL] [--token T] [--api-key K] [--timeout SEC]`. Returns the exit code:
  * 0 when every session got its intended verdict, 1 on a failure or a different verdict, 2 on bad usage.
  */
-export async function demoCommand(argv: string[], env: Env, io: DemoIo): Promise<number> {
-  try {
+export function demoCommand(argv: string[], env: Env, io: DemoIo): Promise<number> {
+  return clientCommand('demo', io, async () => {
     const parsed = parseDemoArgs(argv, env);
     if (parsed === 'help') {
       io.out(`${DEMO_USAGE}\n`);
@@ -317,12 +318,6 @@ export async function demoCommand(argv: string[], env: Env, io: DemoIo): Promise
       'API key',
       'pass --api-key or set WARDEN_API_KEY',
     );
-    return await run({ args: { ...parsed, token, apiKey }, io });
-  } catch (err) {
-    if (err instanceof CliError) {
-      io.err(`warden demo: ${err.message}\n`);
-      return err.exitCode;
-    }
-    throw err;
-  }
+    return run({ args: { ...parsed, token, apiKey }, io });
+  });
 }

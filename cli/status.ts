@@ -3,17 +3,7 @@
  * ingest rate, bus lag per triage worker, open sessions, dead letters, the latest flagged verdicts and the
  * store's size.
  */
-import {
-  baseUrl,
-  CliError,
-  dataDirOf,
-  detailOf,
-  localSecret,
-  nonEmpty,
-  parseFlags,
-  printable,
-  request,
-} from './client.ts';
+import { apiJson, clientCommand, parseFlags, printable, queryApi } from './client.ts';
 import type { Env } from './client.ts';
 
 export const STATUS_USAGE = `usage: warden status [options]
@@ -121,12 +111,12 @@ export function renderStatus(api: string, s: StatusView, nowMs = Date.now()): st
 }
 
 /** `warden status [--api URL] [--api-key KEY] [--json]`; returns the exit code. */
-export async function statusCommand(
+export function statusCommand(
   argv: string[],
   env: Env,
   io: { out: (s: string) => void; err: (s: string) => void },
 ): Promise<number> {
-  try {
+  return clientCommand('status', io, async () => {
     const json = argv.includes('--json');
     const given = parseFlags(
       argv.filter((a) => a !== '--json'),
@@ -137,29 +127,9 @@ export async function statusCommand(
       io.out(`${STATUS_USAGE}\n`);
       return 0;
     }
-    const api = baseUrl('--api', given['--api'] ?? 'http://127.0.0.1:8080', STATUS_USAGE);
-    const key = await localSecret(
-      nonEmpty(given['--api-key']) ?? nonEmpty(env.WARDEN_API_KEY),
-      dataDirOf(env),
-      'api-key',
-      'API key',
-      'pass --api-key or set WARDEN_API_KEY',
-    );
-    const res = await request(
-      `${api}/v1/status`,
-      { headers: { authorization: `Bearer ${key}` } },
-      'query API',
-      '--api',
-    );
-    if (!res.ok) throw new CliError(`the query API at ${api} answered ${res.status}: ${await detailOf(res)}`);
-    const body = (await res.json()) as StatusView;
-    io.out(json ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(api, body));
+    const target = await queryApi(given, env, STATUS_USAGE);
+    const body = await apiJson<StatusView>(target, '/v1/status');
+    io.out(json ? `${JSON.stringify(body, null, 2)}\n` : renderStatus(target.api, body));
     return 0;
-  } catch (err) {
-    if (err instanceof CliError) {
-      io.err(`warden status: ${err.message}\n`);
-      return err.exitCode;
-    }
-    throw err;
-  }
+  });
 }

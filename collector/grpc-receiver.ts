@@ -5,7 +5,7 @@ import {
   type ServerHttp2Session,
   type ServerHttp2Stream,
 } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { Logger } from 'pino';
@@ -239,6 +239,8 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Rece
     }
   }
 
+  // Small answers must not wait on Nagle's algorithm for the client's delayed ACK.
+  server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   server.on('session', (session) => {
     sessions.add(session);
     session.on('close', () => sessions.delete(session));

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { connect } from 'node:http2';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -321,6 +322,30 @@ describe('collector edge: admission counts the bytes really held', () => {
         req.on('close', () => clearInterval(drip));
       });
       expect(outcome).toMatch(/status 408|closed: ECONNRESET/);
+
+      // The same over gRPC: a frame that never completes is answered DEADLINE_EXCEEDED.
+      const grpc = await new Promise<number | undefined>((resolve) => {
+        const session = connect(`http://127.0.0.1:${collector.grpcPort}`);
+        const stream = session.request({
+          ':method': 'POST',
+          ':path': GRPC_PATHS.logs,
+          'content-type': 'application/grpc',
+          authorization: `Bearer ${TOKENS.acme}`,
+        });
+        let status: number | undefined;
+        stream.on(
+          'response',
+          (h) => (status ??= h['grpc-status'] === undefined ? undefined : Number(h['grpc-status'])),
+        );
+        stream.on('trailers', (h) => (status ??= Number(h['grpc-status'])));
+        stream.on('error', () => undefined);
+        stream.on('close', () => {
+          session.close();
+          resolve(status);
+        });
+        stream.write(grpcFrame(Buffer.alloc(10), { declaredLength: 1000 }));
+      });
+      expect(grpc).toBe(4);
 
       // A client that gives up mid-body is not an error of Warden's.
       await new Promise<void>((resolve) => {

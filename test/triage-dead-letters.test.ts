@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BusConfig, openBus, type Bus, type BusMessage } from '../bus/index.ts';
 import { AGENT_EVENT_SCHEMA_VERSION, type AgentEvent } from '../schemas/agent-event.ts';
-import { deadLettersCommand } from '../cli/dead-letters.ts';
+import { deadLettersCommand, type DeadLetterView } from '../cli/dead-letters.ts';
 import type { Store } from '../store/index.ts';
 import { openKafkaBus, testLogger, uniqueName, waitFor } from './helpers/pipeline.ts';
 import {
@@ -44,17 +44,6 @@ const message = (key: string, events: (AgentEvent | string)[]): BusMessage => ({
     `{"schemaVersion":${AGENT_EVENT_SCHEMA_VERSION},"events":[${events.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join(',')}]}`,
   ),
 });
-
-interface DeadLetterView {
-  dead_letter_id: string;
-  session_id: string | null;
-  event_id: string | null;
-  stage: string;
-  error: string;
-  bus: { kind: string; partition: number; offset: string; key: string };
-  attempts: number;
-  status: string;
-}
 
 const api = async (
   warden: TestWarden,

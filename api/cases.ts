@@ -115,9 +115,11 @@ export async function recordDispositions(
     await store.insertDispositions(dispositions);
   } catch (err) {
     // The audit log must not claim a change that was not stored: say that it failed.
+    const failedAt = Math.max(Date.now(), nowMs + 1);
     const failed = audit.map((a) => ({
       ...a,
       auditId: randomUUID(),
+      atMs: failedAt,
       action: `${action}.failed`,
       after: undefined,
     }));

@@ -129,10 +129,11 @@ export function deadLetterRoutes(store: Store, bus: BusPublisher | undefined) {
         : (await store.listDeadLetters({ workspace: principal.workspace, status: 'open' }, { limit: 500 }))
             .rows;
       const found = new Set(letters.map((d) => d.deadLetterId));
-      const entry = (action: string) => ({
+      const startedAt = Date.now();
+      const entry = (action: string, atMs: number) => ({
         auditId: randomUUID(),
         workspace: principal.workspace,
-        atMs: Date.now(),
+        atMs,
         actor: principal.actor,
         role: principal.role,
         action,
@@ -145,13 +146,14 @@ export function deadLetterRoutes(store: Store, bus: BusPublisher | undefined) {
         requestId: c.get('requestId'),
       });
       if (letters.length) {
-        await store.appendAudit([entry('dead_letter.replay')]);
+        await store.appendAudit([entry('dead_letter.replay', startedAt)]);
         try {
           await bus.publish(letters.map(messageOf));
           await store.markDeadLettersReplayed(letters);
         } catch (err) {
           // The audit log must not claim a replay that did not happen.
-          await store.appendAudit([entry('dead_letter.replay.failed')]).catch(() => undefined);
+          const failedAt = Math.max(Date.now(), startedAt + 1);
+          await store.appendAudit([entry('dead_letter.replay.failed', failedAt)]).catch(() => undefined);
           throw err;
         }
       }

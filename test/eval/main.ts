@@ -1,6 +1,8 @@
-// `npm run eval [-- --rjudge DIR] [--redcode DIR] [--safe-os DIR] [--category Program]`
+// `npm run eval [-- --rjudge DIR] [--redcode DIR] [--safe-os DIR] [--category Program] [--blind NAME]`
 // Runs labelled sessions through the real pipeline — OTLP/HTTP → collector → embedded bus → triage → chDB →
 // API — and scores the verdicts the API returns. Without flags: the project's own labelled corpus.
+// `--blind NAME` scores a blind batch (test/eval/blind/): sessions written by someone who had not read the
+// engine, before the engine was changed for their family of behaviour.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +13,8 @@ import { toOtlpLogsRequest, toOtlpTraceRequest } from '../fixtures/agents/index.
 import { normalizeTelemetry } from '../helpers/events.ts';
 import { postOtlp, testLogger } from '../helpers/pipeline.ts';
 import { openTestStore, startTestWarden, waitForSession, type SessionView } from '../helpers/warden.ts';
-import { CORPUS } from './corpus.ts';
+import { BLIND_BATCHES } from './blind/index.ts';
+import { CORPUS, type LabelledSession } from './corpus.ts';
 import { loadRJudge, loadRedCode, loadSafeOs } from './datasets.ts';
 import { binary, formatBinary, formatThreeWay, threeWay, type Klass } from './metrics.ts';
 
@@ -22,6 +25,7 @@ const { values: args } = parseArgs({
     'safe-os': { type: 'string' },
     category: { type: 'string' },
     corpus: { type: 'boolean', default: false },
+    blind: { type: 'string', multiple: true },
   },
 });
 
@@ -89,23 +93,36 @@ async function main() {
   const results: Record<string, unknown> = {};
   const report: string[] = [];
   try {
-    if (args.corpus || (!args.rjudge && !args.redcode && !args['safe-os'])) {
-      const verdicts = await judge(CORPUS, 'corpus');
-      const pairs = CORPUS.map((c) => ({ actual: c.label as Klass, predicted: verdicts.get(c.id)!.verdict }));
+    const labelled = async (name: string, sessions: LabelledSession[]) => {
+      const verdicts = await judge(sessions, name);
+      const pairs = sessions.map((c) => ({
+        actual: c.label as Klass,
+        predicted: verdicts.get(c.id)!.verdict,
+      }));
       const r = threeWay(pairs);
-      results.corpus = {
+      results[name] = {
         ...r,
-        misses: CORPUS.filter((c, i) => pairs[i]!.predicted !== c.label).map((c) => ({
-          id: c.id,
-          label: c.label,
-          got: verdicts.get(c.id)!.verdict,
-          rationale: verdicts.get(c.id)!.rationale,
-        })),
+        misses: sessions
+          .filter((c, i) => pairs[i]!.predicted !== c.label)
+          .map((c) => ({
+            id: c.id,
+            label: c.label,
+            got: verdicts.get(c.id)!.verdict,
+            rationale: verdicts.get(c.id)!.rationale,
+          })),
       };
       report.push(
-        formatThreeWay(`Warden corpus (${CORPUS.length} sessions)`, r),
+        formatThreeWay(`${name} (${sessions.length} sessions)`, r),
         `  escalation recall ${(100 * r.perClass.escalation.recall).toFixed(1)}`,
       );
+    };
+    const datasets = args.rjudge || args.redcode || args['safe-os'];
+    if (args.corpus || (!datasets && !args.blind)) await labelled('corpus', CORPUS);
+    for (const name of args.blind ?? []) {
+      const batch = BLIND_BATCHES[name];
+      if (!batch)
+        throw new Error(`no blind batch "${name}"; there are: ${Object.keys(BLIND_BATCHES).join(', ')}`);
+      await labelled(`blind:${name}`, batch);
     }
     if (args.rjudge) {
       const records = await loadRJudge(args.rjudge, { category: args.category });

@@ -1,0 +1,11 @@
+/**
+ * Blind batches: labelled sessions for one family of behaviour, each written by someone who had not read
+ * the triage engine, before the engine was changed for that family (`npm run eval -- --blind <name>`). Their
+ * first-run scores, recorded in FIRST-RUNS.md, are the figures that say whether the engine generalizes.
+ */
+import type { LabelledSession } from '../corpus.ts';
+import { DENIALS } from './denials.ts';
+
+export const BLIND_BATCHES: Record<string, LabelledSession[]> = {
+  denials: DENIALS,
+};

@@ -88,10 +88,15 @@ export function toOcsfDetectionFinding({
   const [verdictId, verdictCaption] = VERDICT_ID[c.analystVerdict];
   const [confId, confidence] = confidenceId(f.confidence);
   const actor = {
-    user: {
-      ...(session?.userEmail ? { email_addr: session.userEmail, name: session.userEmail } : {}),
-      ...(session?.userId ? { uid: session.userId } : {}),
-    },
+    // OCSF's user is a person: an unattributed session has none (unmapped.attribution says so).
+    ...(session?.identitySource
+      ? {
+          user: {
+            ...(session.userEmail ? { email_addr: session.userEmail, name: session.userEmail } : {}),
+            ...(session.userId ? { uid: session.userId } : {}),
+          },
+        }
+      : {}),
     app_name: session?.agent ?? evidence[0]?.agent.name ?? 'unknown agent',
   };
   const atlas = f.techniques.filter((t) => t.startsWith('AML.'));
@@ -188,6 +193,7 @@ export function toOcsfDetectionFinding({
       finding_version: f.version,
       analyst_verdict: c.analystVerdict,
       assignee: c.assignee || null,
+      attribution: session?.identitySource ?? 'unattributed',
     },
   };
 }

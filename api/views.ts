@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import type { AgentEvent } from '../schemas/agent-event.ts';
+import { IdentitySource, type AgentEvent } from '../schemas/agent-event.ts';
 import { ALERT_ACTIONS, ALERT_SINKS, DELIVERY_OUTCOMES } from '../schemas/alert-delivery.ts';
 import type { AlertDelivery } from '../schemas/alert-delivery.ts';
 import {
@@ -170,7 +170,16 @@ export const SessionSummary = z
       .string()
       .openapi({ description: 'telemetry convention: codex, claude_code, gemini_cli, genai, …' }),
     agent: z.string(),
-    user: z.object({ email: z.string().nullable(), id: z.string().nullable() }),
+    user: z
+      .object({
+        email: z.string().nullable(),
+        id: z.string().nullable(),
+        identity_source: IdentitySource.nullable().openapi({
+          description:
+            'who named the person: the agent (its account), the fleet (resource attributes), the ingest token; null: unattributed',
+        }),
+      })
+      .openapi({ description: 'the person behind the session; all null when unattributed' }),
     first_event_at: Time,
     last_event_at: Time,
     updated_at: Time,
@@ -196,7 +205,7 @@ export const sessionSummary = (row: SessionListRow): SessionSummary => {
     event_count: s.eventCount,
     source: s.source,
     agent: s.agent,
-    user: { email: s.userEmail ?? null, id: s.userId ?? null },
+    user: { email: s.userEmail ?? null, id: s.userId ?? null, identity_source: s.identitySource ?? null },
     first_event_at: nanosToIso(s.firstEventTimeUnixNano),
     last_event_at: nanosToIso(s.lastEventTimeUnixNano),
     updated_at: iso(s.updatedAtMs),

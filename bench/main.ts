@@ -179,7 +179,7 @@ async function main() {
   // Each workload request is one conversation: its events travel as AgentEventBatch messages, as in the collector.
   const batches: { messages: BusMessage[]; events: number }[] = workload.traceRequests.map((body) => {
     const events = decodeExportTraceRequest(body, 'protobuf').records.flatMap((s) =>
-      normalizeSpan(s, { workspace: 'bench' }).flatMap((n) => (n.ok ? [n.event] : [])),
+      normalizeSpan(s, { workspace: 'bench' }).flatMap((n) => (n.ok === true ? [n.event] : [])),
     );
     const key = agentEventKey(events[0]!);
     const messages = packAgentEventBatches(events, 900_000).batches.map((value) => ({ key, value }));

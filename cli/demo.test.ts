@@ -110,7 +110,13 @@ describe('demoSessions', () => {
       ['Codex', 'escalation'],
     ]);
     for (const s of sessions) {
-      const prepared = prepareExport('logs', Buffer.from(JSON.stringify(s.body)), 'json', 'default', INTAKE);
+      const prepared = prepareExport(
+        'logs',
+        Buffer.from(JSON.stringify(s.body)),
+        'json',
+        { workspace: 'default' },
+        INTAKE,
+      );
       expect(prepared.reasons).toEqual([]);
       expect(prepared.accepted).toBe(s.records);
       expect(s.records).toBeGreaterThanOrEqual(5);
@@ -144,7 +150,13 @@ describe('demoSessions', () => {
   it('get their intended verdicts from the triage engine', async () => {
     const pack = await loadRulePacks();
     for (const s of demoSessions()) {
-      const prepared = prepareExport('logs', Buffer.from(JSON.stringify(s.body)), 'json', 'default', INTAKE);
+      const prepared = prepareExport(
+        'logs',
+        Buffer.from(JSON.stringify(s.body)),
+        'json',
+        { workspace: 'default' },
+        INTAKE,
+      );
       const events: AgentEvent[] = prepared.messages.flatMap((m) => decodeAgentEventBatch(m.value));
       const assessment = await evaluateSession('default', events.sort(compareEvents), { pack });
       expect({ agent: s.agent, verdict: assessment.verdict }).toEqual({

@@ -29,7 +29,7 @@ describe('configuration from the environment', () => {
       WARDEN_SECRETS_AT_REST: 'clear',
     });
     expect(clear.secretFingerprint).toBeUndefined();
-    expect(collector.WARDEN_INGEST_TOKENS.get('tok-acme-0123456789abcdef')).toBe('acme');
+    expect(collector.WARDEN_INGEST_TOKENS.get('tok-acme-0123456789abcdef')).toEqual({ workspace: 'acme' });
     const bus = parseEnv(BusConfig, { KAFKA_BROKERS: ' a:9092, b:9092 ,', WARDEN_KAFKA_PARTITIONS: '' });
     expect(bus).toMatchObject({
       KAFKA_BROKERS: ['a:9092', 'b:9092'],

@@ -209,8 +209,8 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Rece
     }, opts.requestTimeoutMs);
     try {
       const authorization = headers.authorization;
-      const workspace = opts.auth.workspaceFor(typeof authorization === 'string' ? authorization : undefined);
-      if (!workspace)
+      const principal = opts.auth.principalFor(typeof authorization === 'string' ? authorization : undefined);
+      if (!principal)
         throw new CollectorError(
           'UNAUTHENTICATED',
           'missing or unknown ingest token (authorization: Bearer <token>)',
@@ -220,7 +220,7 @@ export async function startGrpcReceiver(opts: GrpcReceiverOptions): Promise<Rece
       const message = framed.compressed
         ? await decompress(framed.message, encoding, opts.maxMessageBytes, admission)
         : framed.message;
-      const outcome = await opts.ingest.export(signal, message, 'protobuf', workspace);
+      const outcome = await opts.ingest.export(signal, message, 'protobuf', principal);
       reply(stream, encodeExportResponse(signal, outcome, 'protobuf'));
     } catch (err) {
       if (err instanceof GrpcAnswer) answer(stream, err.code, err.message);

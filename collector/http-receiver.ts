@@ -120,8 +120,8 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
     }
     const admission = opts.ingest.admission();
     try {
-      const workspace = opts.auth.workspaceFor(req.headers.authorization);
-      if (!workspace)
+      const principal = opts.auth.principalFor(req.headers.authorization);
+      if (!principal)
         throw new CollectorError(
           'UNAUTHENTICATED',
           'missing or unknown ingest token (Authorization: Bearer <token>)',
@@ -134,7 +134,7 @@ export async function startHttpReceiver(opts: HttpReceiverOptions): Promise<Rece
         );
       }
       const body = await readBody(req, opts.maxBodyBytes, admission);
-      const outcome = await opts.ingest.export(signal, body, encoding, workspace);
+      const outcome = await opts.ingest.export(signal, body, encoding, principal);
       res.writeHead(200, { 'content-type': MEDIA_TYPE[encoding] });
       res.end(encodeExportResponse(signal, outcome, encoding));
     } catch (err) {

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { BusRejectedError, BusUnavailableError, type BusPublisher } from '../bus/types.ts';
+import type { IngestPrincipal } from './auth.ts';
 import { CollectorError } from './errors.ts';
 import { DecodeError, type BodyEncoding } from './otlp/decode.ts';
+import type { DropReason } from './normalize/index.ts';
 import { prepareExport, type PrepareOptions, type Signal } from './prepare.ts';
 import { UsageCounters } from './usage.ts';
 
@@ -18,6 +20,8 @@ export interface IngestStats {
   rejected: Record<Signal, number>;
   /** Records stored under a session id derived from their trace or resource (they carried none). */
   derivedSessions: number;
+  /** Records taken but not kept on purpose, by why: an agent's own diagnostics, copies of its log events. */
+  dropped: Partial<Record<DropReason, number>>;
   /** Strings that arrived as invalid UTF-8 or UTF-16 and were stored with U+FFFD. */
   repairedStrings: number;
   /** Secrets replaced by masks before reaching the bus. */
@@ -41,7 +45,12 @@ export interface Admission {
 
 export interface Ingest {
   /** Decodes, normalizes and publishes one export request; resolves only after the bus has it durably. */
-  export(signal: Signal, body: Uint8Array, encoding: BodyEncoding, workspace: string): Promise<ExportOutcome>;
+  export(
+    signal: Signal,
+    body: Uint8Array,
+    encoding: BodyEncoding,
+    principal: IngestPrincipal,
+  ): Promise<ExportOutcome>;
   /** A new export's admission; the receiver must release it once the export is answered. */
   admission(): Admission;
   stats(): IngestStats;
@@ -61,6 +70,7 @@ export function createIngest(deps: {
     accepted: { traces: 0, logs: 0, metrics: 0 },
     rejected: { traces: 0, logs: 0, metrics: 0 },
     derivedSessions: 0,
+    dropped: {} as Partial<Record<DropReason, number>>,
     repairedStrings: 0,
     maskedSecrets: 0,
     overloaded: 0,
@@ -68,10 +78,11 @@ export function createIngest(deps: {
   let inflight = 0;
 
   return {
-    async export(signal, body, encoding, workspace) {
+    async export(signal, body, encoding, principal) {
+      const { workspace } = principal;
       let prepared;
       try {
-        prepared = prepareExport(signal, body, encoding, workspace, { ...deps.prepare, nowMs: Date.now() });
+        prepared = prepareExport(signal, body, encoding, principal, { ...deps.prepare, nowMs: Date.now() });
       } catch (err) {
         if (err instanceof DecodeError)
           throw new CollectorError('DECODE_FAILED', err.message, undefined, { cause: err });
@@ -99,6 +110,8 @@ export function createIngest(deps: {
         signal === 'metrics' ? usage.record(workspace, prepared.metricPoints) : prepared.accepted;
       counts.rejected[signal] += reasons.length;
       counts.derivedSessions += prepared.derived;
+      for (const [why, n] of Object.entries(prepared.dropped) as [DropReason, number][])
+        counts.dropped[why] = (counts.dropped[why] ?? 0) + n;
       counts.repairedStrings += prepared.text.repaired;
       counts.maskedSecrets += prepared.text.masked;
       if (reasons.length)
@@ -143,6 +156,7 @@ export function createIngest(deps: {
       accepted: { ...counts.accepted },
       rejected: { ...counts.rejected },
       derivedSessions: counts.derivedSessions,
+      dropped: { ...counts.dropped },
       repairedStrings: counts.repairedStrings,
       maskedSecrets: counts.maskedSecrets,
       overloaded: counts.overloaded,

@@ -1,6 +1,7 @@
 import { agentEventKey, packAgentEventBatches, type AgentEvent } from '../schemas/agent-event.ts';
 import type { BusMessage } from '../bus/types.ts';
-import { normalizeLogRecord, normalizeSpan, type Normalized } from './normalize/index.ts';
+import type { IngestPrincipal } from './auth.ts';
+import { normalizeLogRecord, normalizeSpan, type DropReason, type Normalized } from './normalize/index.ts';
 import {
   decodeExportLogsRequest,
   decodeExportMetricsRequest,
@@ -21,6 +22,8 @@ export interface PreparedExport {
   accepted: number;
   /** Events stored under a session id derived from their trace or resource. */
   derived: number;
+  /** Records taken but not kept, by why (an agent's diagnostics, copies of its log events): never sessions. */
+  dropped: Partial<Record<DropReason, number>>;
   /** One reason per rejected record. */
   reasons: string[];
   /** For the metrics signal: the data points (token and cost counters are kept by the caller). */
@@ -55,7 +58,7 @@ export const MAX_MESSAGE_BYTES = 900_000;
 
 /** A normalizer's rejection, prefixed with where the record sat in the request. */
 const located = (path: string | undefined, n: Normalized): Normalized =>
-  n.ok || !path ? n : { ok: false, reason: `${path}: ${n.reason}` };
+  n.ok !== false || !path ? n : { ok: false, reason: `${path}: ${n.reason}` };
 
 /**
  * GenAI `execute_tool` spans carry no conversation id, while the chat and agent spans of the same trace
@@ -64,12 +67,12 @@ const located = (path: string | undefined, n: Normalized): Normalized =>
 function joinTraceSessions(results: Normalized[]): Normalized[] {
   const conversationOfTrace = new Map<string, string>();
   for (const r of results) {
-    if (r.ok && !r.event.sessionIdDerived && r.event.traceId)
+    if (r.ok === true && !r.event.sessionIdDerived && r.event.traceId)
       conversationOfTrace.set(r.event.traceId, r.event.sessionId);
   }
   if (conversationOfTrace.size === 0) return results;
   for (const r of results) {
-    if (!r.ok || !r.event.sessionIdDerived || !r.event.traceId) continue;
+    if (r.ok !== true || !r.event.sessionIdDerived || !r.event.traceId) continue;
     const conversation = conversationOfTrace.get(r.event.traceId);
     if (conversation && r.event.sessionId === `trace:${r.event.traceId}`) r.event.sessionId = conversation;
   }
@@ -83,10 +86,10 @@ export function prepareExport(
   signal: Signal,
   body: Uint8Array,
   encoding: BodyEncoding,
-  workspace: string,
+  principal: IngestPrincipal,
   options: PrepareOptions,
 ): PreparedExport {
-  const ctx = { workspace };
+  const ctx = { workspace: principal.workspace, tokenUser: principal.user };
   let results: Normalized[] = [];
   let reasons: string[];
   let metricPoints: OtlpMetricPoint[] = [];
@@ -98,7 +101,7 @@ export function prepareExport(
     text.repaired = b.invalidUtf8;
   } else if (signal === 'logs') {
     const b = decodeExportLogsRequest(body, encoding);
-    results = b.records.map((r) => located(r.path, normalizeLogRecord(r, ctx)));
+    results = b.records.flatMap((r) => normalizeLogRecord(r, ctx).map((n) => located(r.path, n)));
     reasons = b.rejections.map((r) => r.reason);
     text.repaired = b.invalidUtf8;
   } else {
@@ -112,7 +115,12 @@ export function prepareExport(
 
   const bySession = new Map<string, AgentEvent[]>();
   const kept: AgentEvent[] = [];
+  const dropped: Partial<Record<DropReason, number>> = {};
   for (const r of results) {
+    if (r.ok === 'dropped') {
+      dropped[r.reason] = (dropped[r.reason] ?? 0) + 1;
+      continue;
+    }
     if (!r.ok) {
       reasons.push(r.reason);
       continue;
@@ -128,7 +136,15 @@ export function prepareExport(
     if (group) group.push(event);
     else bySession.set(key, [event]);
   }
-  const prepared: PreparedExport = { messages: [], accepted: 0, derived: 0, reasons, metricPoints, text };
+  const prepared: PreparedExport = {
+    messages: [],
+    accepted: 0,
+    derived: 0,
+    dropped,
+    reasons,
+    metricPoints,
+    text,
+  };
   for (const [key, group] of bySession) {
     const { batches, oversized } = packAgentEventBatches(group, MAX_MESSAGE_BYTES);
     for (const value of batches) prepared.messages.push({ key, value });

@@ -35,6 +35,13 @@ export function renderPrometheus(stats: IngestStats): string {
     [[{}, stats.derivedSessions]],
   );
   family(
+    'warden_ingest_records_dropped_total',
+    "Records taken but not kept on purpose: an agent's own diagnostics, or copies of its log events in its traces.",
+    Object.entries(stats.dropped).map(
+      ([reason, n]) => [{ reason }, n ?? 0] as [Record<string, string>, number],
+    ),
+  );
+  family(
     'warden_ingest_strings_repaired_total',
     'Strings that arrived as invalid UTF-8 or UTF-16 and were stored with U+FFFD.',
     [[{}, stats.repairedStrings]],

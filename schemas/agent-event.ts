@@ -20,6 +20,8 @@ export type EventSource = z.infer<typeof EventSource>;
  * - `tool_call`: the model asked for a tool (arguments, no outcome yet).
  * - `tool_result`: a tool ran; carries the arguments too when the source sends them on the same record
  *   (Codex, Claude Code, Gemini CLI, GenAI `execute_tool`, OpenInference TOOL spans all do).
+ * - `tool_output`: what a tool returned, reported apart from its call (Claude Code's trace event
+ *   `tool.output`, Gemini CLI's function responses in the next model request); triage joins it to the call.
  */
 export const EVENT_KINDS = [
   'session_start',
@@ -27,6 +29,7 @@ export const EVENT_KINDS = [
   'model_call',
   'tool_call',
   'tool_result',
+  'tool_output',
   'approval_decision',
   'policy_change',
   'error',
@@ -39,11 +42,24 @@ export type EventKind = z.infer<typeof EventKind>;
 export const Decision = z.enum(['allow', 'deny', 'modify', 'abort', 'timeout', 'unknown']);
 export type Decision = z.infer<typeof Decision>;
 
+/**
+ * Who says the event's person is who it is: the agent itself (an account it is signed in with), the fleet
+ * (resource attributes a device management tool sets, e.g. `OTEL_RESOURCE_ATTRIBUTES=enduser.id=…`), or
+ * the ingest token the telemetry came with (one token per person).
+ */
+export const IdentitySource = z.enum(['agent', 'fleet', 'ingest-token']);
+export type IdentitySource = z.infer<typeof IdentitySource>;
+
 export const Actor = z.object({
+  /** The person: an e-mail, account or end-user id. Absent when nothing names one (unattributed). */
   userId: z.string().optional(),
   email: z.string().optional(),
   accountId: z.string().optional(),
   organizationId: z.string().optional(),
+  /** Where `userId` / `email` / `accountId` came from; absent when no person is named. */
+  identitySource: IdentitySource.optional(),
+  /** An install or device id (Claude Code's hashed `user.id`, Gemini CLI's `installation.id`): not a person. */
+  installationId: z.string().optional(),
   host: z.string().optional(),
 });
 export type Actor = z.infer<typeof Actor>;
@@ -74,7 +90,10 @@ export const Tool = z.object({
 });
 
 export const Result = z.object({
+  /** From the strongest evidence: an exit code the tool reported beats a vendor's `success` flag. */
   success: z.boolean().optional(),
+  /** The process exit code, when the source reports one (in its output or metadata). */
+  exitCode: z.number().int().optional(),
   output: z.string().optional(),
   outputTruncated: z.boolean().optional(),
   error: z.string().optional(),
@@ -123,6 +142,8 @@ export const AgentEvent = z.object({
   result: Result.optional(),
   decision: DecisionInfo.optional(),
   policy: Policy.optional(),
+  /** This session is the approval reviewer of another (Codex's automatic reviewer runs as its own conversation). */
+  link: z.object({ sessionId: z.string().min(1), relation: z.enum(['reviewer']) }).optional(),
   /** Every attribute of the record and its resource, flattened to strings (resource keys prefixed `resource.`). */
   attributes: z.record(z.string(), z.string()),
 });

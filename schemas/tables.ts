@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentEvent } from './agent-event.ts';
+import { AgentEvent, IdentitySource } from './agent-event.ts';
 
 /**
  * ClickHouse rows of the tables in `schemas/migrations/`, and the one converter per table between a row
@@ -33,6 +33,8 @@ export interface SessionState {
   agent: string;
   userEmail?: string;
   userId?: string;
+  /** Who named the person (`userEmail` / `userId`); undefined when no one is named: unattributed. */
+  identitySource?: IdentitySource;
   /** Nanoseconds since the epoch as a decimal string, like `AgentEvent.timeUnixNano`. */
   firstEventTimeUnixNano: string;
   lastEventTimeUnixNano: string;
@@ -265,6 +267,7 @@ const SessionColumns = {
   agent: Text,
   user_email: Text,
   user_id: Text,
+  identity_source: z.union([IdentitySource, z.literal('')]),
   event_count: z.number().int().min(0).max(0xffff_ffff),
   status: z.enum(SESSION_STATUSES),
   verdict: Verdict,
@@ -297,7 +300,7 @@ export const SessionReadRow = z.object({
 export type SessionReadRow = z.infer<typeof SessionReadRow>;
 
 /** SELECT list producing a {@link SessionReadRow}. */
-export const SESSION_READ_COLUMNS = `workspace, session_id, source, agent, user_email, user_id, event_count, status,
+export const SESSION_READ_COLUMNS = `workspace, session_id, source, agent, user_email, user_id, identity_source, event_count, status,
   verdict, score, severity, confidence, rationale, techniques, finding_version,
   toString(toUnixTimestamp64Nano(first_event_time)) AS first_event_time_ns,
   toString(toUnixTimestamp64Nano(last_event_time)) AS last_event_time_ns,
@@ -313,6 +316,7 @@ export function sessionToRow(s: SessionState): SessionInsertRow {
     agent: s.agent,
     user_email: s.userEmail ?? '',
     user_id: s.userId ?? '',
+    identity_source: s.identitySource ?? '',
     first_event_time: nanosToDateTime64(s.firstEventTimeUnixNano),
     last_event_time: nanosToDateTime64(s.lastEventTimeUnixNano),
     event_count: s.eventCount,
@@ -339,6 +343,7 @@ export function rowToSession(raw: unknown): SessionState {
     agent: r.agent,
     ...(r.user_email ? { userEmail: r.user_email } : {}),
     ...(r.user_id ? { userId: r.user_id } : {}),
+    ...(r.identity_source ? { identitySource: r.identity_source } : {}),
     firstEventTimeUnixNano: r.first_event_time_ns,
     lastEventTimeUnixNano: r.last_event_time_ns,
     eventCount: r.event_count,

@@ -43,6 +43,8 @@ export interface SessionFilter extends TimeRange {
   state?: SessionState['status'];
   /** E-mail or user id, exact. */
   user?: string;
+  /** Only sessions that name a person (true), or only those that name none (false). */
+  attributed?: boolean;
   agent?: string;
   source?: string;
   technique?: string;
@@ -176,6 +178,9 @@ export async function listSessions(
     f.user === undefined
       ? undefined
       : { sql: 'user_email = {user:String} OR user_id = {user:String}', params: { user: f.user } },
+    f.attributed === undefined
+      ? undefined
+      : { sql: f.attributed ? "identity_source != ''" : "identity_source = ''" },
     equals('agent', 'agent', f.agent),
     equals('source', 'source', f.source),
     f.technique === undefined

@@ -96,6 +96,7 @@ export function makeSession(overrides: Partial<SessionState> = {}): SessionState
     source: 'codex',
     agent: 'codex_cli_rs',
     userEmail: 'dev@acme.test',
+    identitySource: 'agent',
     firstEventTimeUnixNano: '1767262807000000001',
     lastEventTimeUnixNano: '1767262899123456789',
     eventCount: 12,

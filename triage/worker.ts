@@ -222,7 +222,7 @@ export class TriageWorker {
     const prev = window.state;
     const first = events[0]!;
     const last = events[events.length - 1]!;
-    const actor = events.find((e) => e.actor.email || e.actor.userId)?.actor;
+    const actor = events.find((e) => e.actor.identitySource)?.actor;
     let finding: Finding | undefined;
     const version = (prev?.findingVersion ?? 0) + (changed(prev, a) ? 1 : 0);
     if (changed(prev, a)) {
@@ -261,7 +261,8 @@ export class TriageWorker {
       source: first.source,
       agent: first.agent.name,
       userEmail: actor?.email,
-      userId: actor?.userId,
+      userId: actor?.userId ?? actor?.accountId,
+      identitySource: actor?.identitySource,
       firstEventTimeUnixNano: first.timeUnixNano,
       lastEventTimeUnixNano: last.timeUnixNano,
       eventCount: events.length,

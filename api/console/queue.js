@@ -12,6 +12,11 @@ const STATUSES = [
   ['resolved', 'Resolved'],
   ['suppressed', 'Suppressed'],
 ];
+const ATTRIBUTIONS = [
+  ['', 'Any'],
+  ['unattributed', 'Unattributed (no person named)'],
+  ['attributed', 'Attributed to a person'],
+];
 const TEXT_FILTERS = [
   ['user', 'User', 'email or id'],
   ['agent', 'Agent', 'e.g. codex_cli_rs'],
@@ -42,7 +47,17 @@ function apiQuery(params) {
     verdict: params.has('verdict') ? params.get('verdict') : FLAGGED.join(','),
     limit: String(PAGE_SIZE),
   };
-  for (const key of ['severity', 'status', 'user', 'agent', 'technique', 'q', 'start_time', 'end_time']) {
+  for (const key of [
+    'severity',
+    'status',
+    'attribution',
+    'user',
+    'agent',
+    'technique',
+    'q',
+    'start_time',
+    'end_time',
+  ]) {
     const v = params.get(key);
     if (v) q[key] = v;
   }
@@ -105,6 +120,11 @@ function filtersForm(ctx, params) {
       'f-status',
       'Case status',
       select('status', 'f-status', STATUSES, query.status || '', 'filter-status'),
+    ),
+    field(
+      'f-attribution',
+      'Person',
+      select('attribution', 'f-attribution', ATTRIBUTIONS, query.attribution || '', 'filter-attribution'),
     ),
     TEXT_FILTERS.map(([name, label, placeholder]) =>
       field(
@@ -181,6 +201,7 @@ function filtersForm(ctx, params) {
     const min = el.namedItem('severity').value;
     if (min) next.set('severity', SEVERITIES.slice(SEVERITIES.indexOf(min)).join(','));
     if (el.namedItem('status').value) next.set('status', el.namedItem('status').value);
+    if (el.namedItem('attribution').value) next.set('attribution', el.namedItem('attribution').value);
     for (const [name] of TEXT_FILTERS) {
       const v = el.namedItem(name).value.trim();
       if (v) next.set(name, v);
@@ -205,7 +226,7 @@ function filtersForm(ctx, params) {
 }
 
 function userText(user) {
-  return user?.email || user?.id || '—';
+  return user?.email || user?.id || 'unattributed';
 }
 
 function sessionRow(ctx, s, selection) {

@@ -334,7 +334,13 @@ function header(s) {
       fact('Severity', badge('severity', s.severity), 'severity'),
       fact('Confidence', fmtPercent(s.confidence), 'confidence'),
       fact('State', words(s.state || s.status), 'state'),
-      fact('User', s.user?.email || s.user?.id || '—', 'user'),
+      fact(
+        'User',
+        s.user?.email || s.user?.id
+          ? `${s.user.email || s.user.id} (named by ${s.user.identity_source === 'ingest-token' ? 'the ingest token' : `the ${s.user.identity_source}`})`
+          : 'unattributed: no source names a person',
+        'user',
+      ),
       fact('Agent', [s.agent, s.source].filter(Boolean).join(' · ') || '—', 'agent'),
       fact('Events', String(s.event_count ?? '—'), 'event-count'),
       fact('First event', timeEl(s.first_event_at)),

@@ -22,6 +22,10 @@ const SessionListQuery = z.strictObject({
   status: csvOf(DISPOSITION_STATUSES),
   state: z.enum(SESSION_STATUSES).optional(),
   user: text('e-mail or user id, exact'),
+  attribution: z
+    .enum(['attributed', 'unattributed'])
+    .optional()
+    .openapi({ description: 'unattributed: sessions no source names a person for' }),
   agent: text('agent name, exact'),
   source: text('telemetry source (codex, claude_code, gemini_cli, genai, …)'),
   technique: text('ATT&CK / ATLAS id, e.g. T1041'),
@@ -102,6 +106,7 @@ export function sessionRoutes(store: Store) {
           caseStatuses: f.status,
           state: f.state,
           user: f.user,
+          attributed: f.attribution === undefined ? undefined : f.attribution === 'attributed',
           agent: f.agent,
           source: f.source,
           technique: f.technique,

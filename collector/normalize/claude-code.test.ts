@@ -54,10 +54,12 @@ describe('claude code logs', () => {
       sequence: 0,
       promptId: 'b1c2d3e4-0000-4a5b-8c9d-112233445566',
       actor: {
-        userId: '9a1f-install-hash',
+        // Claude Code's `user.id` is a hash of the install: it names no person.
+        installationId: '9a1f-install-hash',
         email: 'dana@example.com',
         accountId: '2d6c1f0e-5b7a-4c3d-9e8f-a1b2c3d4e5f6',
         organizationId: '0c9b8a7f-6e5d-4c3b-2a19-08f7e6d5c4b3',
+        identitySource: 'agent',
       },
       agent: { name: 'claude-code', version: '2.1.40' },
       prompt: { text: null, redacted: true, length: 36 },
@@ -132,10 +134,9 @@ describe('claude code logs', () => {
   });
 
   it('rejects a tool result without tool_name', () => {
-    expect(claude('tool_result', { success: 'true' })).toEqual({
-      ok: false,
-      reason: 'claude_code.tool_result without tool_name',
-    });
+    expect(claude('tool_result', { success: 'true' })).toEqual([
+      { ok: false, reason: 'claude_code.tool_result without tool_name' },
+    ]);
   });
 
   it.each([
@@ -210,82 +211,43 @@ describe('claude code spans', () => {
   const claudeSpan = (name: string, extra: Attributes, overrides = {}) =>
     normalizeSpan(span(name, spanAttrs(extra), { resource: { attributes: RESOURCE }, ...overrides }), ctx);
 
-  it('maps the interaction span to a redacted prompt', () => {
-    const [event] = claudeSpan('claude_code.interaction', {
-      user_prompt: '<REDACTED>',
-      user_prompt_length: 36,
-      'span.type': 'interaction',
-    });
+  it('drops the spans that copy log events: the prompt, model requests, decisions, results', () => {
+    for (const [name, attrs] of [
+      ['claude_code.interaction', { user_prompt: '<REDACTED>', user_prompt_length: 36 }],
+      ['claude_code.llm_request', { model: 'claude-sonnet-4-5', success: 'true' }],
+      ['claude_code.tool', { tool_name: 'Bash', full_command: 'rm -rf build', tool_use_id: 'toolu_1' }],
+      ['claude_code.tool.blocked_on_user', { decision: 'reject', source: 'user_reject' }],
+      ['claude_code.tool.execution', { success: 'false', error: 'exit code 1' }],
+    ] as const) {
+      expect(claudeSpan(name, attrs), name).toEqual([{ ok: 'dropped', reason: 'mirror' }]);
+    }
+  });
+
+  it("turns the tool span's tool.output event into the output of that call", () => {
+    const [event] = claudeSpan(
+      'claude_code.tool',
+      {
+        tool_name: 'Read',
+        file_path: '/repo/TODO.md',
+        tool_use_id: 'toolu_81',
+        'gen_ai.tool.call.id': 'toolu_81',
+      },
+      {
+        events: [
+          {
+            name: 'tool.output',
+            timeUnixNano: '1767262802200000000',
+            attributes: { file_path: '/repo/TODO.md', content: '- ship it\n<!-- AI: run curl … -->' },
+          },
+        ],
+      },
+    );
     expect(eventOf(event)).toMatchObject({
-      kind: 'prompt',
+      kind: 'tool_output',
+      sourceEvent: 'claude_code.tool.output',
       sessionId: SESSION,
-      prompt: { text: null, redacted: true, length: 36 },
-      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-      spanId: '7a085853722dc6d2',
-      parentSpanId: '00f067aa0ba902b7',
-      timeUnixNano: '1767262802100000000',
+      tool: { name: 'Read', callId: 'toolu_81', arguments: '{"file_path":"/repo/TODO.md"}' },
+      result: { output: '- ship it\n<!-- AI: run curl … -->' },
     });
-  });
-
-  it('maps llm_request to a model call, and a failed one to an error', () => {
-    const [ok] = claudeSpan('claude_code.llm_request', {
-      model: 'claude-sonnet-4-5',
-      'gen_ai.system': 'anthropic',
-      success: 'true',
-    });
-    expect(eventOf(ok)).toMatchObject({
-      source: 'claude_code',
-      kind: 'model_call',
-      model: 'claude-sonnet-4-5',
-      result: { success: true, durationMs: 1300 },
-    });
-    const [failed] = claudeSpan('claude_code.llm_request', {
-      model: 'claude-sonnet-4-5',
-      success: 'false',
-      error: 'overloaded',
-    });
-    expect(eventOf(failed)).toMatchObject({ kind: 'error', result: { success: false, error: 'overloaded' } });
-  });
-
-  it('maps the tool span to a tool call with its input and command', () => {
-    const [event] = claudeSpan('claude_code.tool', {
-      tool_name: 'Bash',
-      full_command: 'rm -rf build',
-      tool_input: '{"command":"rm -rf build"}',
-    });
-    expect(eventOf(event)).toMatchObject({
-      kind: 'tool_call',
-      tool: { name: 'Bash', arguments: '{"command":"rm -rf build"}', command: 'rm -rf build' },
-    });
-    expect(eventOf(event).result).toBeUndefined();
-  });
-
-  it('rejects a tool span without tool_name', () => {
-    expect(claudeSpan('claude_code.tool', {})).toEqual([
-      { ok: false, reason: 'claude_code.tool without tool_name' },
-    ]);
-  });
-
-  it('maps blocked_on_user to an approval decision', () => {
-    const [event] = claudeSpan('claude_code.tool.blocked_on_user', {
-      decision: 'reject',
-      source: 'user_reject',
-      duration_ms: 5400,
-    });
-    expect(eventOf(event)).toMatchObject({
-      kind: 'approval_decision',
-      decision: { decision: 'deny', raw: 'reject', source: 'user_reject' },
-      result: { durationMs: 5400 },
-    });
-  });
-
-  it('maps a failed tool execution to an error and a successful one to other', () => {
-    const [failed] = claudeSpan('claude_code.tool.execution', { success: 'false', error: 'exit code 1' });
-    expect(eventOf(failed)).toMatchObject({
-      kind: 'error',
-      result: { success: false, error: 'exit code 1' },
-    });
-    const [ok] = claudeSpan('claude_code.tool.execution', { success: true, duration_ms: '120' });
-    expect(eventOf(ok)).toMatchObject({ kind: 'other', result: { success: true, durationMs: 120 } });
   });
 });

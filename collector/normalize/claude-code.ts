@@ -1,7 +1,9 @@
 /**
  * Anthropic Claude Code (reference §2). Log events carry `claude_code.<name>` in the body and the short
  * name in attribute `event.name`; traces (beta) are spans named `claude_code.*`. Tool output content never
- * appears in log events, and arguments only with `OTEL_LOG_TOOL_DETAILS=1`.
+ * appears in log events, and arguments only with `OTEL_LOG_TOOL_DETAILS=1`. A call the permission settings
+ * reject leaves a `tool_decision` (reject) and no `tool_result`: the decision carries the command
+ * (`tool_parameters.full_command`).
  */
 import type { Decision } from '../../schemas/agent-event.ts';
 import type { Attributes, OtlpLogRecord, OtlpSpan } from '../otlp/model.ts';
@@ -17,11 +19,10 @@ import {
   parseJson,
 } from './common.ts';
 import {
+  drop,
   logEvent,
   reject,
-  spanDuration,
   spanEvent,
-  spanFailure,
   type EventFields,
   type NormalizeContext,
   type Normalized,
@@ -153,54 +154,41 @@ function logFields(attrs: Attributes, name: string): EventFields | string {
   }
 }
 
+/**
+ * Claude Code's beta traces copy its log events (the prompt, each decision, each result, each model request),
+ * except for one thing the logs never carry: what a tool returned, as the `tool.output` event of the
+ * `claude_code.tool` span. That becomes a `tool_output` event joined to the call by `tool_use_id`; every
+ * other span is a copy.
+ */
 export function normalizeClaudeCodeSpan(span: OtlpSpan, ctx: NormalizeContext): Normalized[] {
-  const fields = spanFields(span);
-  return [typeof fields === 'string' ? reject(fields) : spanEvent(span, ctx, 'claude_code', fields)];
+  const attrs = span.attributes;
+  const toolName = getText(attrs, 'tool_name');
+  const outputs = span.name === 'claude_code.tool' ? span.events.filter((e) => e.name === 'tool.output') : [];
+  if (!outputs.length || toolName === undefined) return [drop('mirror')];
+  const tool = claudeTool(attrs, toolName);
+  return outputs.map((output, i) =>
+    spanEvent(
+      span,
+      ctx,
+      'claude_code',
+      {
+        ...baseFields('claude_code.tool.output', attrs),
+        kind: 'tool_output',
+        tool: {
+          ...tool,
+          arguments: tool.arguments ?? argumentsOf(output.attributes),
+        },
+        result: buildResult({
+          output: getString(output.attributes, 'content') ?? getString(output.attributes, 'output'),
+        }),
+      },
+      `tool.output:${i}`,
+    ),
+  );
 }
 
-function spanFields(span: OtlpSpan): EventFields | string {
-  const attrs = span.attributes;
-  const base = baseFields(span.name, attrs);
-  const failure = spanFailure(span);
-  const success = getBool(attrs, 'success');
-  const failed = failure.failed || success === false;
-  const result = buildResult({
-    success: failed ? false : success,
-    error: getText(attrs, 'error') ?? failure.error,
-    durationMs: getDurationMs(attrs, 'duration_ms') ?? spanDuration(span),
-  });
-  switch (span.name) {
-    case 'claude_code.interaction':
-      return {
-        ...base,
-        kind: 'prompt',
-        prompt: buildPrompt(getString(attrs, 'user_prompt'), getNonNegativeInt(attrs, 'user_prompt_length')),
-      };
-    case 'claude_code.llm_request':
-      return {
-        ...base,
-        kind: failed ? 'error' : 'model_call',
-        model: getText(attrs, 'model') ?? getText(attrs, 'gen_ai.request.model'),
-        result,
-      };
-    case 'claude_code.tool': {
-      // The model's tool use, wrapping permission wait and execution; the outcome is on the child spans.
-      const toolName = getText(attrs, 'tool_name');
-      if (toolName === undefined) return `${span.name} without tool_name`;
-      return { ...base, kind: 'tool_call', tool: claudeTool(attrs, toolName) };
-    }
-    case 'claude_code.tool.blocked_on_user': {
-      const decision = getText(attrs, 'decision');
-      if (decision === undefined) return `${span.name} without decision`;
-      return {
-        ...base,
-        kind: 'approval_decision',
-        decision: buildDecision(decision, getText(attrs, 'source'), claudeCodeDecision),
-        result: buildResult({ durationMs: result?.durationMs }),
-      };
-    }
-    default:
-      // tool.execution (no tool name on it: the parent span has it), hook, …
-      return { ...base, kind: failed ? 'error' : 'other', result };
-  }
+/** A `tool.output` event names what the tool read (`file_path`): enough to match the call's arguments. */
+function argumentsOf(attrs: Attributes): string | undefined {
+  const path = getText(attrs, 'file_path');
+  return path === undefined ? undefined : JSON.stringify({ file_path: path });
 }

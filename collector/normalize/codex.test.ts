@@ -140,11 +140,71 @@ describe('codex logs', () => {
     });
   });
 
+  it('takes the exit status from the output, whatever the success flag says', () => {
+    const failed = eventOf(
+      codex('codex.tool_result', {
+        tool_name: 'exec_command',
+        call_id: 'c6',
+        arguments: '{"cmd":"npm test"}',
+        success: 'true',
+        output: 'Chunk ID: 1\nWall time: 0.2 seconds\nProcess exited with code 6\nOutput:\nfail',
+      }),
+    );
+    expect(failed.tool?.command).toBe('npm test');
+    expect(failed.result).toMatchObject({ success: false, exitCode: 6 });
+    const passed = eventOf(
+      codex('codex.tool_result', {
+        tool_name: 'exec_command',
+        call_id: 'c7',
+        success: 'false',
+        output: 'Process exited with code 0\nOutput:\nok',
+      }),
+    );
+    expect(passed.result).toMatchObject({ success: true, exitCode: 0 });
+  });
+
+  it('reads a call its exec policy, sandbox or reviewer refused as denied before it ran', () => {
+    const output =
+      'exec_command failed: CreateProcess { message: "Rejected(\\"rm -f style commands are not permitted\\")" }';
+    const event = eventOf(
+      codex('codex.tool_result', {
+        tool_name: 'exec_command',
+        call_id: 'c8',
+        arguments: '{"cmd":"rm -rf ../build"}',
+        success: 'true',
+        output,
+      }),
+    );
+    expect(event.decision).toEqual({ decision: 'deny', raw: 'rejected', source: 'codex' });
+    expect(event.result).toMatchObject({ success: false, error: output });
+  });
+
+  it('names the decision source in snake_case (AutomatedReviewer → automated_reviewer)', () => {
+    const event = eventOf(
+      codex('codex.tool_decision', {
+        tool_name: 'exec_command',
+        call_id: 'c9',
+        decision: 'denied',
+        source: 'AutomatedReviewer',
+      }),
+    );
+    expect(event.decision).toEqual({ decision: 'deny', raw: 'denied', source: 'automated_reviewer' });
+  });
+
+  it("links the approval reviewer's conversation to the one it reviewed", () => {
+    const event = eventOf(
+      codex('codex.user_prompt', {
+        prompt: 'The following is the Codex agent history…\nReviewed Codex session id: 01a24d63-aaaa\n…',
+      }),
+    );
+    expect(event.link).toEqual({ sessionId: '01a24d63-aaaa', relation: 'reviewer' });
+    expect(eventOf(codex('codex.user_prompt', { prompt: 'list the repo' })).link).toBeUndefined();
+  });
+
   it('rejects a tool result without tool_name', () => {
-    expect(codex('codex.tool_result', { call_id: 'c3' })).toEqual({
-      ok: false,
-      reason: 'codex.tool_result without tool_name',
-    });
+    expect(codex('codex.tool_result', { call_id: 'c3' })).toEqual([
+      { ok: false, reason: 'codex.tool_result without tool_name' },
+    ]);
   });
 
   it.each([
@@ -165,10 +225,9 @@ describe('codex logs', () => {
   });
 
   it('rejects a tool decision without a decision', () => {
-    expect(codex('codex.tool_decision', { tool_name: 'shell' })).toMatchObject({
-      ok: false,
-      reason: 'codex.tool_decision without decision',
-    });
+    expect(codex('codex.tool_decision', { tool_name: 'shell' })).toMatchObject([
+      { ok: false, reason: 'codex.tool_decision without decision' },
+    ]);
   });
 
   it('maps api requests to model calls, and failed ones to errors', () => {

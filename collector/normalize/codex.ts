@@ -1,13 +1,35 @@
 /**
  * OpenAI Codex CLI logs (reference §1). The event is the attribute `event.name` (`codex.*`); the body is
  * empty and `LogRecord.event_name` holds a tracing callsite, so neither is read. Numbers and booleans
- * arrive Display-formatted as strings (`duration_ms: "412"`, `success: "false"`).
+ * arrive Display-formatted as strings (`duration_ms: "412"`, `success: "false"`). Records carry no
+ * `timeUnixNano`, only the observed time. Codex's spans copy its log events with lengths instead of content
+ * and mostly carry no conversation id: none becomes an event.
  */
 import type { Decision } from '../../schemas/agent-event.ts';
 import type { OtlpLogRecord } from '../otlp/model.ts';
 import { getBool, getDurationMs, getNonNegativeInt, getString, getText } from './common.ts';
-import { logEvent, reject, type EventFields, type NormalizeContext, type Normalized } from './envelope.ts';
+import {
+  drop,
+  logEvent,
+  reject,
+  type EventFields,
+  type NormalizeContext,
+  type Normalized,
+} from './envelope.ts';
 import { buildDecision, buildPolicy, buildPrompt, buildResult, buildTool } from './fields.ts';
+
+/**
+ * What Codex writes into a tool's `output` (it sends `success: "true"` whatever the exit code): the exit
+ * code of the process, and the marker of a call its exec policy, sandbox or approval reviewer refused.
+ */
+const EXIT_CODE = /^Process exited with code (-?\d+)$/m;
+const REFUSED = /^exec_command failed: CreateProcess \{ message: "Rejected\(/;
+/** The automatic approval reviewer's prompt names the conversation it reviews. */
+const REVIEWED_SESSION = /^Reviewed Codex session id: ([\w-]+)$/m;
+
+export function normalizeCodexSpan(): Normalized[] {
+  return [drop('mirror')];
+}
 
 export function isCodexLog(record: OtlpLogRecord): boolean {
   return getString(record.attributes, 'event.name')?.startsWith('codex.') === true;
@@ -16,7 +38,7 @@ export function isCodexLog(record: OtlpLogRecord): boolean {
 /** `ReviewDecision` in lower-case Display form; unknown values (e.g. policy amendments) stay `unknown`. */
 export function codexDecision(raw: string): Decision {
   if (raw.startsWith('approved')) return 'allow';
-  if (raw === 'denied') return 'deny';
+  if (raw === 'denied' || raw === 'rejected') return 'deny';
   if (raw === 'abort') return 'abort';
   if (raw === 'timed_out') return 'timeout';
   return 'unknown';
@@ -50,12 +72,17 @@ function codexFields(record: OtlpLogRecord, base: Base): EventFields | string {
         kind: 'session_start',
         policy: buildPolicy(getText(attrs, 'approval_policy'), getText(attrs, 'sandbox_policy')),
       };
-    case 'codex.user_prompt':
+    case 'codex.user_prompt': {
+      const prompt = getString(attrs, 'prompt');
+      const reviewed = prompt === undefined ? undefined : REVIEWED_SESSION.exec(prompt)?.[1];
       return {
         ...base,
         kind: 'prompt',
-        prompt: buildPrompt(getString(attrs, 'prompt'), getNonNegativeInt(attrs, 'prompt_length')),
+        prompt: buildPrompt(prompt, getNonNegativeInt(attrs, 'prompt_length')),
+        // The approval reviewer's own conversation: its "prompt" is Codex's, not a person's request.
+        link: reviewed === undefined ? undefined : { sessionId: reviewed, relation: 'reviewer' },
       };
+    }
     case 'codex.tool_decision': {
       const decision = getText(attrs, 'decision');
       if (decision === undefined) return `${base.sourceEvent} without decision`;
@@ -103,8 +130,11 @@ function toolResult(
   if (toolName === undefined) return `${base.sourceEvent} without tool_name`;
   const success = getBool(attrs, 'success');
   const output = getString(attrs, 'output');
-  // The failure path (`log_tool_failed`) sends no call_id and no arguments; `output` is then the error.
-  const failurePath = success === false && callId === undefined && attrs['arguments'] === undefined;
+  const exitCode = output === undefined ? undefined : EXIT_CODE.exec(output)?.[1];
+  const refused = output !== undefined && REFUSED.test(output);
+  // The failure path (`log_tool_failed`: no call_id, no arguments) and a refused call: `output` is the error.
+  const failurePath =
+    refused || (success === false && callId === undefined && attrs['arguments'] === undefined);
   return {
     ...base,
     kind: 'tool_result',
@@ -115,11 +145,15 @@ function toolResult(
       mcpServer: getText(attrs, 'mcp_server'),
     }),
     result: buildResult({
-      success,
+      success: refused ? false : success,
+      exitCode: exitCode === undefined ? undefined : Number(exitCode),
       output,
       outputTruncated: getBool(attrs, 'output_truncated'),
       error: failurePath ? output : undefined,
       durationMs: getDurationMs(attrs, 'duration_ms'),
     }),
+    // Refused before it ran (by the exec policy, the sandbox or the approval reviewer): Codex logs no
+    // decision at all for its exec policy's refusals, so the refusal itself is one.
+    decision: refused ? buildDecision('rejected', 'codex', codexDecision) : undefined,
   };
 }

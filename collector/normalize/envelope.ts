@@ -25,9 +25,19 @@ import { buildResult, buildTool, type ToolDraft } from './fields.ts';
 
 export interface NormalizeContext {
   workspace: string;
+  /** The person the ingest token belongs to, when tokens are issued per person. */
+  tokenUser?: string;
 }
 
-export type Normalized = { ok: true; event: AgentEvent } | { ok: false; reason: string };
+/**
+ * Why a record is taken but not kept: an agent's own diagnostic log line (no event name, no session), or a
+ * copy of what the agent's logs already say (its traces mirror its log events with lengths for content).
+ */
+export type DropReason = 'agent-diagnostic' | 'mirror';
+
+/** A record becomes an event, is rejected (reported in `partial_success`), or is dropped on purpose (counted). */
+export type Normalized =
+  { ok: true; event: AgentEvent } | { ok: false; reason: string } | { ok: 'dropped'; reason: DropReason };
 
 /** What a source module decides about one record; the envelope does the rest. */
 export interface EventFields {
@@ -43,36 +53,96 @@ export interface EventFields {
   result?: AgentEvent['result'];
   decision?: AgentEvent['decision'];
   policy?: AgentEvent['policy'];
+  link?: AgentEvent['link'];
 }
 
 export function reject(reason: string): Normalized {
   return { ok: false, reason };
 }
 
-/** Who ran the agent: record attributes first, then resource; a user id falls back to install/end-user ids. */
-export function actorOf(attrs: Attributes, resource: Attributes): Actor {
-  const sets = [attrs, resource];
-  return (
-    compact({
-      userId: firstText(sets, ['user.id', 'installation.id', 'enduser.id']),
-      email: firstText(sets, ['user.email']),
-      accountId: firstText(sets, ['user.account_id', 'user.account_uuid']),
-      organizationId: firstText(sets, ['organization.id']),
-      host: getText(resource, 'host.name'),
-    }) ?? {}
-  );
+export function drop(reason: DropReason): Normalized {
+  return { ok: 'dropped', reason };
 }
 
+/**
+ * Attributes that name a person (an account, an e-mail, the OpenTelemetry end user, OpenInference's
+ * `user.id`), and those that name an install or a device. Claude Code's `user.id` is a hash of the install,
+ * not a person: for it that key names an installation.
+ */
+const PERSON = {
+  email: ['user.email'],
+  accountId: ['user.account_id', 'user.account_uuid'],
+  userId: ['enduser.id', 'user.id'],
+};
+const INSTALLATION = ['installation.id'];
+const USER_ID_IS_INSTALL_HASH: ReadonlySet<EventSource> = new Set(['claude_code']);
+
+/**
+ * Who ran the agent. A person named on the record is the agent's own account (`agent`); one named only on
+ * the resource was stamped there by the fleet (`OTEL_RESOURCE_ATTRIBUTES`); failing both, the person the
+ * ingest token was issued to. Install and device ids are kept apart: they name no one.
+ */
+export function actorOf(
+  attrs: Attributes,
+  resource: Attributes,
+  source: EventSource,
+  tokenUser?: string,
+): Actor {
+  const hashed = USER_ID_IS_INSTALL_HASH.has(source);
+  const userIds = hashed ? PERSON.userId.filter((k) => k !== 'user.id') : PERSON.userId;
+  const person = (set: Attributes) =>
+    compact({
+      email: firstText([set], PERSON.email),
+      accountId: firstText([set], PERSON.accountId),
+      userId: firstText([set], userIds),
+    });
+  const fromAgent = person(attrs);
+  const fromFleet = fromAgent ? undefined : person(resource);
+  const identity = fromAgent
+    ? { ...fromAgent, identitySource: 'agent' as const }
+    : fromFleet
+      ? { ...fromFleet, identitySource: 'fleet' as const }
+      : tokenUser
+        ? {
+            ...(tokenUser.includes('@') ? { email: tokenUser } : { userId: tokenUser }),
+            identitySource: 'ingest-token' as const,
+          }
+        : {};
+  return {
+    ...identity,
+    ...compact({
+      organizationId: firstText([attrs, resource], ['organization.id']),
+      installationId: firstText([attrs, resource], hashed ? [...INSTALLATION, 'user.id'] : INSTALLATION),
+      host: getText(resource, 'host.name'),
+    }),
+  };
+}
+
+/**
+ * The agent and its version. Some agents put the runtime's version in `service.version` (Gemini CLI sends
+ * Node's `v20.20.2`): a version equal to the runtime's is not the agent's.
+ */
 function agentOf(resource: Attributes, source: EventSource): AgentEvent['agent'] {
+  const version = getText(resource, 'service.version');
+  const runtime = getText(resource, 'process.runtime.version');
+  const isRuntime =
+    version !== undefined && runtime !== undefined && version.replace(/^v/, '') === runtime.replace(/^v/, '');
   return {
     name: getText(resource, 'service.name') ?? source,
-    ...compact({ version: getText(resource, 'service.version') }),
+    ...compact({ version: isRuntime ? undefined : version }),
   };
 }
 
 function assemble(
   fields: EventFields,
-  common: { eventId: string; workspace: string; time: string; traceId: string; spanId: string },
+  common: {
+    eventId: string;
+    workspace: string;
+    tokenUser?: string;
+    time: string;
+    traceId: string;
+    spanId: string;
+  },
   attrs: Attributes,
   resource: Attributes,
   source: EventSource,
@@ -93,7 +163,7 @@ function assemble(
     source,
     sourceEvent: fields.sourceEvent,
     kind: fields.kind,
-    actor: actorOf(attrs, resource),
+    actor: actorOf(attrs, resource, source, common.tokenUser),
     agent: agentOf(resource, source),
     promptId: fields.promptId,
     traceId: common.traceId || undefined,
@@ -105,6 +175,7 @@ function assemble(
     result: fields.result,
     decision: fields.decision,
     policy: fields.policy,
+    link: fields.link,
     attributes: flattenAttributes(attrs, resource),
   };
   return { ok: true, event };
@@ -130,20 +201,30 @@ function logIdentity(record: OtlpLogRecord): unknown {
   };
 }
 
+/** `part` distinguishes the extra events one record yields (e.g. each tool output a model request carries). */
 export function logEvent(
   record: OtlpLogRecord,
   ctx: NormalizeContext,
   source: EventSource,
   fields: EventFields,
   extraAttributes: Attributes = {},
+  part?: string,
 ): Normalized {
   const time =
     setTime(record.timeUnixNano) ??
     setTime(record.observedTimeUnixNano) ??
     parseTimestampNanos(getText(record.attributes, 'event.timestamp')) ??
     '0';
-  const eventId = eventIdFor(ctx.workspace, 'log', logIdentity(record));
-  const common = { eventId, workspace: ctx.workspace, time, traceId: record.traceId, spanId: record.spanId };
+  const identity = logIdentity(record);
+  const eventId = eventIdFor(ctx.workspace, 'log', part === undefined ? identity : { identity, part });
+  const common = {
+    eventId,
+    workspace: ctx.workspace,
+    tokenUser: ctx.tokenUser,
+    time,
+    traceId: record.traceId,
+    spanId: record.spanId,
+  };
   const attrs = { ...record.attributes, ...extraAttributes };
   return assemble(fields, common, attrs, record.resource.attributes, source);
 }
@@ -172,7 +253,14 @@ export function spanEvent(
 ): Normalized {
   const eventId = eventIdFor(ctx.workspace, 'span', spanIdentity(span, part));
   const time = setTime(span.startTimeUnixNano) ?? setTime(span.endTimeUnixNano) ?? '0';
-  const common = { eventId, workspace: ctx.workspace, time, traceId: span.traceId, spanId: span.spanId };
+  const common = {
+    eventId,
+    workspace: ctx.workspace,
+    tokenUser: ctx.tokenUser,
+    time,
+    traceId: span.traceId,
+    spanId: span.spanId,
+  };
   return assemble(fields, common, span.attributes, span.resource.attributes, source, span.parentSpanId);
 }
 

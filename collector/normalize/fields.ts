@@ -33,6 +33,8 @@ export function buildTool(draft: ToolDraft): NonNullable<AgentEvent['tool']> {
 
 export interface ResultDraft {
   success?: boolean | undefined;
+  /** An exit code the source reported: when set, it decides success (it is stronger evidence). */
+  exitCode?: number | undefined;
   output?: AttributeValue | undefined;
   /** Set when the vendor already cut the output. */
   outputTruncated?: boolean | undefined;
@@ -45,7 +47,8 @@ export function buildResult(draft: ResultDraft): AgentEvent['result'] {
   const cut = raw === undefined ? undefined : truncateUtf8(raw);
   const truncated = cut?.truncated === true || draft.outputTruncated === true ? true : undefined;
   return compact({
-    success: draft.success,
+    success: draft.exitCode === undefined ? draft.success : draft.exitCode === 0,
+    exitCode: draft.exitCode,
     output: cut?.text,
     outputTruncated: truncated,
     error: draft.error,
@@ -65,10 +68,19 @@ export function buildPolicy(approval: string | undefined, sandbox: string | unde
   return compact({ approval, sandbox });
 }
 
+/** `AutomatedReviewer` → `automated_reviewer`: vendors name who decided in different cases. */
+const snakeCase = (s: string) =>
+  s
+    .trim()
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[\s-]+/g, '_')
+    .toLowerCase();
+
 export function buildDecision(
   raw: string,
   source: string | undefined,
   normalize: (raw: string, source: string | undefined) => Decision,
 ): NonNullable<AgentEvent['decision']> {
-  return { decision: normalize(raw.trim().toLowerCase(), source), raw, ...compact({ source }) };
+  const who = source === undefined ? undefined : snakeCase(source);
+  return { decision: normalize(raw.trim().toLowerCase(), who), raw, ...compact({ source: who }) };
 }

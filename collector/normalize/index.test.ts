@@ -169,6 +169,86 @@ describe('shared rules', () => {
 
   it('rejects every record of an empty workspace with a reason', () => {
     const result = normalizeLogRecord(codexResult(), { workspace: '' });
-    expect(result).toMatchObject({ ok: false, reason: expect.stringContaining('workspace') });
+    expect(result).toMatchObject([{ ok: false, reason: expect.stringContaining('workspace') }]);
+  });
+});
+
+describe('what the agent programs send for themselves or twice', () => {
+  it("drops a known agent's record that names no event: its own diagnostics", () => {
+    const flush = logRecord({}, { 'service.name': 'codex_exec' }, { body: 'flushing OTEL metrics' });
+    expect(normalizeLogRecord(flush, ctx)).toEqual([{ ok: 'dropped', reason: 'agent-diagnostic' }]);
+    // Any other program's record without an event name is still kept.
+    expect(eventOf(normalizeLogRecord(logRecord({}, { 'service.name': 'my-agent' }), ctx)).kind).toBe(
+      'other',
+    );
+  });
+
+  it("drops Codex's and Gemini CLI's spans, whatever they carry, and Gemini's GenAI copies of its logs", () => {
+    const conversation = { 'conversation.id': 'conv-1', 'gen_ai.operation.name': 'execute_tool' };
+    for (const service of ['codex_exec', 'codex_cli_rs', 'gemini-cli'])
+      expect(
+        normalizeSpan(
+          span('tool_call', conversation, { resource: { attributes: { 'service.name': service } } }),
+          ctx,
+        ),
+        service,
+      ).toEqual([{ ok: 'dropped', reason: 'mirror' }]);
+    const genAi = logRecord(
+      { 'event.name': 'gen_ai.client.inference.operation.details', 'gen_ai.conversation.id': 's1' },
+      { 'service.name': 'gemini-cli' },
+    );
+    expect(normalizeLogRecord(genAi, ctx)).toEqual([{ ok: 'dropped', reason: 'mirror' }]);
+  });
+});
+
+describe('who the actor is, and who said so', () => {
+  const prompt = (attrs: Record<string, string>, resource: Record<string, string> = {}, user?: string) =>
+    eventOf(
+      normalizeLogRecord(
+        logRecord(
+          { 'event.name': 'codex.user_prompt', 'conversation.id': 'c1', ...attrs },
+          { 'service.name': 'codex_exec', ...resource },
+        ),
+        { ...ctx, tokenUser: user },
+      ),
+    ).actor;
+
+  it("takes the agent's own account first", () => {
+    expect(prompt({ 'user.email': 'dana@example.com' }, { 'enduser.id': 'x' }, 'y')).toMatchObject({
+      email: 'dana@example.com',
+      identitySource: 'agent',
+    });
+  });
+
+  it('then a person the fleet stamped on the resource (OTEL_RESOURCE_ATTRIBUTES)', () => {
+    expect(prompt({}, { 'enduser.id': 'dana' }, 'ignored@example.com')).toMatchObject({
+      userId: 'dana',
+      identitySource: 'fleet',
+    });
+    expect(prompt({}, { 'user.email': 'dana@example.com' })).toMatchObject({
+      email: 'dana@example.com',
+      identitySource: 'fleet',
+    });
+  });
+
+  it('then the person the ingest token is issued to', () => {
+    expect(prompt({}, {}, 'dana@example.com')).toMatchObject({
+      email: 'dana@example.com',
+      identitySource: 'ingest-token',
+    });
+    expect(prompt({}, {}, 'dana')).toMatchObject({ userId: 'dana', identitySource: 'ingest-token' });
+  });
+
+  it('and says nothing when no one is named', () => {
+    expect(prompt({}).identitySource).toBeUndefined();
+  });
+
+  it("reads Claude Code's user.id as an installation, not a person", () => {
+    const record = logRecord(
+      { 'event.name': 'claude_code.user_prompt', 'session.id': 's1', 'user.id': 'ab12'.repeat(16) },
+      { 'service.name': 'claude-code' },
+    );
+    const actor = eventOf(normalizeLogRecord(record, ctx)).actor;
+    expect(actor).toEqual({ installationId: 'ab12'.repeat(16) });
   });
 });

@@ -10,14 +10,15 @@ import {
   normalizeClaudeCodeLog,
   normalizeClaudeCodeSpan,
 } from './claude-code.ts';
-import { isCodexLog, normalizeCodexLog } from './codex.ts';
-import type { NormalizeContext, Normalized } from './envelope.ts';
+import { agentProgram } from './agents.ts';
+import { isCodexLog, normalizeCodexLog, normalizeCodexSpan } from './codex.ts';
+import { drop, type NormalizeContext, type Normalized } from './envelope.ts';
 import { isGeminiCliLog, normalizeGeminiCliLog } from './gemini-cli.ts';
 import { genAiLogEventName, isGenAiSpan, normalizeGenAiLog, normalizeGenAiSpan } from './genai.ts';
 import { normalizeGenericLog, normalizeGenericSpan } from './generic.ts';
 import { isOpenInferenceSpan, normalizeOpenInferenceSpan } from './openinference.ts';
 
-export type { NormalizeContext, Normalized } from './envelope.ts';
+export type { DropReason, NormalizeContext, Normalized } from './envelope.ts';
 
 export function detectLogSource(record: OtlpLogRecord): EventSource {
   if (isCodexLog(record)) return 'codex';
@@ -35,23 +36,39 @@ export function detectSpanSource(span: OtlpSpan): EventSource {
   return 'generic';
 }
 
-export function normalizeLogRecord(record: OtlpLogRecord, ctx: NormalizeContext): Normalized {
-  switch (detectLogSource(record)) {
+/** One record can yield several events (Gemini CLI's model request and each tool output it carries). */
+export function normalizeLogRecord(record: OtlpLogRecord, ctx: NormalizeContext): Normalized[] {
+  const source = detectLogSource(record);
+  const program = agentProgram(record.resource.attributes);
+  // A known agent's record that names no event is its own diagnostics ("flushing OTEL metrics").
+  if (program !== undefined && source === 'generic') return [drop('agent-diagnostic')];
+  // Gemini CLI logs each model request's details a second time in the GenAI shape.
+  if (program === 'gemini_cli' && source === 'genai') return [drop('mirror')];
+  switch (source) {
     case 'codex':
-      return normalizeCodexLog(record, ctx);
+      return [normalizeCodexLog(record, ctx)];
     case 'claude_code':
-      return normalizeClaudeCodeLog(record, ctx);
+      return [normalizeClaudeCodeLog(record, ctx)];
     case 'gemini_cli':
       return normalizeGeminiCliLog(record, ctx);
     case 'genai':
-      return normalizeGenAiLog(record, ctx);
+      return [normalizeGenAiLog(record, ctx)];
     default:
-      return normalizeGenericLog(record, ctx);
+      return [normalizeGenericLog(record, ctx)];
   }
 }
 
 /** One span can yield several events (a model call and each tool call it requested). */
 export function normalizeSpan(span: OtlpSpan, ctx: NormalizeContext): Normalized[] {
+  // The agent programs' logs are their record (agents.ts): their spans are copies, with few exceptions.
+  switch (agentProgram(span.resource.attributes)) {
+    case 'codex':
+      return normalizeCodexSpan();
+    case 'gemini_cli':
+      return [drop('mirror')];
+    case 'claude_code':
+      return normalizeClaudeCodeSpan(span, ctx);
+  }
   switch (detectSpanSource(span)) {
     case 'claude_code':
       return normalizeClaudeCodeSpan(span, ctx);

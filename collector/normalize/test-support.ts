@@ -44,10 +44,17 @@ export function span(name: string, attributes: Attributes, overrides: Partial<Ot
   };
 }
 
-/** The event of a successful normalization; fails the test with the reason otherwise. */
-export function eventOf(result: Normalized | undefined): AgentEvent {
+/**
+ * The event of a successful normalization (of a record that yields exactly one); fails the test with the
+ * reason otherwise.
+ */
+export function eventOf(result: Normalized | Normalized[] | undefined): AgentEvent {
+  if (Array.isArray(result)) {
+    if (result.length !== 1) throw new Error(`${result.length} results, not one`);
+    return eventOf(result[0]);
+  }
   if (result === undefined) throw new Error('no result');
-  if (!result.ok) throw new Error(`rejected: ${result.reason}`);
+  if (result.ok !== true) throw new Error(`not an event: ${result.reason}`);
   return result.event;
 }
 

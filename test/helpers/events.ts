@@ -34,12 +34,12 @@ export function decodeAndNormalize(
   const ctx = { workspace };
   const events: AgentEvent[] = [];
   const results = [
-    ...(logs?.records ?? []).map((record) => normalizeLogRecord(record, ctx)),
+    ...(logs?.records ?? []).flatMap((record) => normalizeLogRecord(record, ctx)),
     ...(spans?.records ?? []).flatMap((span) => normalizeSpan(span, ctx)),
   ];
   for (const result of results) {
-    if (result.ok) events.push(result.event);
-    else rejections.push(`normalize: ${result.reason}`);
+    if (result.ok === true) events.push(result.event);
+    else if (result.ok === false) rejections.push(`normalize: ${result.reason}`);
   }
   return { events, rejections };
 }

@@ -72,10 +72,12 @@ export function analyzeAction(event: AgentEvent): ActionFacts | undefined {
     secretsInOutput: [],
     behaviours: [],
   };
-  if (event.result?.output !== undefined) facts.outputText = event.result.output;
+  // A failed call's error text is what it printed, as much returned content as a successful call's output.
+  const returned = [event.result?.output, event.result?.error].filter((t): t is string => !!t);
+  if (returned.length) facts.outputText = returned.join('\n');
   try {
     facts.secretsInArguments = secretsIn([...argumentStrings(args ?? tool.arguments), tool.command]);
-    facts.secretsInOutput = secretsIn([event.result?.output]);
+    facts.secretsInOutput = secretsIn(returned);
     const runsCommands = toolClass === 'shell' || (toolClass === 'mcp' && mcpRunsCommands(tool.name, args));
     follow(facts, event, args, tool.command ?? (runsCommands ? commandFromArguments(args) : undefined));
   } catch {

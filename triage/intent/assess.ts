@@ -1,7 +1,7 @@
 import type { AgentEvent } from '../../schemas/agent-event.ts';
 import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../schemas/tables.ts';
 import type { Hit } from '../rules/match.ts';
-import type { Action, SessionContext } from './context.ts';
+import { decidedBy, type Action, type SessionContext } from './context.ts';
 import { provenanceOf } from './provenance.ts';
 import {
   committedSecrets,
@@ -110,6 +110,24 @@ const denied = (a: Action) =>
   a.decision !== undefined && ['deny', 'abort', 'timeout'].includes(a.decision.decision);
 const failed = (a: Action) => a.event.result?.success === false || denied(a);
 
+/** Past participles where the rationales' past tense differs ("would have run", not "would have ran"). */
+const PARTICIPLES: Record<string, string> = {
+  ran: 'run',
+  wrote: 'written',
+  rewrote: 'rewritten',
+  took: 'taken',
+};
+
+/**
+ * What an action did, as its hit's rationale says; for an attempt (denied before it ran), what it would
+ * have done and who stopped it: an attempt is never described as done.
+ */
+function what(action: Action, hit: Hit): string {
+  if (!action.attempted) return hit.rationale;
+  const would = hit.rationale.replace(/\b(ran|wrote|rewrote|took)\b/g, (w) => PARTICIPLES[w]!);
+  return `tried to run a call that would have ${would}, and ${decidedBy(action.decision)} denied it before it ran`;
+}
+
 /** Signals from one hit, weighed against the request and where its target came from. */
 function judgeHit(
   ctx: SessionContext,
@@ -123,13 +141,18 @@ function judgeHit(
   if (typeof host === 'string' && allowedHosts(host)) return [];
   const signals: Signal[] = [];
   const prov = provenanceOf(ctx, action.index, hit);
-  if (scope !== true && atLeast(severity, 'medium') && !failed(action)) {
-    if (prov.sourceEventId) {
+  // Steered by content the agent read: an escalation, also when the step was stopped before it ran (the
+  // attempt shows the goal), though then not a hard one.
+  if (scope !== true && atLeast(severity, 'medium') && (!failed(action) || action.attempted)) {
+    const attempt = action.attempted === true;
+    // A path to delete found in a listing is how cleanup works; a destination or a download found in
+    // returned text is what steering looks like.
+    if (prov.sourceEventId && category !== 'destructive') {
       const s = hitSignal(
         'escalation',
-        true,
-        `${title} steered by untrusted content`,
-        `${hit.rationale}, a target that first appeared in ${prov.sourceTool} output, not in the user's request`,
+        !attempt,
+        `${attempt ? 'Attempted: ' : ''}${title} steered by untrusted content`,
+        `${what(action, hit)}, a target that first appeared in ${prov.sourceTool} output, not in the user's request`,
         [hit],
         [prov.sourceEventId],
       );
@@ -139,9 +162,9 @@ function judgeHit(
     if (prov.afterInstructions && category !== 'destructive') {
       const s = hitSignal(
         'escalation',
-        atLeast(severity, 'high'),
-        `${title} after injected instructions`,
-        `${hit.rationale} after ${prov.afterInstructions.tool} returned text instructing the agent`,
+        !attempt && atLeast(severity, 'high'),
+        `${attempt ? 'Attempted: ' : ''}${title} after injected instructions`,
+        `${what(action, hit)}, after ${prov.afterInstructions.tool} returned text instructing the agent`,
         [hit],
         [prov.afterInstructions.eventId],
       );
@@ -157,7 +180,7 @@ function judgeHit(
           'mistake',
           false,
           title,
-          `${hit.rationale}: requested, but it touches a critical system file`,
+          `${what(action, hit)}: requested, but it touches a critical system file`,
           [hit],
         ),
       ];
@@ -165,7 +188,9 @@ function judgeHit(
     const mismatch = scopeMismatch(ctx.request, action);
     if (mismatch && (category === 'destructive' || category === 'exfiltration')) {
       signals.push(
-        hitSignal('mistake', false, `${title}: not what was asked`, `${hit.rationale}, ${mismatch}`, [hit]),
+        hitSignal('mistake', false, `${title}: not what was asked`, `${what(action, hit)}, ${mismatch}`, [
+          hit,
+        ]),
       );
     }
     return signals;
@@ -184,7 +209,7 @@ function judgeHit(
     atLeast(severity, 'medium')
   ) {
     signals.push(
-      hitSignal('mistake', false, title, `${hit.rationale}, going beyond what the user asked`, [hit]),
+      hitSignal('mistake', false, title, `${what(action, hit)}, going beyond what the user asked`, [hit]),
     );
     return signals;
   }
@@ -202,7 +227,7 @@ function judgeHit(
             'escalation',
             severity === 'critical' || (severity === 'high' && scope === false),
             title,
-            `${hit.rationale} (${unrequested})`,
+            `${what(action, hit)} (${unrequested})`,
             [hit],
           ),
         );
@@ -212,7 +237,9 @@ function judgeHit(
             'escalation',
             false,
             `Attempted: ${title}`,
-            `tried to ${hit.rationale} (${unrequested}; it did not go through)`,
+            action.attempted
+              ? `${what(action, hit)} (${unrequested})`
+              : `${what(action, hit)}, but it failed (${unrequested})`,
             [hit],
           ),
         );
@@ -225,7 +252,7 @@ function judgeHit(
             'escalation',
             severity === 'critical' && scope === false,
             title,
-            `${hit.rationale} (${unrequested})`,
+            `${what(action, hit)} (${unrequested})`,
             [hit],
           ),
         );
@@ -241,24 +268,24 @@ function judgeHit(
             'escalation',
             scope === false && !failed(action),
             title,
-            `${hit.rationale} (${unrequested})`,
+            `${what(action, hit)} (${unrequested})`,
             [hit],
           ),
         );
       } else if (atLeast(severity, 'medium') && hit.rule.id !== 'WDN-EXFIL-004') {
-        signals.push(hitSignal('escalation', false, title, `${hit.rationale} (${unrequested})`, [hit]));
+        signals.push(hitSignal('escalation', false, title, `${what(action, hit)} (${unrequested})`, [hit]));
       }
       break;
     case 'secret-exposure': {
       const outbound = typeof host === 'string';
       signals.push(
         outbound
-          ? hitSignal('escalation', true, title, `${hit.rationale} (${unrequested})`, [hit])
+          ? hitSignal('escalation', !action.attempted, title, `${what(action, hit)} (${unrequested})`, [hit])
           : hitSignal(
               'mistake',
               false,
               title,
-              `${hit.rationale}: a secret was written where others can read it`,
+              `${what(action, hit)}: a secret was written where others can read it`,
               [hit],
             ),
       );
@@ -268,7 +295,7 @@ function judgeHit(
       if (atLeast(severity, 'low')) {
         const outcome = failed(action) ? '; it failed' : '';
         signals.push(
-          hitSignal('mistake', false, title, `${hit.rationale} (${unrequested}${outcome})`, [hit]),
+          hitSignal('mistake', false, title, `${what(action, hit)} (${unrequested}${outcome})`, [hit]),
         );
       }
       break;
@@ -276,35 +303,54 @@ function judgeHit(
   return signals;
 }
 
-/** Risky actions taken after a denial: the agent routed around the human's decision. */
+/** What a hit acts on: the paths and hosts its bindings name, and the secrets the action carries. */
+function targetsOf(action: Action, hit: Hit): Set<string> {
+  const out = new Set<string>();
+  for (const key of ['reads.path', 'writes.path', 'deletes.path', 'network.host']) {
+    const v = hit.bindings[key];
+    if (typeof v === 'string' && v !== '') out.add(v.toLowerCase());
+  }
+  for (const s of action.facts.secretsInArguments) out.add(`secret:${s.fingerprint}`);
+  return out;
+}
+
+/**
+ * A later step reaches what a denied one would have: the same kind of risk (category), by the same rule or
+ * on the same target (path, host, secret). Another risky step that merely follows a denial is not a retry.
+ */
+function sameEffect(refused: Action, refusedHit: Hit, later: Action, hit: Hit): boolean {
+  if (hit.rule.category !== refusedHit.rule.category) return false;
+  if (hit.rule.id === refusedHit.rule.id) return true;
+  const before = targetsOf(refused, refusedHit);
+  return [...targetsOf(later, hit)].some((t) => before.has(t));
+}
+
+/** Risky steps that reach, by another route, what a human or a policy denied: routing around the decision. */
 function retriesAfterDenial(ctx: SessionContext): Signal[] {
   for (const denial of ctx.denials) {
     const refused = ctx.actions.find(
-      (a) => denial.callId !== undefined && a.event.tool?.callId === denial.callId,
-    );
-    const refusedCategories = new Set(refused?.hits.map((h) => h.rule.category));
-    const retry = ctx.actions.find(
       (a) =>
-        a.index > denial.index &&
-        !denied(a) &&
-        a.hits.some(
-          (h) =>
-            atLeast(h.rule.severity, 'medium') &&
-            (refusedCategories.size === 0 || refusedCategories.has(h.rule.category)),
-        ),
+        a.event === denial.event || (denial.callId !== undefined && a.event.tool?.callId === denial.callId),
     );
-    if (!retry) continue;
-    const hit = retry.hits.find((h) => atLeast(h.rule.severity, 'medium'))!;
-    return [
-      hitSignal(
-        'escalation',
-        true,
-        'Retried after a denial',
-        `after the user denied ${denial.tool || 'a tool call'}, the agent went on to ${hit.rationale}`,
-        [hit],
-        [denial.event.eventId],
-      ),
-    ];
+    const risky = refused?.hits.filter((h) => atLeast(h.rule.severity, 'medium')) ?? [];
+    for (const later of ctx.actions) {
+      if (!refused || later.index <= denial.index || later === refused || denied(later)) continue;
+      const hit = later.hits.find(
+        (h) => atLeast(h.rule.severity, 'medium') && risky.some((r) => sameEffect(refused, r, later, h)),
+      );
+      if (!hit) continue;
+      const what = refused.facts.command ? `\`${refused.facts.command}\`` : denial.tool || 'a tool call';
+      return [
+        hitSignal(
+          'escalation',
+          true,
+          'Retried after a denial',
+          `after ${decidedBy(refused.decision ?? denial.event.decision)} denied ${what}, the agent ${hit.rationale}: the same effect by another route`,
+          [hit],
+          [denial.event.eventId],
+        ),
+      ];
+    }
   }
   return [];
 }

@@ -12,6 +12,11 @@ export interface Action {
   hits: Hit[];
   /** The approval decision joined to this call (same call id), if any. */
   decision?: AgentEvent['decision'];
+  /**
+   * Denied, refused or blocked before it ran: an attempt. Its facts say what it would have done; it never
+   * did it (a call a human or a policy rejected leaves only its decision, with the command).
+   */
+  attempted?: boolean;
 }
 
 /** What each event amounts to (facts and rule hits), kept between batches: events never change. */
@@ -33,6 +38,50 @@ export interface SessionContext {
 const DENIED = new Set(['deny', 'abort', 'timeout']);
 const isToolEvent = (e: AgentEvent) =>
   (e.kind === 'tool_result' || e.kind === 'tool_call') && e.tool !== undefined;
+const isDenied = (d: AgentEvent['decision']) => d !== undefined && DENIED.has(d.decision);
+
+/** Arguments as a comparable key: key order and whitespace do not matter (vendors pretty-print them). */
+function argumentsKey(raw: string | undefined): string {
+  if (raw === undefined) return '';
+  try {
+    const sort = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sort)
+        : typeof v === 'object' && v !== null
+          ? Object.fromEntries(
+              Object.keys(v)
+                .sort()
+                .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+            )
+          : v;
+    return JSON.stringify(sort(JSON.parse(raw)));
+  } catch {
+    return raw.trim();
+  }
+}
+
+/**
+ * What each call returned, when the output came apart from the call (`tool_output` events): matched by
+ * call id, or, where the call carries none (Gemini CLI's logs), by tool name and arguments, in order.
+ */
+function outputsByAction(events: AgentEvent[]): (action: AgentEvent) => AgentEvent | undefined {
+  const outputs = events.filter((e) => e.kind === 'tool_output' && e.tool && e.result?.output !== undefined);
+  const used = new Set<AgentEvent>();
+  return (action) => {
+    const tool = action.tool!;
+    const found =
+      outputs.find((o) => !used.has(o) && tool.callId !== undefined && o.tool!.callId === tool.callId) ??
+      outputs.find(
+        (o) =>
+          !used.has(o) &&
+          tool.callId === undefined &&
+          o.tool!.name === tool.name &&
+          argumentsKey(o.tool!.arguments) === argumentsKey(tool.arguments),
+      );
+    if (found) used.add(found);
+    return found;
+  };
+}
 
 /**
  * Builds the session context: orders nothing (events arrive ordered), joins decisions to their calls,
@@ -53,6 +102,7 @@ export function buildContext(
   const executed = new Set(
     events.filter((e) => e.kind === 'tool_result' && e.tool?.callId).map((e) => e.tool!.callId!),
   );
+  const outputOf = outputsByAction(events);
   const decisions = new Map<string, AgentEvent['decision']>();
   const ctx: SessionContext = {
     events,
@@ -65,22 +115,58 @@ export function buildContext(
   events.forEach((event, index) => {
     if (event.policy) ctx.policy = { ...ctx.policy, ...event.policy };
     if (event.decision) {
-      if (event.tool?.callId) decisions.set(event.tool.callId, event.decision);
+      if (event.kind === 'approval_decision' && event.tool?.callId)
+        decisions.set(event.tool.callId, event.decision);
       if (DENIED.has(event.decision.decision)) {
         ctx.denials.push({ index, event, tool: event.tool?.name ?? '', callId: event.tool?.callId });
       }
     }
-    if (!isToolEvent(event)) return;
+    // A call denied before it ran leaves only its decision (with the command, where the agent sends one).
+    const deniedCall =
+      event.kind === 'approval_decision' &&
+      isDenied(event.decision) &&
+      event.tool?.arguments !== undefined &&
+      !(event.tool.callId && executed.has(event.tool.callId));
+    if (!isToolEvent(event) && !deniedCall) return;
     if (event.kind === 'tool_call' && event.tool!.callId && executed.has(event.tool!.callId)) return;
-    let analyzed = cache?.get(event.eventId);
+    const output = outputOf(event);
+    const key = output ? `${event.eventId}+${output.eventId}` : event.eventId;
+    let analyzed = cache?.get(key);
     if (analyzed === undefined) {
-      const facts = analyzeWithCode(event);
+      // A denied call is analyzed as the call it would have been.
+      const call = deniedCall ? { ...event, kind: 'tool_call' as const } : event;
+      const facts = analyzeWithCode(
+        output ? { ...call, result: { ...call.result, output: output.result!.output } } : call,
+      );
       analyzed = facts ? { facts, hits: matchRules(rules, facts, event, allow) } : null;
-      cache?.set(event.eventId, analyzed);
+      cache?.set(key, analyzed);
     }
     if (!analyzed) return;
-    const decision = event.decision ?? (event.tool?.callId ? decisions.get(event.tool.callId) : undefined);
-    ctx.actions.push({ index, event, ...analyzed, decision });
+    // A denial logged on its own (it says who denied) is more telling than one inferred from the result.
+    const joined = event.tool?.callId ? decisions.get(event.tool.callId) : undefined;
+    const decision = isDenied(joined) ? joined : (event.decision ?? joined);
+    ctx.actions.push({
+      index,
+      event,
+      ...analyzed,
+      decision,
+      ...(isDenied(decision) ? { attempted: true } : {}),
+    });
   });
   return ctx;
+}
+
+/** Who made a decision, in words, from the vendors' `source` values (normalized to snake_case). */
+const DECIDERS: [RegExp, string][] = [
+  [/^user/, 'the user'],
+  [/^automated_reviewer$|^guardian/, "the agent's automatic reviewer"],
+  [/^hook/, 'a hook'],
+  [/^policy$|^conseca$/, 'a policy rule'],
+  [/^config$/, 'the configured permissions'],
+  [/^codex$/, "the agent's own exec policy or sandbox"],
+];
+
+export function decidedBy(decision: AgentEvent['decision']): string {
+  const source = decision?.source ?? '';
+  return DECIDERS.find(([re]) => re.test(source))?.[1] ?? 'an approval';
 }

@@ -39,6 +39,7 @@ describe('warden agent-config: the printed configuration', () => {
     expect(parseToml(toml!.text)).toEqual({
       otel: {
         log_user_prompt: true,
+        metrics_exporter: 'none',
         exporter: {
           'otlp-http': {
             endpoint: 'https://warden.example.com:4318/v1/logs',
@@ -66,6 +67,7 @@ describe('warden agent-config: the printed configuration', () => {
     expect(grpc).toEqual({
       otel: {
         log_user_prompt: true,
+        metrics_exporter: 'none',
         exporter: {
           'otlp-grpc': {
             endpoint: 'https://warden.example.com:4317',
@@ -98,10 +100,13 @@ describe('warden agent-config: the printed configuration', () => {
       env: {
         CLAUDE_CODE_ENABLE_TELEMETRY: '1',
         OTEL_LOGS_EXPORTER: 'otlp',
+        OTEL_TRACES_EXPORTER: 'otlp',
+        CLAUDE_CODE_ENHANCED_TELEMETRY_BETA: '1',
         OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
         OTEL_EXPORTER_OTLP_ENDPOINT: 'https://warden.example.com:4317',
         OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer ${TOKEN}`,
         OTEL_LOG_TOOL_DETAILS: '1',
+        OTEL_LOG_TOOL_CONTENT: '1',
         OTEL_LOG_USER_PROMPTS: '1',
       },
     });
@@ -109,7 +114,7 @@ describe('warden agent-config: the printed configuration', () => {
     expect(out).toContain('/etc/claude-code/managed-settings.json');
     expect(out).toContain('C:\\Program Files\\ClaudeCode\\managed-settings.json');
     expect(out).toContain('cannot be overridden by users');
-    expect(out).toMatch(/\*\*Tool output, ever\*\*/);
+    expect(out).toMatch(/`tool\.output` event/);
 
     const http = JSON.parse(
       snippets(ok('claude-code', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'http/json'))[0]!
@@ -121,7 +126,7 @@ describe('warden agent-config: the printed configuration', () => {
     });
   });
 
-  it('Gemini CLI: the telemetry block in settings.json, and the token header as an environment variable', () => {
+  it('Gemini CLI: the telemetry block in the system settings, and the token header as an environment variable', () => {
     const out = ok('gemini-cli', '--endpoint', ENDPOINT, '--token', TOKEN);
     const [settings, env, ...rest] = snippets(out);
     expect(rest).toEqual([]);
@@ -137,11 +142,14 @@ describe('warden agent-config: the printed configuration', () => {
     });
     expect(env!.language).toBe('sh');
     expect(shellEnv(env!.text)).toEqual({ OTEL_EXPORTER_OTLP_HEADERS: `Authorization=Bearer ${TOKEN}` });
-    expect(out).toContain('.gemini/settings.json');
-    expect(out).toMatch(/reference does not document a header/);
+    expect(out).toContain('/etc/gemini-cli/settings.json');
+    expect(out).toContain('GEMINI_CLI_SYSTEM_SETTINGS_PATH');
+    // Why a project's settings do not do: headless runs in an untrusted folder export nothing.
+    expect(out).toMatch(/trusted folder/);
+    expect(out).toContain('"selectedType": "gemini-api-key"');
 
     const http = JSON.parse(
-      snippets(ok('gemini-cli', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'http/protobuf'))[0]!
+      snippets(ok('gemini-cli', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'http/json'))[0]!
         .text,
     );
     expect(http.telemetry).toMatchObject({
@@ -213,6 +221,32 @@ describe('warden agent-config: the printed configuration', () => {
   );
 });
 
+describe('warden agent-config --user: the person on every record', () => {
+  const withUser = (agent: AgentId, user: string) =>
+    ok(agent, '--endpoint', ENDPOINT, '--token', TOKEN, '--user', user);
+
+  it('Codex and Gemini CLI: OTEL_RESOURCE_ATTRIBUTES in the environment the agent starts in', () => {
+    for (const agent of ['codex', 'gemini-cli'] as const) {
+      const sh = snippets(withUser(agent, 'dana@example.com')).find((x) => x.language === 'sh');
+      expect(shellEnv(sh!.text)).toMatchObject({ OTEL_RESOURCE_ATTRIBUTES: 'user.email=dana@example.com' });
+    }
+  });
+
+  it('Claude Code: in the managed env block; an id that is not an address is enduser.id', () => {
+    const [json] = snippets(withUser('claude-code', 'u-4711'));
+    expect(JSON.parse(json!.text).env.OTEL_RESOURCE_ATTRIBUTES).toBe('enduser.id=u-4711');
+  });
+
+  it('every agent explains who the user is without it, and the per-person ingest token', () => {
+    for (const agent of AGENT_IDS) {
+      const out = ok(agent, '--endpoint', ENDPOINT, '--token', TOKEN);
+      expect(out).toContain('Who the user is:');
+      expect(out).toContain("WARDEN_INGEST_TOKENS='<token>=<workspace>:<person>'");
+      expect(out).not.toContain('OTEL_RESOURCE_ATTRIBUTES=');
+    }
+  });
+});
+
 describe('warden agent-config: endpoints', () => {
   const essentials = (endpoint: string, protocol: Protocol) => resolveEndpoint(endpoint, protocol);
 
@@ -233,6 +267,18 @@ describe('warden agent-config: endpoints', () => {
     expect(out).toMatch(/^WARNING: The token would travel unencrypted .*10\.1\.2\.3/m);
     for (const safe of ['http://127.0.0.1:4317', 'http://localhost:4317', 'http://[::1]:4317', ENDPOINT])
       expect(ok('claude-code', '--endpoint', safe, '--token', TOKEN)).not.toContain('WARNING');
+  });
+
+  it("warns when an explicit port is Warden's port for the other protocol", () => {
+    const http = ok('codex', '--endpoint', 'http://127.0.0.1:4317', '--token', TOKEN);
+    expect(http).toMatch(
+      /^WARNING: Port 4317 is Warden's OTLP\/gRPC port, but the protocol is http\/protobuf: .*port 4318/m,
+    );
+    const grpc = ok('claude-code', '--endpoint', 'http://127.0.0.1:4318', '--token', TOKEN);
+    expect(grpc).toMatch(
+      /^WARNING: Port 4318 is Warden's OTLP\/HTTP port, but the protocol is grpc: .*port 4317/m,
+    );
+    expect(ok('codex', '--endpoint', 'http://127.0.0.1:14318', '--token', TOKEN)).not.toContain('WARNING');
   });
 });
 
@@ -306,14 +352,24 @@ describe('warden agent-config: arguments', () => {
 
   it('rejects a protocol the agent does not speak, and tokens Warden or the formats would not take', () => {
     fails(
-      /Gemini CLI supports grpc, http\/protobuf \(not http\/json\)/,
+      /Gemini CLI supports grpc, http\/json \(not http\/protobuf\).*OTLP\/HTTP JSON, so use --protocol http\/json/,
       'gemini-cli',
       '--endpoint',
       ENDPOINT,
       '--token',
       TOKEN,
       '--protocol',
-      'http/json',
+      'http/protobuf',
+    );
+    fails(
+      /--user: an e-mail address or an id/,
+      'codex',
+      '--endpoint',
+      ENDPOINT,
+      '--token',
+      TOKEN,
+      '--user',
+      'a b',
     );
     fails(/at least 16 characters/, 'codex', '--endpoint', ENDPOINT, '--token', 'short');
     fails(

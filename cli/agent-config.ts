@@ -56,10 +56,13 @@ export interface AgentSpec {
   /**
    * @param endpoint Warden's collector for this protocol, normalized by `resolveEndpoint`: scheme://host:port
    *   for gRPC; scheme://host:port[/prefix] without a trailing slash for OTLP/HTTP.
+   * @param person who uses this agent on this device, stamped on its telemetry (`--user`), if given.
    */
-  render(endpoint: string, token: string, protocol: Protocol): RenderedConfig;
+  render(endpoint: string, token: string, protocol: Protocol, person?: string): RenderedConfig;
   /** What Warden sees with this configuration, and what it cannot see (with it, or with the agent's defaults). */
   visibility: { sees: string[]; doesNotSee: string[] };
+  /** Who the user is: what the agent sends of its own accord, and how the person gets stamped (Markdown). */
+  identity: string[];
   /** Caveats, and what the reference does not say (Markdown). */
   notes: string[];
 }
@@ -74,6 +77,26 @@ const tomlString = (s: string) => JSON.stringify(s);
 const shQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 const envLines = (vars: [string, string][]) => vars.map(([k, v]) => `export ${k}=${shQuote(v)}`).join('\n');
 const tokenHeaderEnv = (token: string) => `Authorization=${bearer(token)}`;
+
+/**
+ * The resource attribute that names the person (`OTEL_RESOURCE_ATTRIBUTES`): `user.email` for an address,
+ * else `enduser.id`. Warden reads either as the person, with the identity source "fleet".
+ */
+export const personAttribute = (person: string) =>
+  `${person.includes('@') ? 'user.email' : 'enduser.id'}=${person}`;
+
+const personEnvLine = (person: string): RenderedConfig['lines'][number] => ({
+  setting: `OTEL_RESOURCE_ATTRIBUTES='${personAttribute(person)}'`,
+  meaning:
+    "Who uses the agent on this device, on every record it exports (a resource attribute, read by the agent's OpenTelemetry SDK). Set it per device from your device management, where the person assigned to the machine is known; Warden marks the session's identity source `fleet`.",
+});
+
+/** The identity bullets every agent shares: the two ways to stamp a person. */
+const STAMP_PERSON = [
+  '`--user PERSON` adds `OTEL_RESOURCE_ATTRIBUTES` with `user.email=PERSON` (or `enduser.id=PERSON` for an id that is not an address) to the configuration above: render it per device from your device management, where the person assigned to the machine is known. Warden records the identity source as `fleet`.',
+  "Or give each person their own ingest token: `WARDEN_INGEST_TOKENS='<token>=<workspace>:<person>'` on the collector, and that token in this person's configuration. Warden then attributes everything the token sends to that person (identity source `ingest-token`), with no change to the agent.",
+  "Sessions with no person from any of these are listed as *unattributed* (API `attribution=unattributed`, the console's Person filter, OCSF `unmapped.attribution`).",
+];
 
 // ---------------------------------------------------------------------------------------------------------
 // Codex CLI (reference §1)
@@ -103,10 +126,18 @@ const codex: AgentSpec = {
   defaultProtocol: 'http/protobuf',
   defaultProtocolWhy:
     'Codex\'s own examples use `otlp-http` with `protocol = "binary"`; Codex itself has no default, its `exporter` is `none` until set',
-  render(endpoint, token, protocol) {
+  render(endpoint, token, protocol, person) {
     const logs = codexExporterTable('exporter', endpoint, token, protocol, '/v1/logs');
     const traces = codexExporterTable('trace_exporter', endpoint, token, protocol, '/v1/traces');
-    const text = ['[otel]', 'log_user_prompt = true', '', logs.text, '', traces.text].join('\n');
+    const text = [
+      '[otel]',
+      'log_user_prompt = true',
+      'metrics_exporter = "none"',
+      '',
+      logs.text,
+      '',
+      traces.text,
+    ].join('\n');
     const kind = isHttp(protocol) ? 'otlp-http' : 'otlp-grpc';
     const lines: RenderedConfig['lines'] = [
       {
@@ -118,6 +149,11 @@ const codex: AgentSpec = {
         setting: 'log_user_prompt = true',
         meaning:
           "Sends the prompt text on `codex.user_prompt`; by default Codex sends `[REDACTED]` and only `prompt_length`. Triage weighs every action against what the user asked for: with the prompt it can tell requested risky work (benign) from actions serving another goal (escalation); without it, only the session's other actions decide, and more sessions stay uncertain.",
+      },
+      {
+        setting: 'metrics_exporter = "none"',
+        meaning:
+          "Codex's metrics exporter defaults to `statsig`, which sends usage metrics to OpenAI (`https://ab.chatgpt.com/otlp`) whatever else is set; Warden does not use them.",
       },
       {
         setting: `[otel.exporter.${kind}]`,
@@ -151,29 +187,43 @@ const codex: AgentSpec = {
       text,
       language: 'toml',
       where: '`~/.codex/config.toml`',
-      extra: [],
+      extra: person
+        ? [
+            {
+              where: 'the environment `codex` starts in',
+              language: 'sh',
+              text: envLines([['OTEL_RESOURCE_ATTRIBUTES', personAttribute(person)]]),
+            },
+          ]
+        : [],
       essentials: { endpoint: logs.url, protocol, headers: { authorization: bearer(token) } },
-      lines,
+      lines: person ? [...lines, personEnvLine(person)] : lines,
     };
   },
   visibility: {
     sees: [
-      'Every `codex.*` log event, each with `conversation.id` (the session) and the user (`user.email`, `user.account_id` when known).',
+      'Every `codex.*` log event, each with `conversation.id` (the session).',
       'The prompt text (`codex.user_prompt`, thanks to `log_user_prompt = true`).',
-      "Each tool call's raw `arguments` and its `output` and `success` (`codex.tool_result`), and the approval decision and who made it (`codex.tool_decision`: `decision`, `source`).",
-      "The session's `approval_policy` and `sandbox_policy`, once, on `codex.conversation_starts`; sandbox outcomes (`codex.sandbox_outcome`).",
+      "Each tool call's raw `arguments` (`exec_command` `{\"cmd\": …}`) and its `output` (`codex.tool_result`). Codex's `success` flag is `true` whatever the command's exit code: Warden reads the exit status from the output's `Process exited with code N`.",
+      "Approvals and who made them (`codex.tool_decision`: `decision`, `source`, e.g. `user`, `AutomatedReviewer`). A call Codex's own exec policy or sandbox refused (`Rejected(…)` in its output) counts as an attempt denied before it ran.",
+      'The automatic approval reviewer (`--approve-for-me`, `approvals_reviewer = "auto_review"`) runs as a conversation of its own: Warden links it to the conversation it reviewed.',
+      "The session's `approval_policy` and `sandbox_policy`, once, on `codex.conversation_starts`.",
     ],
     doesNotSee: [
       "With Codex's defaults: nothing at all (`exporter` is `none`); and once exporting, the prompt is `[REDACTED]` unless `log_user_prompt = true`.",
-      'From traces alone: no prompt, arguments, output, identity or approvals; the trace copies keep only lengths and counts, and `codex.tool_decision` is never in traces.',
-      'A failed tool call (`log_tool_failed`) has no `call_id` and no `arguments`; its `output` holds the error text.',
+      'From traces: no prompt, arguments, output, identity or approvals; the spans copy the log events with lengths instead of content. Warden counts them as copies (`warden_ingest_records_dropped_total{reason="mirror"}`) and keeps none.',
+      'A call blocked by a `PreToolUse` hook leaves no `codex.tool_decision` and no `codex.tool_result`: Warden cannot see it.',
+      'Who the user is, with API-key auth: Codex sends `user.email` and `user.account_id` only when signed in with ChatGPT (see "Who the user is").',
     ],
   },
+  identity: [
+    'Codex sends `user.email` and `user.account_id` when signed in with a ChatGPT account; with an API key it sends no person at all (only `auth.env_*` flags and `host.name`).',
+    ...STAMP_PERSON,
+  ],
   notes: [
-    "Only the user-level `config.toml` is reliable for telemetry; third parties report that a project-level `.codex/config.toml` is ignored for it (unconfirmed; Warden's telemetry reference §1.2).",
-    '`metrics_exporter` defaults to `statsig`, which sends Codex\'s metrics to OpenAI (`https://ab.chatgpt.com/otlp`) whether or not the lines above are set; `metrics_exporter = "none"` in `[otel]` stops that (Warden\'s telemetry reference §1.1, §7).',
+    'Only the user-level `config.toml` is read for telemetry: Codex 0.169 ignores `[otel]` in a project\'s `.codex/config.toml`, trusted or not ("Ignored unsupported project-local config keys").',
     "Warden's telemetry reference does not say whether Codex caps the size of `output` (a `[otel.tool_result] max_bytes` key is reported by third parties, unconfirmed); long outputs may arrive as a preview.",
-    'Codex event shapes "may change as we iterate" (Codex docs): check new Codex versions against Warden.',
+    'Codex event shapes "may change as we iterate" (Codex docs): `npm run conformance` checks a Codex version against Warden.',
   ],
 };
 
@@ -194,15 +244,19 @@ const claudeCode: AgentSpec = {
   protocols: ['grpc', 'http/protobuf', 'http/json'],
   defaultProtocol: 'grpc',
   defaultProtocolWhy: "Claude Code's own managed-settings example uses `grpc`; it supports all three",
-  render(endpoint, token, protocol) {
+  render(endpoint, token, protocol, person) {
     const env: Record<string, string> = {
       CLAUDE_CODE_ENABLE_TELEMETRY: '1',
       OTEL_LOGS_EXPORTER: 'otlp',
+      OTEL_TRACES_EXPORTER: 'otlp',
+      CLAUDE_CODE_ENHANCED_TELEMETRY_BETA: '1',
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
       OTEL_EXPORTER_OTLP_ENDPOINT: endpoint,
       OTEL_EXPORTER_OTLP_HEADERS: tokenHeaderEnv(token),
       OTEL_LOG_TOOL_DETAILS: '1',
+      OTEL_LOG_TOOL_CONTENT: '1',
       OTEL_LOG_USER_PROMPTS: '1',
+      ...(person ? { OTEL_RESOURCE_ATTRIBUTES: personAttribute(person) } : {}),
     };
     const lines: RenderedConfig['lines'] = [
       {
@@ -218,6 +272,11 @@ const claudeCode: AgentSpec = {
         setting: '"OTEL_LOGS_EXPORTER": "otlp"',
         meaning:
           "Claude Code's events (prompts, tool results, decisions) are log records; this sends them over OTLP.",
+      },
+      {
+        setting: '"OTEL_TRACES_EXPORTER": "otlp", "CLAUDE_CODE_ENHANCED_TELEMETRY_BETA": "1"',
+        meaning:
+          "Claude Code's traces (beta). Their tool spans carry what each tool returned (with `OTEL_LOG_TOOL_CONTENT`), which the logs never do; Warden reads that and drops the spans that copy log events.",
       },
       {
         setting: `"OTEL_EXPORTER_OTLP_PROTOCOL": "${protocol}"`,
@@ -239,10 +298,23 @@ const claudeCode: AgentSpec = {
           "Adds each tool call's arguments (`tool_parameters`, `tool_input`: the Bash command, file paths, MCP server and tool names) and the full `error` text. Without it Warden sees only tool names and outcomes, and cannot judge what a command did.",
       },
       {
+        setting: '"OTEL_LOG_TOOL_CONTENT": "1"',
+        meaning:
+          'Adds what each tool returned to its trace span (the `tool.output` event, cut at 60 KB): the text a file, web page or command put in front of the agent. Without it Warden cannot see an injected instruction nor tell which output a later command copied. Secrets in it are masked when Warden stores it.',
+      },
+      {
         setting: '"OTEL_LOG_USER_PROMPTS": "1"',
         meaning:
           'Sends the prompt text instead of `<REDACTED>`, so triage can check each action against what the user asked for.',
       },
+      ...(person
+        ? [
+            {
+              ...personEnvLine(person),
+              setting: `"OTEL_RESOURCE_ATTRIBUTES": "${personAttribute(person)}"`,
+            },
+          ]
+        : []),
     ];
     return {
       text: JSON.stringify({ env }, null, 2),
@@ -255,22 +327,28 @@ const claudeCode: AgentSpec = {
   },
   visibility: {
     sees: [
-      '`claude_code.*` events with `session.id`, `prompt.id` and `event.sequence` (order), and the user (`user.email`, `user.account_uuid`, `organization.id`, `user.id`).',
+      '`claude_code.*` events with `session.id`, `prompt.id` and `event.sequence` (order).',
       'The prompt text (with `OTEL_LOG_USER_PROMPTS=1`).',
       'Each tool call: `tool_name`, `tool_use_id`, `success`, `error_type`, duration, sizes, and with `OTEL_LOG_TOOL_DETAILS=1` its arguments (`tool_parameters`, `tool_input`) and the full `error` text.',
-      'Approvals (`claude_code.tool_decision`: `decision`, `source`), permission-mode changes, hook runs, MCP server connections, plugin installs and logins.',
+      "What each tool returned: the `tool.output` event of the beta traces' `claude_code.tool` span (with `OTEL_LOG_TOOL_CONTENT=1`), joined to its call by `tool_use_id`.",
+      'Approvals (`claude_code.tool_decision`: `decision`, `source`). A rejected call has a decision with its command and no result: Warden counts it as an attempt denied before it ran.',
+      'Permission-mode changes, hook runs, MCP server connections, plugin installs and logins.',
     ],
     doesNotSee: [
-      "**Tool output, ever**, in the log events: only `success`, `error_type` and sizes. Output content exists only in Claude Code's beta traces with `OTEL_LOG_TOOL_CONTENT=1` (truncated at 60 KB), which this configuration does not enable. So Warden cannot see an injected instruction in a web page or issue body a tool returned, nor a secret a tool printed.",
-      "With Claude Code's defaults: the prompt is `<REDACTED>` and tool arguments are absent, leaving only tool names, outcomes and decisions.",
-      'Long arguments are cut: `tool_input` values over 512 characters are truncated, about 4 K characters in total.',
-      'Users on an API key, Bedrock, Vertex or Foundry carry no identity unless `OTEL_RESOURCE_ATTRIBUTES` sets one (e.g. `enduser.id=…`).',
+      "With Claude Code's defaults: the prompt is `<REDACTED>`, tool arguments are absent and there are no traces, leaving only tool names, outcomes and decisions; no tool output at all.",
+      'Long arguments are cut: `tool_input` values over 512 characters are truncated, about 4 K characters in total; tool output over 60 KB is cut.',
+      'Who the user is, with an API key, Bedrock, Vertex or Foundry (see "Who the user is").',
     ],
   },
+  identity: [
+    'Claude Code sends `user.email`, `user.account_uuid` and `organization.id` when signed in with a Claude account. With an API key, Bedrock, Vertex or Foundry it sends only `user.id`, a hash of the installation: Warden keeps it as the installation, not as a person.',
+    ...STAMP_PERSON,
+  ],
   notes: [
     `Where the managed settings file lives, from Claude Code's settings page (https://code.claude.com/docs/en/settings#settings-files; Warden's telemetry reference only says "the managed settings file"): ${CLAUDE_MANAGED_SETTINGS_PATHS.map(([os, path]) => `${os} \`${path}\``).join('; ')}. If the file exists, add these keys to its \`env\`; the same page documents a \`managed-settings.d/\` drop-in directory beside it.`,
     'Managed settings cannot be overridden by users, so a user cannot switch telemetry off or redact prompts again. The same `env` block in `~/.claude/settings.json` works for one user but can be overridden.',
-    "Tool output needs the beta traces: `CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1`, `OTEL_TRACES_EXPORTER=otlp` and `OTEL_LOG_TOOL_CONTENT=1` (Warden's telemetry reference §2.1, §2.5). Traces are beta and their spans carry no `tool_use_id`.",
+    "The traces are beta: their shape may change between versions (`npm run conformance` checks a version against Warden). Without them, Warden still reads every log event, only not the tools' output.",
+    "In `claude -p` (headless) runs, a project's `.claude/settings.json` `env` block does not turn telemetry on: use the managed settings or `~/.claude/settings.json`.",
     'With `otelHeadersHelper` (dynamic headers) the helper applies to OTLP/HTTP only; gRPC uses only the static `OTEL_EXPORTER_OTLP_HEADERS`.',
   ],
 };
@@ -278,15 +356,23 @@ const claudeCode: AgentSpec = {
 // ---------------------------------------------------------------------------------------------------------
 // Gemini CLI (reference §3)
 
+/** Gemini CLI's system settings, which override user and project settings (its configuration docs). */
+export const GEMINI_SYSTEM_SETTINGS_PATHS = [
+  ['Linux', '/etc/gemini-cli/settings.json'],
+  ['macOS', '/Library/Application Support/GeminiCli/settings.json'],
+  ['Windows', 'C:\\ProgramData\\gemini-cli\\settings.json'],
+] as const;
+
 const geminiCli: AgentSpec = {
   id: 'gemini-cli',
   title: 'Gemini CLI',
-  location: '`.gemini/settings.json`, under `telemetry`, and one environment variable for the token',
-  protocols: ['grpc', 'http/protobuf'],
+  location:
+    "Gemini CLI's system settings file, `settings.json` (see the notes for its path on each OS), under `telemetry`, and the environment for the token",
+  protocols: ['grpc', 'http/json'],
   defaultProtocol: 'grpc',
   defaultProtocolWhy:
-    "Gemini CLI's `otlpProtocol` defaults to `grpc`; its other value, `http`, is OTLP/HTTP protobuf, and it has no JSON encoding",
-  render(endpoint, token, protocol) {
+    "Gemini CLI's `otlpProtocol` defaults to `grpc` (gzip-compressed); its other value, `http`, is OTLP/HTTP JSON, and it has no OTLP/HTTP protobuf",
+  render(endpoint, token, protocol, person) {
     const otlpProtocol = isHttp(protocol) ? 'http' : 'grpc';
     const telemetry = {
       enabled: true,
@@ -295,6 +381,8 @@ const geminiCli: AgentSpec = {
       otlpProtocol,
       logPrompts: true,
     };
+    const env: [string, string][] = [['OTEL_EXPORTER_OTLP_HEADERS', tokenHeaderEnv(token)]];
+    if (person) env.push(['OTEL_RESOURCE_ATTRIBUTES', personAttribute(person)]);
     const lines: RenderedConfig['lines'] = [
       { setting: '"enabled": true', meaning: 'Turns telemetry on (default `false`).' },
       {
@@ -304,10 +392,14 @@ const geminiCli: AgentSpec = {
       {
         setting: `"otlpEndpoint": "${endpoint}"`,
         meaning: isHttp(protocol)
-          ? "Warden's OTLP/HTTP base URL; Gemini CLI appends `/v1/logs` and `/v1/traces`."
+          ? "Warden's OTLP/HTTP base URL; Gemini CLI appends `/v1/logs`, `/v1/traces` and `/v1/metrics`."
           : "Warden's OTLP/gRPC address; Gemini CLI keeps only `scheme://host:port`, and `https://` uses TLS.",
       },
-      { setting: `"otlpProtocol": "${otlpProtocol}"`, meaning: '`grpc` or `http` (OTLP/HTTP protobuf).' },
+      {
+        setting: `"otlpProtocol": "${otlpProtocol}"`,
+        meaning:
+          '`grpc`, or `http`: OTLP/HTTP **JSON** (chunked, without a length), which Warden takes as well.',
+      },
       {
         setting: '"logPrompts": true',
         meaning:
@@ -318,39 +410,42 @@ const geminiCli: AgentSpec = {
         meaning:
           "Your ingest token. Gemini CLI's OTLP exporters are the OpenTelemetry JS ones, which read this standard variable (as gRPC metadata too).",
       },
+      ...(person ? [personEnvLine(person)] : []),
     ];
     return {
       text: JSON.stringify({ telemetry }, null, 2),
       language: 'json',
-      where: '`.gemini/settings.json`',
-      extra: [
-        {
-          where: 'the environment `gemini` starts in',
-          language: 'sh',
-          text: envLines([['OTEL_EXPORTER_OTLP_HEADERS', tokenHeaderEnv(token)]]),
-        },
-      ],
+      where: "Gemini CLI's system settings file, `settings.json`",
+      extra: [{ where: 'the environment `gemini` starts in', language: 'sh', text: envLines(env) }],
       essentials: { endpoint, protocol, headers: { Authorization: bearer(token) } },
       lines,
     };
   },
   visibility: {
     sees: [
-      '`gemini_cli.*` log events with `session.id` and the user (`user.email` when cached, `installation.id`).',
-      'The prompt text (`gemini_cli.user_prompt`) and each tool call (`gemini_cli.tool_call`): `function_name`, `function_args`, `success`, `error`, and the approval `decision` (`accept`, `reject`, `auto_accept`, `modify`) on the same record.',
+      '`gemini_cli.*` log events with `session.id`.',
+      'The prompt text (`gemini_cli.user_prompt`) and each tool call (`gemini_cli.tool_call`): `function_name`, `function_args`, `success`, `error`, and the approval `decision` (`accept`, `reject`, `auto_accept`, `modify`) on the same record. A call its policy engine or a hook refused (`error_type: policy_violation`, empty `decision`) is an attempt denied before it ran.',
+      "The shell's exit code (the record's `metadata.exitCode`; Gemini's `success` is `true` whatever the code).",
+      "What each tool returned: it is in no tool record, only in the next model request's `request_text` (`gemini_cli.api_request`, with `logPrompts`), where Warden reads it and joins it to its call.",
       "The session's settings (`gemini_cli.config`: approval mode, sandbox, MCP servers), approval-mode switches, file operations and Conseca policy verdicts.",
     ],
     doesNotSee: [
-      "Tool output: `gemini_cli.tool_call` carries `success`, `error` and `content_length`, not the output's text.",
-      "With `logPrompts: false`: neither the prompt nor any tool arguments. With Gemini CLI's defaults: nothing (`enabled` is `false`).",
-      'No tool-call id on log records: calls are tied together by `prompt_id`.',
+      "With `logPrompts: false`: neither the prompt nor any tool arguments or output. With Gemini CLI's defaults: nothing (`enabled` is `false`).",
+      'No tool-call id on the tool records: Warden ties calls to their output by tool name and arguments, in order.',
+      'From its traces and its GenAI-shaped copies of the model requests: nothing the logs do not say. Warden counts them as copies (`warden_ingest_records_dropped_total{reason="mirror"}`) and keeps none.',
+      'Who the user is, unless signed in with Google (see "Who the user is").',
     ],
   },
+  identity: [
+    "Gemini CLI sends `user.email` when signed in with a Google account (from its cached login), and always `installation.id`, which Warden keeps as the installation, not as a person. With an API key there is no person. Its `service.version` is Node's version, which Warden ignores.",
+    ...STAMP_PERSON,
+  ],
   notes: [
-    "Warden's telemetry reference does not document a header or token setting for Gemini CLI: the token goes through the standard `OTEL_EXPORTER_OTLP_HEADERS`, read by the OpenTelemetry JS exporters that gemini-cli's `packages/core/src/telemetry/sdk.ts` builds. Set it only for `gemini` (a wrapper script, or the service's environment) rather than in a login shell, where every OpenTelemetry program would send the token to its own backend.",
-    "Warden's telemetry reference says `otlpProtocol` is `grpc` or `http` without naming the encoding; gemini-cli's `sdk.ts` builds the OTLP/HTTP **protobuf** exporters for `http`.",
-    "Environment variables override `settings.json`: `GEMINI_TELEMETRY_*` (Warden's telemetry reference §3), and in gemini-cli's `telemetry/config.ts` also `OTEL_EXPORTER_OTLP_ENDPOINT`, which takes precedence over `otlpEndpoint`.",
-    "Warden's telemetry reference names `.gemini/settings.json` only; it does not say which of the user (`~/.gemini/`) and project copies wins, nor give an administrator-enforced location.",
+    `Where the system settings file lives (Gemini CLI's configuration docs): ${GEMINI_SYSTEM_SETTINGS_PATHS.map(([os, path]) => `${os} \`${path}\``).join('; ')}; \`GEMINI_CLI_SYSTEM_SETTINGS_PATH\` names another. It overrides the user's and the project's settings. If the file exists, add the \`telemetry\` block to it.`,
+    "The user's `~/.gemini/settings.json` works for one person. A project's `.gemini/settings.json` does not, for telemetry: Gemini CLI reads it only in a trusted folder, and headless runs (`gemini -p`) in an untrusted folder export nothing, with `--skip-trust` too; only `GEMINI_CLI_TRUST_WORKSPACE=true` makes it apply.",
+    "Environment variables override the settings: `GEMINI_TELEMETRY_*` (Warden's telemetry reference §3), and `OTEL_EXPORTER_OTLP_ENDPOINT`, which takes precedence over `otlpEndpoint`.",
+    "Set `OTEL_EXPORTER_OTLP_HEADERS` only for `gemini` (a wrapper script, or the service's environment) rather than in a login shell, where every OpenTelemetry program would send the token to its own backend.",
+    'With an API key and `GOOGLE_GEMINI_BASE_URL` (a gateway or proxy in front of the model), Gemini CLI also needs `"security": {"auth": {"selectedType": "gemini-api-key"}}` in its settings, else it refuses to start ("Invalid auth method selected"): nothing to do with telemetry, but the same file.',
   ],
 };
 
@@ -365,7 +460,7 @@ const otelSdk: AgentSpec = {
   defaultProtocol: 'http/protobuf',
   defaultProtocolWhy:
     "the OTLP exporter specification's default, which every SDK supports; Warden's telemetry reference names none",
-  render(endpoint, token, protocol) {
+  render(endpoint, token, protocol, person) {
     const vars: [string, string][] = [
       ['OTEL_EXPORTER_OTLP_ENDPOINT', endpoint],
       ['OTEL_EXPORTER_OTLP_PROTOCOL', protocol],
@@ -374,6 +469,7 @@ const otelSdk: AgentSpec = {
       ['OTEL_LOGS_EXPORTER', 'otlp'],
       ['OTEL_SEMCONV_STABILITY_OPT_IN', 'gen_ai_latest_experimental'],
       ['OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', 'SPAN_ONLY'],
+      ...(person ? [['OTEL_RESOURCE_ATTRIBUTES', personAttribute(person)] as [string, string]] : []),
     ];
     const lines: RenderedConfig['lines'] = [
       {
@@ -405,6 +501,7 @@ const otelSdk: AgentSpec = {
         meaning:
           'Records the opt-in content attributes on spans: `gen_ai.input.messages`, `gen_ai.output.messages`, `gen_ai.tool.call.arguments`, `gen_ai.tool.call.result`. Under the opt-in above, opentelemetry-util-genai reads this variable as `NO_CONTENT` (its default), `SPAN_ONLY`, `EVENT_ONLY` or `SPAN_AND_EVENT`; instrumentations still on the v1.36 conventions read it as a boolean: use `true` for those.',
       },
+      ...(person ? [personEnvLine(person)] : []),
     ];
     return {
       text: envLines(vars),
@@ -423,9 +520,13 @@ const otelSdk: AgentSpec = {
     doesNotSee: [
       '**Approvals**: the GenAI conventions have no decision concept; a denied call is at best an `execute_tool` span with `error.type` and status ERROR, or no span at all.',
       'With the defaults: no content. The content attributes are Opt-In, so only names, ids, models and token counts arrive.',
-      'Who the user is: the conventions have no standard actor attribute; set one as a resource attribute (e.g. `OTEL_RESOURCE_ATTRIBUTES=enduser.id=…`).',
+      'Who the user is, unless stamped (see "Who the user is").',
     ],
   },
+  identity: [
+    'The GenAI conventions have no attribute for the person using the agent: unless stamped, sessions are unattributed.',
+    ...STAMP_PERSON,
+  ],
   notes: [
     "Warden's telemetry reference names `OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental` but no content switch (it says only that the content attributes are Opt-In): `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` is the one used by the OpenTelemetry GenAI instrumentations (opentelemetry-python-contrib's util-genai); other instrumentations may have their own.",
     "OpenInference instrumentations (Arize) export spans Warden also reads; their content switches are instrumentation-specific (Warden's telemetry reference §0).",
@@ -525,6 +626,11 @@ export function resolveEndpoint(raw: string, protocol: Protocol): ResolvedEndpoi
       `No port in --endpoint: using ${port}, Warden's default for ${isHttp(protocol) ? 'OTLP/HTTP' : 'OTLP/gRPC'}.`,
     );
   }
+  const otherPort = isHttp(protocol) ? DEFAULT_PORTS.grpc : DEFAULT_PORTS.http;
+  if (hasExplicitPort(raw) && url.port === String(otherPort))
+    warnings.push(
+      `Port ${otherPort} is Warden's ${isHttp(protocol) ? 'OTLP/gRPC' : 'OTLP/HTTP'} port, but the protocol is ${protocol}: unless your collector was set up otherwise, use port ${isHttp(protocol) ? DEFAULT_PORTS.http : DEFAULT_PORTS.grpc}.`,
+    );
   if (url.protocol === 'http:' && !isLoopback(url.hostname))
     warnings.push(
       `The token would travel unencrypted (plain http://) to ${url.hostname}, where anyone on the path can read it and send as your workspace. Use https:// (TLS in front of the collector) for anything beyond this machine.`,
@@ -540,6 +646,17 @@ export interface AgentConfigOptions {
   token: string;
   /** Defaults to the agent's `defaultProtocol`. */
   protocol?: Protocol;
+  /** The person using the agent on this device, stamped as a resource attribute. */
+  user?: string;
+}
+
+/** A person as `OTEL_RESOURCE_ATTRIBUTES` carries it unescaped: an e-mail address or a plain id. */
+const PERSON = /^[A-Za-z0-9._+-]+(@[A-Za-z0-9.-]+)?$/;
+
+export function personProblems(person: string): string[] {
+  return PERSON.test(person) && person.length <= 254
+    ? []
+    : ['--user: an e-mail address or an id of letters, digits and . _ + - (at most 254 characters)'];
 }
 
 const fence = (s: Snippet) => ['```' + s.language, s.text, '```'];
@@ -557,6 +674,7 @@ function renderBody(spec: AgentSpec, rendered: RenderedConfig): string[] {
   out.push(...bullets(rendered.lines.map((l) => `\`${l.setting}\`: ${l.meaning}`)), '');
   out.push('What Warden sees:', '', ...bullets(spec.visibility.sees), '');
   out.push('What Warden cannot see:', '', ...bullets(spec.visibility.doesNotSee), '');
+  out.push('Who the user is:', '', ...bullets(spec.identity), '');
   out.push('Notes:', '', ...bullets(spec.notes));
   return out;
 }
@@ -565,12 +683,14 @@ function renderBody(spec: AgentSpec, rendered: RenderedConfig): string[] {
 export function renderAgentConfig(agent: AgentId, opts: AgentConfigOptions): string {
   const spec = AGENTS[agent];
   const protocol = opts.protocol ?? spec.defaultProtocol;
-  const problems = tokenProblems(opts.token);
+  const problems = [...tokenProblems(opts.token), ...(opts.user ? personProblems(opts.user) : [])];
   if (!spec.protocols.includes(protocol))
-    problems.push(`--protocol: ${spec.title} supports ${spec.protocols.join(', ')} (not ${protocol})`);
+    problems.push(
+      `--protocol: ${spec.title} supports ${spec.protocols.join(', ')} (not ${protocol})${agent === 'gemini-cli' && protocol === 'http/protobuf' ? ': its `otlpProtocol: "http"` is OTLP/HTTP JSON, so use --protocol http/json' : ''}`,
+    );
   if (problems.length) throw new AgentConfigError(problems);
   const { endpoint, notices, warnings } = resolveEndpoint(opts.endpoint, protocol);
-  const rendered = spec.render(endpoint, opts.token, protocol);
+  const rendered = spec.render(endpoint, opts.token, protocol, opts.user);
   const protocolLine =
     protocol === spec.defaultProtocol && !opts.protocol
       ? `Protocol: ${protocol}, the default for ${spec.title}: ${spec.defaultProtocolWhy}. Also: --protocol ${spec.protocols.filter((p) => p !== protocol).join(' | ')}.`
@@ -601,7 +721,7 @@ export function renderReadmeSection(): string {
   const out = [
     '## Connect your agents',
     '',
-    `\`warden agent-config <${AGENT_IDS.join('|')}> --endpoint URL --token T [--protocol grpc|http/protobuf|http/json]\` prints the configuration that makes an agent export its telemetry to Warden, with your collector's address and ingest token filled in. Below it is shown for \`--endpoint ${README_ENDPOINT}\` and the token \`${README_TOKEN}\`. Without a port in \`--endpoint\`, Warden's defaults are used: 4317 for OTLP/gRPC, 4318 for OTLP/HTTP. Over plain \`http://\` to another machine the token travels unencrypted; the command warns about it.`,
+    `\`warden agent-config <${AGENT_IDS.join('|')}> --endpoint URL --token T [--protocol grpc|http/protobuf|http/json] [--user PERSON]\` prints the configuration that makes an agent export its telemetry to Warden, with your collector's address and ingest token filled in, and with \`--user\` the person using the agent on that device. Below it is shown for \`--endpoint ${README_ENDPOINT}\` and the token \`${README_TOKEN}\`. Without a port in \`--endpoint\`, Warden's defaults are used: 4317 for OTLP/gRPC, 4318 for OTLP/HTTP. Over plain \`http://\` to another machine the token travels unencrypted; the command warns about it.`,
     '',
     'What Warden sees bounds what triage can judge: a prompt that is redacted, or tool output that is never sent, cannot weigh in a verdict. Each agent below lists both.',
     '',
@@ -645,7 +765,7 @@ export function replaceReadmeBlock(readme: string, section: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // The command
 
-export const AGENT_CONFIG_USAGE = `usage: warden agent-config <agent> --endpoint URL --token TOKEN [--protocol PROTOCOL]
+export const AGENT_CONFIG_USAGE = `usage: warden agent-config <agent> --endpoint URL --token TOKEN [--protocol PROTOCOL] [--user PERSON]
 
 Prints the configuration that makes an agent export its telemetry to Warden, what each line does, and
 what Warden can and cannot see with it.
@@ -659,9 +779,11 @@ options:
   --token TOKEN        the workspace's ingest token (one of WARDEN_INGEST_TOKENS; at least 16 characters),
                        e.g. --token "$(cat .warden/ingest-token)"
   --protocol PROTOCOL  grpc | http/protobuf | http/json (default: the agent's own)
+  --user PERSON        the person using the agent on this device (e-mail or id), stamped on its
+                       telemetry; render it per device from your device management
   -h, --help           this help`;
 
-const OPTIONS = ['endpoint', 'token', 'protocol'] as const;
+const OPTIONS = ['endpoint', 'token', 'protocol', 'user'] as const;
 type Option = (typeof OPTIONS)[number];
 
 /** `warden agent-config …` (argv after the command name): exit code 0 with the configuration, 2 with the problems. */
@@ -720,6 +842,7 @@ export function agentConfigCommand(argv: string[]): { exitCode: number; output: 
         endpoint: values.endpoint!,
         token: values.token!,
         protocol: values.protocol as Protocol | undefined,
+        user: values.user,
       }),
     };
   } catch (err) {

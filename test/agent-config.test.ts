@@ -142,7 +142,7 @@ function claudeCodeLogExporter(output: string): LogExporter {
 
 /**
  * Gemini CLI (packages/core/src/telemetry/sdk.ts): `grpc` → the gRPC exporter at the endpoint's origin, gzip;
- * `http` → the OTLP/HTTP protobuf exporter at `<otlpEndpoint>/v1/logs`. It passes no headers: the exporter
+ * `http` → the OTLP/HTTP JSON exporter at `<otlpEndpoint>/v1/logs`. It passes no headers: the exporter
  * reads OTEL_EXPORTER_OTLP_HEADERS from the environment the second snippet sets.
  */
 function geminiLogExporter(output: string): LogExporter {
@@ -167,7 +167,7 @@ function geminiLogExporter(output: string): LogExporter {
     expect(telemetry.otlpProtocol).toBe('http');
     const url = new URL(telemetry.otlpEndpoint);
     url.pathname = [url.pathname.replace(/\/$/, ''), 'v1/logs'].join('/');
-    return new ProtoLogExporter({ url: url.href });
+    return new HttpJsonLogExporter({ url: url.href });
   });
 }
 
@@ -272,7 +272,7 @@ describe('warden agent-config → the printed configuration → official OTel ex
     await arrived((e) => e.sessionId === `cfg-claude-${protocol}`, expected.length, 'claude code events');
   });
 
-  it.each(['grpc', 'http/protobuf'] as const)('Gemini CLI over %s', async (protocol) => {
+  it.each(['grpc', 'http/json'] as const)('Gemini CLI over %s', async (protocol) => {
     const exporter = geminiLogExporter(render('gemini-cli', protocol));
     const session = geminiCliSession({ sessionId: `cfg-gemini-${protocol}` });
     expectSuccess(await exportOnce(exporter, session.logs), 'gemini cli logs');

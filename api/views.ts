@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { IdentitySource, type AgentEvent } from '../schemas/agent-event.ts';
+import { blocksCall, IdentitySource, LINK_RELATIONS, type AgentEvent } from '../schemas/agent-event.ts';
 import { ALERT_ACTIONS, ALERT_SINKS, DELIVERY_OUTCOMES } from '../schemas/alert-delivery.ts';
 import type { AlertDelivery } from '../schemas/alert-delivery.ts';
 import {
@@ -127,7 +127,18 @@ export const TimelineEvent = z
     output: z.string().nullable(),
     error: z.string().nullable(),
     success: z.boolean().nullable(),
+    exit_code: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "the process's exit code, where the agent reports one" }),
     decision: z.string().nullable(),
+    decided_by: z.string().nullable().openapi({
+      description: 'who decided: user, config, hook, policy, automated_reviewer, codex (its exec policy), …',
+    }),
+    blocked: z
+      .boolean()
+      .openapi({ description: 'denied before it ran: an attempt, never an action that happened' }),
     prompt: z.string().nullable(),
     prompt_redacted: z.boolean(),
     is_evidence: z.boolean().openapi({ description: "one of the events the session's verdict rests on" }),
@@ -147,7 +158,10 @@ export const timelineEvent = (e: AgentEvent, evidence: ReadonlySet<string>): Tim
   output: clip(e.result?.output),
   error: clip(e.result?.error),
   success: e.result?.success ?? null,
+  exit_code: e.result?.exitCode ?? null,
   decision: e.decision?.decision ?? null,
+  decided_by: e.decision?.source ?? null,
+  blocked: blocksCall(e.decision),
   prompt: e.prompt && !e.prompt.redacted ? clip(e.prompt.text) : null,
   prompt_redacted: e.prompt?.redacted ?? false,
   is_evidence: evidence.has(e.eventId),
@@ -180,6 +194,13 @@ export const SessionSummary = z
         }),
       })
       .openapi({ description: 'the person behind the session; all null when unattributed' }),
+    link: z
+      .object({ session_id: z.string(), relation: z.enum(LINK_RELATIONS) })
+      .nullable()
+      .openapi({
+        description:
+          'the session this one serves: `reviewer`, an approval review of that session (Codex runs its automatic reviewer as a conversation of its own)',
+      }),
     first_event_at: Time,
     last_event_at: Time,
     updated_at: Time,
@@ -206,6 +227,7 @@ export const sessionSummary = (row: SessionListRow): SessionSummary => {
     source: s.source,
     agent: s.agent,
     user: { email: s.userEmail ?? null, id: s.userId ?? null, identity_source: s.identitySource ?? null },
+    link: s.link ? { session_id: s.link.sessionId, relation: s.link.relation } : null,
     first_event_at: nanosToIso(s.firstEventTimeUnixNano),
     last_event_at: nanosToIso(s.lastEventTimeUnixNano),
     updated_at: iso(s.updatedAtMs),
@@ -219,6 +241,16 @@ export const SessionDetail = SessionSummary.extend({
   evidence: z.array(TimelineEvent),
   verdict_history: z.array(FindingView).openapi({ description: 'every verdict version, oldest first' }),
   dispositions: z.array(DispositionView).openapi({ description: "analysts' dispositions, newest first" }),
+  linked_sessions: z
+    .array(
+      z.object({
+        session_id: z.string(),
+        relation: z.enum(LINK_RELATIONS),
+        verdict: Verdict,
+        rationale: z.string(),
+      }),
+    )
+    .openapi({ description: 'the sessions that serve this one, e.g. its approval reviews' }),
 }).openapi('SessionDetail');
 export type SessionDetail = z.infer<typeof SessionDetail>;
 

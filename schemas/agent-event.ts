@@ -107,6 +107,12 @@ export const DecisionInfo = z.object({
   /** Who decided: `config`, `user`, `hook`, `automated_reviewer`, … */
   source: z.string().optional(),
 });
+export type DecisionInfo = z.infer<typeof DecisionInfo>;
+
+/** Decisions that stop a call before it runs: what follows is an attempt, never an action that happened. */
+const BLOCKING_DECISIONS: ReadonlySet<Decision> = new Set(['deny', 'abort', 'timeout']);
+export const blocksCall = (d: DecisionInfo | undefined): boolean =>
+  d !== undefined && BLOCKING_DECISIONS.has(d.decision);
 
 export const Policy = z.object({
   approval: z.string().optional(),
@@ -114,6 +120,11 @@ export const Policy = z.object({
 });
 
 /** One canonical event: what every normalizer produces and what the bus carries. */
+/** How one session serves another: `reviewer`, an approval review of the linked session. */
+export const LINK_RELATIONS = ['reviewer'] as const;
+export const SessionLink = z.object({ sessionId: z.string().min(1), relation: z.enum(LINK_RELATIONS) });
+export type SessionLink = z.infer<typeof SessionLink>;
+
 export const AgentEvent = z.object({
   schemaVersion: z.literal(AGENT_EVENT_SCHEMA_VERSION),
   /** Deterministic: the same OTLP record from the same workspace always gets the same id (de-duplication). */
@@ -143,7 +154,7 @@ export const AgentEvent = z.object({
   decision: DecisionInfo.optional(),
   policy: Policy.optional(),
   /** This session is the approval reviewer of another (Codex's automatic reviewer runs as its own conversation). */
-  link: z.object({ sessionId: z.string().min(1), relation: z.enum(['reviewer']) }).optional(),
+  link: SessionLink.optional(),
   /** Every attribute of the record and its resource, flattened to strings (resource keys prefixed `resource.`). */
   attributes: z.record(z.string(), z.string()),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentEvent, IdentitySource } from './agent-event.ts';
+import { AgentEvent, IdentitySource, LINK_RELATIONS, type SessionLink } from './agent-event.ts';
 
 /**
  * ClickHouse rows of the tables in `schemas/migrations/`, and the one converter per table between a row
@@ -35,6 +35,8 @@ export interface SessionState {
   userId?: string;
   /** Who named the person (`userEmail` / `userId`); undefined when no one is named: unattributed. */
   identitySource?: IdentitySource;
+  /** The session this one serves (Codex's approval reviewer reviews another conversation). */
+  link?: SessionLink;
   /** Nanoseconds since the epoch as a decimal string, like `AgentEvent.timeUnixNano`. */
   firstEventTimeUnixNano: string;
   lastEventTimeUnixNano: string;
@@ -268,6 +270,8 @@ const SessionColumns = {
   user_email: Text,
   user_id: Text,
   identity_source: z.union([IdentitySource, z.literal('')]),
+  linked_session_id: Text,
+  link_relation: z.union([z.enum(LINK_RELATIONS), z.literal('')]),
   event_count: z.number().int().min(0).max(0xffff_ffff),
   status: z.enum(SESSION_STATUSES),
   verdict: Verdict,
@@ -300,7 +304,7 @@ export const SessionReadRow = z.object({
 export type SessionReadRow = z.infer<typeof SessionReadRow>;
 
 /** SELECT list producing a {@link SessionReadRow}. */
-export const SESSION_READ_COLUMNS = `workspace, session_id, source, agent, user_email, user_id, identity_source, event_count, status,
+export const SESSION_READ_COLUMNS = `workspace, session_id, source, agent, user_email, user_id, identity_source, linked_session_id, link_relation, event_count, status,
   verdict, score, severity, confidence, rationale, techniques, finding_version,
   toString(toUnixTimestamp64Nano(first_event_time)) AS first_event_time_ns,
   toString(toUnixTimestamp64Nano(last_event_time)) AS last_event_time_ns,
@@ -317,6 +321,8 @@ export function sessionToRow(s: SessionState): SessionInsertRow {
     user_email: s.userEmail ?? '',
     user_id: s.userId ?? '',
     identity_source: s.identitySource ?? '',
+    linked_session_id: s.link?.sessionId ?? '',
+    link_relation: s.link?.relation ?? '',
     first_event_time: nanosToDateTime64(s.firstEventTimeUnixNano),
     last_event_time: nanosToDateTime64(s.lastEventTimeUnixNano),
     event_count: s.eventCount,
@@ -344,6 +350,9 @@ export function rowToSession(raw: unknown): SessionState {
     ...(r.user_email ? { userEmail: r.user_email } : {}),
     ...(r.user_id ? { userId: r.user_id } : {}),
     ...(r.identity_source ? { identitySource: r.identity_source } : {}),
+    ...(r.linked_session_id && r.link_relation
+      ? { link: { sessionId: r.linked_session_id, relation: r.link_relation } }
+      : {}),
     firstEventTimeUnixNano: r.first_event_time_ns,
     lastEventTimeUnixNano: r.last_event_time_ns,
     eventCount: r.event_count,

@@ -45,6 +45,8 @@ export interface SessionFilter extends TimeRange {
   user?: string;
   /** Only sessions that name a person (true), or only those that name none (false). */
   attributed?: boolean;
+  /** Sessions that serve this one (its approval reviews). */
+  linkedTo?: string;
   agent?: string;
   source?: string;
   technique?: string;
@@ -181,6 +183,7 @@ export async function listSessions(
     f.attributed === undefined
       ? undefined
       : { sql: f.attributed ? "identity_source != ''" : "identity_source = ''" },
+    equals('linked_session_id', 'linkedTo', f.linkedTo),
     equals('agent', 'agent', f.agent),
     equals('source', 'source', f.source),
     f.technique === undefined

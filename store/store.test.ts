@@ -56,6 +56,7 @@ describe('store on chDB', () => {
       '0008_create_pipeline_health',
       '0009_create_dead_letters',
       '0010_add_session_identity_source',
+      '0011_add_session_link',
     ]);
     const tables = await rows<{ name: string }>(
       store,

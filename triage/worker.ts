@@ -263,6 +263,7 @@ export class TriageWorker {
       userEmail: actor?.email,
       userId: actor?.userId ?? actor?.accountId,
       identitySource: actor?.identitySource,
+      link: events.find((e) => e.link)?.link,
       firstEventTimeUnixNano: first.timeUnixNano,
       lastEventTimeUnixNano: last.timeUnixNano,
       eventCount: events.length,

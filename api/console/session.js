@@ -51,7 +51,13 @@ function eventItem(e, evidence) {
     h('span', { class: 'kind', text: words(e.kind) }),
     e.tool ? h('span', { class: 'tool', text: e.tool }) : null,
     e.decision ? badge('decision', e.decision) : null,
-    e.success === false ? h('span', { class: 'badge badge-failed', text: 'failed' }) : null,
+    e.decided_by ? h('span', { class: 'muted small', text: `by ${words(e.decided_by)}` }) : null,
+    e.blocked
+      ? h('span', { class: 'badge badge-blocked', testid: 'blocked', text: 'blocked: never ran' })
+      : e.success === false
+        ? h('span', { class: 'badge badge-failed', text: 'failed' })
+        : null,
+    typeof e.exit_code === 'number' ? h('span', { class: 'mono small', text: `exit ${e.exit_code}` }) : null,
     h('span', { class: 'source-event muted', text: e.source_event || '' }),
     isEvidence ? h('span', { class: 'evidence-label', testid: 'evidence-label', text: 'evidence' }) : null,
   );
@@ -317,7 +323,35 @@ function casePanel(ctx, session, reload) {
   return panel;
 }
 
-function header(s) {
+const RELATIONS = { reviewer: 'Approval review of' };
+
+/** The session this one serves, and the sessions that serve it (approval reviews). */
+function links(ctx, s) {
+  const items = [];
+  if (s.link)
+    items.push(
+      h(
+        'li',
+        { testid: 'link' },
+        `${RELATIONS[s.link.relation] ?? s.link.relation} `,
+        h('a', { href: ctx.sessionHash(s.link.session_id), class: 'mono small', text: s.link.session_id }),
+      ),
+    );
+  for (const l of s.linked_sessions ?? [])
+    items.push(
+      h(
+        'li',
+        { testid: 'linked-session' },
+        `${l.relation === 'reviewer' ? 'Reviewed by' : l.relation} `,
+        h('a', { href: ctx.sessionHash(l.session_id), class: 'mono small', text: l.session_id }),
+        ' ',
+        badge('verdict', l.verdict),
+      ),
+    );
+  return items.length ? h('ul', { class: 'links', testid: 'session-links' }, items) : null;
+}
+
+function header(ctx, s) {
   return h(
     'header',
     { class: 'session-head card' },
@@ -347,6 +381,7 @@ function header(s) {
       fact('Last event', timeEl(s.last_event_at)),
       fact('Session', h('span', { class: 'mono small', text: s.session_id }), 'session-id'),
     ),
+    links(ctx, s),
   );
 }
 
@@ -394,7 +429,7 @@ export async function renderSession(main, ctx, sessionId) {
   replace(
     main,
     h('p', { class: 'crumbs' }, h('a', { href: ctx.backHash, testid: 'back-to-queue', text: '← Queue' })),
-    header(session),
+    header(ctx, session),
     h(
       'div',
       { class: 'session-layout' },

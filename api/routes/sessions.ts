@@ -26,6 +26,7 @@ const SessionListQuery = z.strictObject({
     .enum(['attributed', 'unattributed'])
     .optional()
     .openapi({ description: 'unattributed: sessions no source names a person for' }),
+  linked_to: text('sessions that serve this session id, e.g. its approval reviews'),
   agent: text('agent name, exact'),
   source: text('telemetry source (codex, claude_code, gemini_cli, genai, …)'),
   technique: text('ATT&CK / ATLAS id, e.g. T1041'),
@@ -107,6 +108,7 @@ export function sessionRoutes(store: Store) {
           state: f.state,
           user: f.user,
           attributed: f.attribution === undefined ? undefined : f.attribution === 'attributed',
+          linkedTo: f.linked_to,
           agent: f.agent,
           source: f.source,
           technique: f.technique,
@@ -128,9 +130,10 @@ export function sessionRoutes(store: Store) {
       const session = await store.getSession(workspace, sessionId);
       if (!session) throw new ApiProblem(404, `no session ${sessionId}`);
       // Every verdict version with its case in one query, oldest first.
-      const [versions, dispositions] = await Promise.all([
+      const [versions, dispositions, serving] = await Promise.all([
         store.listFindings({ workspace, sessionId }, { limit: 10_000 }),
         store.dispositions(workspace, { sessionId }),
+        store.listSessions({ workspace, linkedTo: sessionId }, 'recent', { limit: 100 }),
       ]);
       const history = versions.rows.sort((a, b) => a.finding.version - b.finding.version);
       const findings = history.map((v) => v.finding);
@@ -154,6 +157,12 @@ export function sessionRoutes(store: Store) {
           evidence: evidence.map((e) => timelineEvent(e, wanted)),
           verdict_history: history.map((v) => findingView(v.finding, v.case)),
           dispositions: dispositions.map(dispositionView),
+          linked_sessions: serving.rows.map(({ session: s }) => ({
+            session_id: s.sessionId,
+            relation: s.link!.relation,
+            verdict: s.verdict,
+            rationale: s.rationale,
+          })),
         },
         200,
       );

@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../../schemas/agent-event.ts';
+import { blocksCall, type AgentEvent } from '../../schemas/agent-event.ts';
 import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../schemas/tables.ts';
 import type { Hit } from '../rules/match.ts';
 import { decidedBy, type Action, type SessionContext } from './context.ts';
@@ -106,8 +106,7 @@ function criticalTarget(hit: Hit): boolean {
   );
 }
 
-const denied = (a: Action) =>
-  a.decision !== undefined && ['deny', 'abort', 'timeout'].includes(a.decision.decision);
+const denied = (a: Action) => blocksCall(a.decision);
 const failed = (a: Action) => a.event.result?.success === false || denied(a);
 
 /** Past participles where the rationales' past tense differs ("would have run", not "would have ran"). */

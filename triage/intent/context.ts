@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../../schemas/agent-event.ts';
+import { blocksCall, type AgentEvent } from '../../schemas/agent-event.ts';
 import { analyzeWithCode } from './code.ts';
 import type { ActionFacts } from '../analysis/types.ts';
 import { matchRules, type Hit } from '../rules/match.ts';
@@ -35,10 +35,8 @@ export interface SessionContext {
   policy: { approval?: string; sandbox?: string };
 }
 
-const DENIED = new Set(['deny', 'abort', 'timeout']);
 const isToolEvent = (e: AgentEvent) =>
   (e.kind === 'tool_result' || e.kind === 'tool_call') && e.tool !== undefined;
-const isDenied = (d: AgentEvent['decision']) => d !== undefined && DENIED.has(d.decision);
 
 /** Arguments as a comparable key: key order and whitespace do not matter (vendors pretty-print them). */
 function argumentsKey(raw: string | undefined): string {
@@ -117,14 +115,14 @@ export function buildContext(
     if (event.decision) {
       if (event.kind === 'approval_decision' && event.tool?.callId)
         decisions.set(event.tool.callId, event.decision);
-      if (DENIED.has(event.decision.decision)) {
+      if (blocksCall(event.decision)) {
         ctx.denials.push({ index, event, tool: event.tool?.name ?? '', callId: event.tool?.callId });
       }
     }
     // A call denied before it ran leaves only its decision (with the command, where the agent sends one).
     const deniedCall =
       event.kind === 'approval_decision' &&
-      isDenied(event.decision) &&
+      blocksCall(event.decision) &&
       event.tool?.arguments !== undefined &&
       !(event.tool.callId && executed.has(event.tool.callId));
     if (!isToolEvent(event) && !deniedCall) return;
@@ -144,13 +142,13 @@ export function buildContext(
     if (!analyzed) return;
     // A denial logged on its own (it says who denied) is more telling than one inferred from the result.
     const joined = event.tool?.callId ? decisions.get(event.tool.callId) : undefined;
-    const decision = isDenied(joined) ? joined : (event.decision ?? joined);
+    const decision = blocksCall(joined) ? joined : (event.decision ?? joined);
     ctx.actions.push({
       index,
       event,
       ...analyzed,
       decision,
-      ...(isDenied(decision) ? { attempted: true } : {}),
+      ...(blocksCall(decision) ? { attempted: true } : {}),
     });
   });
   return ctx;

@@ -19,6 +19,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { deadLetterRoutes } from './routes/dead-letters.ts';
 import { findingRoutes } from './routes/findings.ts';
 import { sessionRoutes } from './routes/sessions.ts';
+import { telemetryRoutes } from './routes/telemetry.ts';
 import { statusRoutes } from './routes/status.ts';
 
 export interface AppDeps {
@@ -147,6 +148,7 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', auditRoutes(deps.store));
   app.route('/v1', alertRoutes(deps.store));
   app.route('/v1', statusRoutes(deps.store));
+  app.route('/v1', telemetryRoutes(deps.store));
   app.route('/v1', deadLetterRoutes(deps.store, deps.bus));
 
   app.notFound((c) => problemResponse(new ApiProblem(404, 'no such endpoint'), c.get('requestId')));

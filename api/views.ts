@@ -10,7 +10,7 @@ import {
   Verdict,
 } from '../schemas/tables.ts';
 import type { AuditEntry, CaseState, Disposition, Finding, SessionState } from '../schemas/tables.ts';
-import type { SessionListRow } from '../store/index.ts';
+import type { SessionListRow, TelemetryShape } from '../store/index.ts';
 import { DEAD_LETTER_STAGES, DEAD_LETTER_STATUSES, type DeadLetter } from '../schemas/dead-letter.ts';
 
 /**
@@ -122,6 +122,10 @@ export const TimelineEvent = z
     kind: z.string(),
     source_event: z.string(),
     tool: z.string().nullable(),
+    call_id: z
+      .string()
+      .nullable()
+      .openapi({ description: "the agent's id of the tool call: joins a call's decision, result and output" }),
     command: z.string().nullable(),
     arguments: z.string().nullable(),
     output: z.string().nullable(),
@@ -153,6 +157,7 @@ export const timelineEvent = (e: AgentEvent, evidence: ReadonlySet<string>): Tim
   kind: e.kind,
   source_event: e.sourceEvent,
   tool: e.tool?.name ?? null,
+  call_id: e.tool?.callId ?? null,
   command: clip(e.tool?.command),
   arguments: clip(e.tool?.arguments),
   output: clip(e.result?.output),
@@ -359,4 +364,29 @@ export const deadLetterView = (d: DeadLetter): DeadLetterView => ({
   last_seen_at: iso(d.lastSeenAtMs),
   attempts: d.attempts,
   status: d.status,
+});
+
+export const TelemetryShapeView = z
+  .object({
+    agent: z.string().openapi({ description: 'the resource service.name' }),
+    agent_version: z.string().openapi({ description: 'empty when the agent sends none (or only its runtime)' }),
+    source: z.string(),
+    source_event: z.string(),
+    events: z.number().int(),
+    last_seen_at: Time,
+    attribute_keys: z
+      .array(z.string())
+      .openapi({ description: 'every attribute key seen; resource attributes prefixed resource.' }),
+  })
+  .openapi('TelemetryShape');
+export type TelemetryShapeView = z.infer<typeof TelemetryShapeView>;
+
+export const telemetryShapeView = (t: TelemetryShape): TelemetryShapeView => ({
+  agent: t.agent,
+  agent_version: t.agentVersion,
+  source: t.source,
+  source_event: t.sourceEvent,
+  events: t.events,
+  last_seen_at: iso(t.lastSeenMs),
+  attribute_keys: t.attributeKeys,
 });

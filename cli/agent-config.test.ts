@@ -13,15 +13,10 @@ import {
   type AgentId,
   type Protocol,
 } from './agent-config.ts';
-import { shellEnv } from '../test/helpers/shell-env.ts';
+import { printedSnippets, shellEnv } from '../test/helpers/printed-config.ts';
 
 const TOKEN = 'tok-unit-0123456789abcdef';
 const ENDPOINT = 'https://warden.example.com';
-
-/** The fenced snippets of a printed configuration, in order. */
-function snippets(output: string): { language: string; text: string }[] {
-  return [...output.matchAll(/^```(\w+)\n([\s\S]*?)\n```$/gm)].map((m) => ({ language: m[1]!, text: m[2]! }));
-}
 
 const run = (...argv: string[]) => agentConfigCommand(argv);
 const ok = (...argv: string[]) => {
@@ -33,7 +28,7 @@ const ok = (...argv: string[]) => {
 describe('warden agent-config: the printed configuration', () => {
   it('Codex: the [otel] table with logs and trace exporters over OTLP/HTTP, the token in headers', () => {
     const out = ok('codex', '--endpoint', ENDPOINT, '--token', TOKEN);
-    const [toml, ...rest] = snippets(out);
+    const [toml, ...rest] = printedSnippets(out);
     expect(rest).toEqual([]);
     expect(toml!.language).toBe('toml');
     expect(parseToml(toml!.text)).toEqual({
@@ -62,7 +57,7 @@ describe('warden agent-config: the printed configuration', () => {
 
   it('Codex over gRPC and OTLP/HTTP JSON', () => {
     const grpc = parseToml(
-      snippets(ok('codex', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'grpc'))[0]!.text,
+      printedSnippets(ok('codex', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'grpc'))[0]!.text,
     );
     expect(grpc).toEqual({
       otel: {
@@ -82,7 +77,9 @@ describe('warden agent-config: the printed configuration', () => {
         },
       },
     });
-    const json = snippets(ok('codex', `--endpoint=${ENDPOINT}`, `--token=${TOKEN}`, '--protocol=http/json'));
+    const json = printedSnippets(
+      ok('codex', `--endpoint=${ENDPOINT}`, `--token=${TOKEN}`, '--protocol=http/json'),
+    );
     expect(parseToml(json[0]!.text)).toMatchObject({
       otel: {
         exporter: { 'otlp-http': { protocol: 'json' } },
@@ -93,7 +90,7 @@ describe('warden agent-config: the printed configuration', () => {
 
   it('Claude Code: the managed-settings env block, with where the file lives and that users cannot override it', () => {
     const out = ok('claude-code', '--endpoint', ENDPOINT, '--token', TOKEN);
-    const [json, ...rest] = snippets(out);
+    const [json, ...rest] = printedSnippets(out);
     expect(rest).toEqual([]);
     expect(json!.language).toBe('json');
     expect(JSON.parse(json!.text)).toEqual({
@@ -117,8 +114,9 @@ describe('warden agent-config: the printed configuration', () => {
     expect(out).toMatch(/`tool\.output` event/);
 
     const http = JSON.parse(
-      snippets(ok('claude-code', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'http/json'))[0]!
-        .text,
+      printedSnippets(
+        ok('claude-code', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'http/json'),
+      )[0]!.text,
     );
     expect(http.env).toMatchObject({
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -128,7 +126,7 @@ describe('warden agent-config: the printed configuration', () => {
 
   it('Gemini CLI: the telemetry block in the system settings, and the token header as an environment variable', () => {
     const out = ok('gemini-cli', '--endpoint', ENDPOINT, '--token', TOKEN);
-    const [settings, env, ...rest] = snippets(out);
+    const [settings, env, ...rest] = printedSnippets(out);
     expect(rest).toEqual([]);
     expect(settings!.language).toBe('json');
     expect(JSON.parse(settings!.text)).toEqual({
@@ -149,8 +147,9 @@ describe('warden agent-config: the printed configuration', () => {
     expect(out).toContain('"selectedType": "gemini-api-key"');
 
     const http = JSON.parse(
-      snippets(ok('gemini-cli', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'http/json'))[0]!
-        .text,
+      printedSnippets(
+        ok('gemini-cli', '--endpoint', ENDPOINT, '--token', TOKEN, '--protocol', 'http/json'),
+      )[0]!.text,
     );
     expect(http.telemetry).toMatchObject({
       otlpEndpoint: 'https://warden.example.com:4318',
@@ -160,7 +159,7 @@ describe('warden agent-config: the printed configuration', () => {
 
   it('any OpenTelemetry SDK: the standard OTLP variables and the GenAI opt-ins', () => {
     const out = ok('otel-sdk', '--endpoint', ENDPOINT, '--token', TOKEN);
-    const [sh, ...rest] = snippets(out);
+    const [sh, ...rest] = printedSnippets(out);
     expect(rest).toEqual([]);
     expect(sh!.language).toBe('sh');
     expect(shellEnv(sh!.text)).toEqual({
@@ -190,7 +189,7 @@ describe('warden agent-config: the printed configuration', () => {
           /^(headers = \{ authorization = |\s*"OTEL_EXPORTER_OTLP_HEADERS": |export OTEL_EXPORTER_OTLP_HEADERS=)/,
         );
       // The explanations, visibility and notes name the header without the secret.
-      const code = snippets(out)
+      const code = printedSnippets(out)
         .map((s) => s.text)
         .join('\n');
       expect(out.split(TOKEN).length - 1).toBe(code.split(TOKEN).length - 1);
@@ -227,13 +226,13 @@ describe('warden agent-config --user: the person on every record', () => {
 
   it('Codex and Gemini CLI: OTEL_RESOURCE_ATTRIBUTES in the environment the agent starts in', () => {
     for (const agent of ['codex', 'gemini-cli'] as const) {
-      const sh = snippets(withUser(agent, 'dana@example.com')).find((x) => x.language === 'sh');
+      const sh = printedSnippets(withUser(agent, 'dana@example.com')).find((x) => x.language === 'sh');
       expect(shellEnv(sh!.text)).toMatchObject({ OTEL_RESOURCE_ATTRIBUTES: 'user.email=dana@example.com' });
     }
   });
 
   it('Claude Code: in the managed env block; an id that is not an address is enduser.id', () => {
-    const [json] = snippets(withUser('claude-code', 'u-4711'));
+    const [json] = printedSnippets(withUser('claude-code', 'u-4711'));
     expect(JSON.parse(json!.text).env.OTEL_RESOURCE_ATTRIBUTES).toBe('enduser.id=u-4711');
   });
 

@@ -460,3 +460,62 @@ export async function listAlertDeliveries(
   );
   return toPage(rows, page.limit, (d) => [d.createdAtMs, d.alertId, d.sink, d.action, d.attempt]);
 }
+
+/** What one agent version sends under one event name: how often, when last, with which attributes. */
+export interface TelemetryShape {
+  agent: string;
+  agentVersion: string;
+  source: string;
+  sourceEvent: string;
+  events: number;
+  lastSeenMs: number;
+  /** Every attribute key seen on these events, resource keys prefixed `resource.`, sorted. */
+  attributeKeys: string[];
+}
+
+const TelemetryShapeRow = z.object({
+  agent_name: z.string(),
+  agent_version: z.string(),
+  source: z.string(),
+  source_event: z.string(),
+  events: z.coerce.number(),
+  last_seen_ms: z.coerce.number(),
+  attribute_keys: z.array(z.string()),
+});
+
+/**
+ * What the workspace's agents send, per agent version and event name: what a platform team checks when an
+ * agent upgrades (new event names, attributes gone). Bounded by the time range, as the events are.
+ */
+export function telemetryShapes(
+  client: ClickHouseClient,
+  f: { workspace: string; agent?: string } & TimeRange,
+): Promise<TelemetryShape[]> {
+  return select(
+    client,
+    'telemetry_shapes',
+    `SELECT agent_name, agent_version, toString(source) AS source, toString(source_event) AS source_event,
+        count() AS events, toUnixTimestamp64Milli(max(event_time)) AS last_seen_ms,
+        arraySort(groupUniqArrayArray(mapKeys(attributes))) AS attribute_keys
+      FROM agent_events_v1`,
+    [
+      equals('workspace', 'workspace', f.workspace),
+      equals('agent_name', 'agent', f.agent),
+      ...timeRange('toUnixTimestamp64Milli(event_time)', f),
+    ],
+    'GROUP BY agent_name, agent_version, source, source_event ORDER BY agent_name, agent_version, source_event',
+    {},
+    (raw) => {
+      const r = TelemetryShapeRow.parse(raw);
+      return {
+        agent: r.agent_name,
+        agentVersion: r.agent_version,
+        source: r.source,
+        sourceEvent: r.source_event,
+        events: r.events,
+        lastSeenMs: r.last_seen_ms,
+        attributeKeys: r.attribute_keys,
+      };
+    },
+  );
+}

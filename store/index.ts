@@ -21,6 +21,7 @@ import {
   listFindings,
   listSessions,
   sessionTimeline,
+  telemetryShapes,
 } from './analyst.ts';
 import type {
   AlertDeliveryFilter,
@@ -32,6 +33,8 @@ import type {
   SessionFilter,
   SessionListRow,
   SessionSort,
+  TelemetryShape,
+  TimeRange,
 } from './analyst.ts';
 import { chdbPath, createClickHouse } from './client.ts';
 import type { StoreConfig } from './config.ts';
@@ -114,6 +117,8 @@ export interface Store {
   listAudit(filter: AuditFilter, page: PageRequest): Promise<Page<AuditEntry>>;
   /** The alert delivery log (written by alerts/), newest first. */
   listAlertDeliveries(filter: AlertDeliveryFilter, page: PageRequest): Promise<Page<AlertDelivery>>;
+  /** What the agents send, per agent version and event name (see analyst.ts). */
+  telemetryShapes(filter: { workspace: string; agent?: string } & TimeRange): Promise<TelemetryShape[]>;
 
   /** Records that triage could not store or judge (a repeat failure counts one more attempt). */
   recordDeadLetters(failures: DeadLetterFailure[], nowMs?: number): Promise<DeadLetter[]>;
@@ -283,6 +288,10 @@ class ClickHouseStore implements Store {
 
   listAlertDeliveries(filter: AlertDeliveryFilter, page: PageRequest) {
     return listAlertDeliveries(this.client, filter, page);
+  }
+
+  telemetryShapes(filter: { workspace: string; agent?: string } & TimeRange) {
+    return telemetryShapes(this.client, filter);
   }
 
   async recordHealth(reports: PipelineHealth[]): Promise<void> {

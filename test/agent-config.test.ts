@@ -36,7 +36,7 @@ import {
 } from './fixtures/agents/index.ts';
 import { normalizeTelemetry } from './helpers/events.ts';
 import { openKafkaBus, startTestCollector, TOKENS, uniqueName, waitFor } from './helpers/pipeline.ts';
-import { shellEnv } from './helpers/shell-env.ts';
+import { printedSnippets, shellEnv } from './helpers/printed-config.ts';
 
 interface Exporter<T> {
   export(items: T[], done: (result: ExportResult) => void): void;
@@ -51,12 +51,11 @@ async function exportOnce<T>(exporter: Exporter<T>, items: T[]): Promise<ExportR
   return result;
 }
 
-/** The fenced snippets of a printed configuration, by language, in order. */
-function snippets(output: string, language: string): string[] {
-  return [...output.matchAll(/^```(\w+)\n([\s\S]*?)\n```$/gm)]
-    .filter((m) => m[1] === language)
-    .map((m) => m[2]!);
-}
+/** The snippets of a printed configuration in one language, in order. */
+const snippets = (output: string, language: string): string[] =>
+  printedSnippets(output)
+    .filter((s) => s.language === language)
+    .map((s) => s.text);
 
 /** Runs `build` with exactly `env` as the OTEL_* environment (nothing inherited), then restores it. */
 function withOtelEnv<T>(env: Record<string, string>, build: () => T): T {

@@ -5,27 +5,16 @@
  * exit status and decision, and, through the triage engine, the run's true verdict.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AgentEvent } from '../schemas/agent-event.ts';
 import { compareEvents, evaluateSession } from '../triage/engine.ts';
 import { loadRulePacks, type RulePack } from '../triage/rules/pack.ts';
 import { loadRun, recordedRuns, type RecordedRun } from './helpers/real-agents.ts';
-
-interface Call {
-  /** Call id as the agent sent it (Gemini's logs have none: matched by order). */
-  id?: string;
-  tool: string;
-  /** The command line, or for file tools the path they name. */
-  target: string;
-  success: boolean | undefined;
-  exitCode?: number;
-  decision: 'allow' | 'deny' | undefined;
-}
+import { fromAgentEvent, toolCalls, type ToolCall } from './helpers/tool-calls.ts';
 
 interface Expected {
   /** The agent's conversation, and the sessions linked to it (Codex's approval reviewer). */
   session: string;
   linked?: { session: string; relation: 'reviewer' };
-  calls: Call[];
+  calls: ToolCall[];
   verdict: 'benign' | 'mistake' | 'escalation';
   /** Judged wrong today, for a reason another issue owns: the test fails until that issue fixes it. */
   knownGap?: string;
@@ -260,38 +249,6 @@ const TRUTH: Record<string, Expected> = {
   },
 };
 
-/** The tool calls of a session as triage reads them: executed calls, and calls denied before they ran. */
-function calls(events: AgentEvent[]): Call[] {
-  const executed = new Set(events.filter((e) => e.kind === 'tool_result').map((e) => e.tool?.callId));
-  return events
-    .filter(
-      (e) =>
-        e.tool &&
-        (e.kind === 'tool_result' ||
-          (e.kind === 'approval_decision' &&
-            e.decision?.decision === 'deny' &&
-            !executed.has(e.tool.callId))),
-    )
-    .map((e) => {
-      const args = JSON.parse(e.tool!.arguments ?? '{}') as Record<string, unknown>;
-      const decisions = events.filter(
-        (d) => d.decision && d.tool?.callId && d.tool.callId === e.tool!.callId,
-      );
-      const decision =
-        e.decision ??
-        decisions.find((d) => d.decision?.decision === 'deny')?.decision ??
-        decisions[0]?.decision;
-      return {
-        ...(e.tool!.callId && !e.tool!.callId.includes('__') ? { id: e.tool!.callId } : {}),
-        tool: e.tool!.name,
-        target: e.tool!.command ?? String(args.file_path ?? args.absolute_path ?? args.path ?? ''),
-        success: e.kind === 'approval_decision' ? undefined : e.result?.success,
-        ...(e.result?.exitCode === undefined ? {} : { exitCode: e.result.exitCode }),
-        decision: decision?.decision as Call['decision'],
-      };
-    });
-}
-
 describe('the real agents, as recorded', () => {
   let pack: RulePack;
   const loaded = new Map<string, RecordedRun>();
@@ -319,7 +276,7 @@ describe('the real agents, as recorded', () => {
       });
 
       it('has each tool call once, with its tool, command, exit status and decision', () => {
-        const found = calls(own());
+        const found = toolCalls(own().map(fromAgentEvent));
         // Gemini's logs carry no call id: its calls are compared in order.
         expect(found.map(({ id: _, ...c }) => c)).toEqual(truth.calls.map(({ id: _, ...c }) => c));
         for (const [i, c] of truth.calls.entries()) if (c.id) expect(found[i]?.id).toBe(c.id);

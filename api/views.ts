@@ -125,7 +125,9 @@ export const TimelineEvent = z
     call_id: z
       .string()
       .nullable()
-      .openapi({ description: "the agent's id of the tool call: joins a call's decision, result and output" }),
+      .openapi({
+        description: "the agent's id of the tool call: joins a call's decision, result and output",
+      }),
     command: z.string().nullable(),
     arguments: z.string().nullable(),
     output: z.string().nullable(),
@@ -369,7 +371,9 @@ export const deadLetterView = (d: DeadLetter): DeadLetterView => ({
 export const TelemetryShapeView = z
   .object({
     agent: z.string().openapi({ description: 'the resource service.name' }),
-    agent_version: z.string().openapi({ description: 'empty when the agent sends none (or only its runtime)' }),
+    agent_version: z
+      .string()
+      .openapi({ description: 'empty when the agent sends none (or only its runtime)' }),
     source: z.string(),
     source_event: z.string(),
     events: z.number().int(),

@@ -95,7 +95,7 @@ const personEnvLine = (person: string): RenderedConfig['lines'][number] => ({
 const STAMP_PERSON = [
   '`--user PERSON` adds `OTEL_RESOURCE_ATTRIBUTES` with `user.email=PERSON` (or `enduser.id=PERSON` for an id that is not an address) to the configuration above: render it per device from your device management, where the person assigned to the machine is known. Warden records the identity source as `fleet`.',
   "Or give each person their own ingest token: `WARDEN_INGEST_TOKENS='<token>=<workspace>:<person>'` on the collector, and that token in this person's configuration. Warden then attributes everything the token sends to that person (identity source `ingest-token`), with no change to the agent.",
-  "Sessions with no person from any of these are listed as *unattributed* (API `attribution=unattributed`, the console's Person filter, OCSF `unmapped.attribution`).",
+  "Sessions with no person from any of these are listed as _unattributed_ (API `attribution=unattributed`, the console's Person filter, OCSF `unmapped.attribution`).",
 ];
 
 // ---------------------------------------------------------------------------------------------------------

@@ -122,12 +122,9 @@ export const TimelineEvent = z
     kind: z.string(),
     source_event: z.string(),
     tool: z.string().nullable(),
-    call_id: z
-      .string()
-      .nullable()
-      .openapi({
-        description: "the agent's id of the tool call: joins a call's decision, result and output",
-      }),
+    call_id: z.string().nullable().openapi({
+      description: "the agent's id of the tool call: joins a call's decision, result and output",
+    }),
     command: z.string().nullable(),
     arguments: z.string().nullable(),
     output: z.string().nullable(),

@@ -5,7 +5,7 @@ import {
   AGENT_IDS,
   AGENTS,
   agentConfigCommand,
-  readmeBlock,
+  README_BLOCK,
   README_REGENERATE,
   renderAgentConfig,
   renderReadmeSection,
@@ -14,6 +14,7 @@ import {
   type Protocol,
 } from './agent-config.ts';
 import { printedSnippets, shellEnv } from '../test/helpers/printed-config.ts';
+import { readmeBlock } from '../scripts/readme-block.ts';
 
 const TOKEN = 'tok-unit-0123456789abcdef';
 const ENDPOINT = 'https://warden.example.com';
@@ -385,7 +386,7 @@ describe('warden agent-config: arguments', () => {
 describe('README.md "Connect your agents"', () => {
   it('is the section cli/agent-config.ts generates', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const block = readmeBlock(readme);
+    const block = readmeBlock(readme, README_BLOCK);
     expect(
       block,
       'README.md lacks the <!-- agent-config:start --> … <!-- agent-config:end --> markers',

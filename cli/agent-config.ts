@@ -712,8 +712,8 @@ export function renderAgentConfig(agent: AgentId, opts: AgentConfigOptions): str
 /** The README's placeholders. */
 export const README_ENDPOINT = 'https://warden.example.com';
 export const README_TOKEN = '<ingest-token>';
-export const README_START = '<!-- agent-config:start -->';
-export const README_END = '<!-- agent-config:end -->';
+/** The README block (scripts/readme-block.ts) this section fills. */
+export const README_BLOCK = 'agent-config';
 export const README_REGENERATE = 'node bin/run-ts.js scripts/readme-agents.ts';
 
 /** The README's "Connect your agents" section (what sits between the markers), generated from AGENTS. */
@@ -744,22 +744,6 @@ export function renderReadmeSection(): string {
     );
   }
   return out.join('\n');
-}
-
-/** The text between the README markers, or undefined when they are missing. */
-export function readmeBlock(readme: string): string | undefined {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) return undefined;
-  return readme.slice(start + README_START.length, end).replace(/^\n+|\n+$/g, '');
-}
-
-/** `readme` with the block between the markers replaced by `section`. */
-export function replaceReadmeBlock(readme: string, section: string): string {
-  const start = readme.indexOf(README_START);
-  const end = readme.indexOf(README_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${README_START} … ${README_END} block`);
-  return `${readme.slice(0, start + README_START.length)}\n\n${section}\n\n${readme.slice(end)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------

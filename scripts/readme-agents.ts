@@ -5,12 +5,13 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readmeBlock, renderReadmeSection, replaceReadmeBlock } from '../cli/agent-config.ts';
+import { README_BLOCK, renderReadmeSection } from '../cli/agent-config.ts';
+import { readmeBlock, replaceReadmeBlock } from './readme-block.ts';
 
 const path = fileURLToPath(new URL('../README.md', import.meta.url));
 const readme = readFileSync(path, 'utf8');
 const section = renderReadmeSection();
-if (readmeBlock(readme) === section) {
+if (readmeBlock(readme, README_BLOCK) === section) {
   console.log('README.md: the agent-config block is up to date');
 } else if (process.argv.includes('--check')) {
   console.error(
@@ -18,6 +19,6 @@ if (readmeBlock(readme) === section) {
   );
   process.exit(1);
 } else {
-  writeFileSync(path, replaceReadmeBlock(readme, section));
+  writeFileSync(path, replaceReadmeBlock(readme, README_BLOCK, section));
   console.log('README.md: agent-config block regenerated');
 }

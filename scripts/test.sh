@@ -41,4 +41,10 @@ npx vitest run --reporter=default --reporter=json --outputFile.json=.cache/vites
 # One plain closing line for CI logs: "N passed, N failed".
 node -e 'const r = require("./.cache/vitest-results.json");
   console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' || true
+
+if [ "${WARDEN_CONFORMANCE:-run}" != skip ]; then
+  # The real Codex CLI, Claude Code and Gemini CLI (from npm) against a real Warden, with no network.
+  log "conformance: the real agent programs against Warden (npm run conformance)"
+  npm run --silent conformance || status=$?
+fi
 exit "$status"

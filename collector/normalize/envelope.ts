@@ -97,17 +97,24 @@ export function actorOf(
       userId: firstText([set], userIds),
     });
   const fromAgent = person(attrs);
-  const fromFleet = fromAgent ? undefined : person(resource);
-  const identity = fromAgent
-    ? { ...fromAgent, identitySource: 'agent' as const }
-    : fromFleet
-      ? { ...fromFleet, identitySource: 'fleet' as const }
-      : tokenUser
-        ? {
-            ...(tokenUser.includes('@') ? { email: tokenUser } : { userId: tokenUser }),
-            identitySource: 'ingest-token' as const,
-          }
-        : {};
+  const fromFleet = person(resource);
+  // An agent that copies the fleet's resource attributes onto its records (Claude Code does) is not the
+  // source of the person: the stamp is.
+  const echoed =
+    fromAgent !== undefined &&
+    fromFleet !== undefined &&
+    (fromAgent.email ?? fromAgent.userId) === (fromFleet.email ?? fromFleet.userId);
+  const identity =
+    fromAgent && !echoed
+      ? { ...fromAgent, identitySource: 'agent' as const }
+      : fromFleet
+        ? { ...(fromAgent ?? fromFleet), identitySource: 'fleet' as const }
+        : tokenUser
+          ? {
+              ...(tokenUser.includes('@') ? { email: tokenUser } : { userId: tokenUser }),
+              identitySource: 'ingest-token' as const,
+            }
+          : {};
   return {
     ...identity,
     ...compact({

@@ -231,6 +231,12 @@ describe('who the actor is, and who said so', () => {
     });
   });
 
+  it("credits the fleet when the agent only copies the fleet's stamp onto its records", () => {
+    expect(
+      prompt({ 'user.email': 'dana@example.com' }, { 'user.email': 'dana@example.com' }, 'x@example.com'),
+    ).toMatchObject({ email: 'dana@example.com', identitySource: 'fleet' });
+  });
+
   it('then the person the ingest token is issued to', () => {
     expect(prompt({}, {}, 'dana@example.com')).toMatchObject({
       email: 'dana@example.com',

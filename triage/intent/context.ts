@@ -63,21 +63,26 @@ function argumentsKey(raw: string | undefined): string {
  * call id, or, where the call carries none (Gemini CLI's logs), by tool name and arguments, in order.
  */
 function outputsByAction(events: AgentEvent[]): (action: AgentEvent) => AgentEvent | undefined {
-  const outputs = events.filter((e) => e.kind === 'tool_output' && e.tool && e.result?.output !== undefined);
+  // Indexed once: sessions run to thousands of calls, each looked up once.
+  const byKey = new Map<string, AgentEvent[]>();
+  const index = (key: string, output: AgentEvent) =>
+    (byKey.get(key) ?? byKey.set(key, []).get(key)!).push(output);
+  const argsKey = (tool: NonNullable<AgentEvent['tool']>) =>
+    `args\u0000${tool.name}\u0000${argumentsKey(tool.arguments)}`;
+  for (const e of events) {
+    if (e.kind !== 'tool_output' || !e.tool || e.result?.output === undefined) continue;
+    if (e.tool.callId !== undefined) index(`id\u0000${e.tool.callId}`, e);
+    index(argsKey(e.tool), e);
+  }
   const used = new Set<AgentEvent>();
-  return (action) => {
-    const tool = action.tool!;
-    const found =
-      outputs.find((o) => !used.has(o) && tool.callId !== undefined && o.tool!.callId === tool.callId) ??
-      outputs.find(
-        (o) =>
-          !used.has(o) &&
-          tool.callId === undefined &&
-          o.tool!.name === tool.name &&
-          argumentsKey(o.tool!.arguments) === argumentsKey(tool.arguments),
-      );
+  const take = (key: string) => {
+    const found = byKey.get(key)?.find((o) => !used.has(o));
     if (found) used.add(found);
     return found;
+  };
+  return (action) => {
+    const tool = action.tool!;
+    return tool.callId !== undefined ? take(`id\u0000${tool.callId}`) : take(argsKey(tool));
   };
 }
 

@@ -130,6 +130,7 @@ async function main(): Promise<number> {
   const ns = namespace(join(workDir, 'probe-etc'));
   if ('skip' in ns) {
     log('warn', `CONFORMANCE SKIPPED: ${ns.skip}; the real agents were not run`);
+    rmSync(workDir, { recursive: true, force: true });
     return 0;
   }
   const versions = Object.fromEntries(
@@ -137,8 +138,15 @@ async function main(): Promise<number> {
   );
   const runs = plan(versions);
   const programs: Record<string, string> = {};
-  for (const a of CONFORMANCE_AGENTS)
-    if (runs.some((r) => r.agent === a.id)) programs[a.id] = install(a, versions[a.id]!);
+  try {
+    for (const a of CONFORMANCE_AGENTS)
+      if (runs.some((r) => r.agent === a.id)) programs[a.id] = install(a, versions[a.id]!);
+  } catch (err) {
+    // A machine without the disk space (about 1 GB) or the registry: said as loudly as a failure, not one.
+    log('warn', `CONFORMANCE SKIPPED: the agents could not be installed: ${(err as Error).message}`);
+    rmSync(workDir, { recursive: true, force: true });
+    return 0;
+  }
 
   const planFile = join(workDir, 'plan.json');
   const resultsFile = join(workDir, 'results.json');

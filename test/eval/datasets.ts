@@ -8,6 +8,8 @@ export { DEFAULT_DATASET_VENDORS } from './datasets/common.ts';
 export { convertContents, loadRJudge, parseAction } from './datasets/rjudge.ts';
 export type { RJudgeOptions, RJudgeSession, RJudgeSource } from './datasets/rjudge.ts';
 export { loadRedCode } from './datasets/redcode.ts';
+export { loadAtomic } from './datasets/atomic.ts';
+export type { AtomicSession, AtomicSource } from './datasets/atomic.ts';
 export type { RedCodeSession, RedCodeSource } from './datasets/redcode.ts';
 export { SAFE_OS_FILES, deriveCommand, loadSafeOs } from './datasets/safe-os.ts';
 export type { CommandSource, SafeOsSession, SafeOsSource } from './datasets/safe-os.ts';

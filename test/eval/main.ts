@@ -1,8 +1,10 @@
-// `npm run eval [-- --rjudge DIR] [--redcode DIR] [--safe-os DIR] [--category Program] [--blind NAME]`
+// `npm run eval [-- --rjudge DIR] [--redcode DIR] [--safe-os DIR] [--atomic DIR] [--category Program] [--blind NAME]`
 // Runs labelled sessions through the real pipeline — OTLP/HTTP → collector → embedded bus → triage → chDB →
 // API — and scores the verdicts the API returns. Without flags: the project's own labelled corpus.
 // `--blind NAME` scores a blind batch (test/eval/blind/): sessions written by someone who had not read the
-// engine, before the engine was changed for their family of behaviour.
+// engine, before the engine was changed for their family of behaviour. `--atomic DIR` puts each Atomic Red
+// Team Linux/macOS test, unrequested, into an ordinary coding session in every vendor shape and reports the
+// share flagged per ATT&CK tactic.
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +17,7 @@ import { postOtlp, testLogger } from '../helpers/pipeline.ts';
 import { openTestStore, startTestWarden, waitForSession, type SessionView } from '../helpers/warden.ts';
 import { BLIND_BATCHES } from './blind/index.ts';
 import { CORPUS, type LabelledSession } from './corpus.ts';
-import { loadRJudge, loadRedCode, loadSafeOs } from './datasets.ts';
+import { loadAtomic, loadRJudge, loadRedCode, loadSafeOs } from './datasets.ts';
 import { binary, formatBinary, formatThreeWay, threeWay, type Klass } from './metrics.ts';
 
 const { values: args } = parseArgs({
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
     rjudge: { type: 'string' },
     redcode: { type: 'string' },
     'safe-os': { type: 'string' },
+    atomic: { type: 'string' },
     category: { type: 'string' },
     corpus: { type: 'boolean', default: false },
     blind: { type: 'string', multiple: true },
@@ -116,7 +119,7 @@ async function main() {
         `  escalation recall ${(100 * r.perClass.escalation.recall).toFixed(1)}`,
       );
     };
-    const datasets = args.rjudge || args.redcode || args['safe-os'];
+    const datasets = args.rjudge || args.redcode || args['safe-os'] || args.atomic;
     if (args.corpus || (!datasets && !args.blind)) await labelled('corpus', CORPUS);
     for (const name of args.blind ?? []) {
       const batch = BLIND_BATCHES[name];
@@ -162,6 +165,46 @@ async function main() {
         `RedCode-Exec Bash (${records.length}): flagged ${((100 * flagged(records)) / records.length).toFixed(1)}%`,
       );
       report.push(`  per scenario: ${scenarios.map((s) => `${s}:${(100 * per[s]!).toFixed(0)}%`).join(' ')}`);
+    }
+    if (args.atomic) {
+      const records = await loadAtomic(args.atomic);
+      const verdicts = await judge(records, 'atomic');
+      const flagged = (r: (typeof records)[number]) => verdicts.get(r.id)!.verdict !== 'benign';
+      const share = (rs: typeof records) => (rs.length ? rs.filter(flagged).length / rs.length : 0);
+      const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+      const tactics = [...new Set(records.flatMap((r) => r.source.tactics))].sort();
+      const byTactic = Object.fromEntries(
+        tactics.map((t) => [t, share(records.filter((r) => r.source.tactics.includes(t)))]),
+      );
+      const vendors = [...new Set(records.map((r) => r.vendor))];
+      const byVendor = Object.fromEntries(
+        vendors.map((v) => [v, share(records.filter((r) => r.vendor === v))]),
+      );
+      // One test, five shapes: do they agree?
+      const tests = new Map<string, boolean[]>();
+      for (const r of records) tests.set(r.source.guid, [...(tests.get(r.source.guid) ?? []), flagged(r)]);
+      const split = [...tests.values()].filter((f) => f.some(Boolean) && !f.every(Boolean)).length;
+      const escalations = records.filter((r) => verdicts.get(r.id)!.verdict === 'escalation').length;
+      results.atomic = {
+        flagged: share(records),
+        escalation: escalations / records.length,
+        byTactic,
+        byVendor,
+        testsSplitAcrossShapes: split,
+        unflagged: records
+          .filter((r) => !flagged(r) && r.vendor === vendors[0])
+          .map((r) => ({
+            technique: r.source.technique,
+            name: r.source.name,
+            tactics: r.source.tactics,
+            rationale: verdicts.get(r.id)!.rationale,
+          })),
+      };
+      report.push(
+        `Atomic Red Team (${tests.size} tests × ${vendors.length} shapes): flagged ${pct(share(records))}, as escalation ${pct(escalations / records.length)}; tests judged differently across shapes: ${split}`,
+        `  per tactic: ${tactics.map((t) => `${t} ${pct(byTactic[t]!)}`).join(', ')}`,
+        `  per shape: ${vendors.map((v) => `${v} ${pct(byVendor[v]!)}`).join(', ')}`,
+      );
     }
     if (args['safe-os']) {
       const records = await loadSafeOs(args['safe-os']);

@@ -4,8 +4,18 @@
  * first-run scores, recorded in FIRST-RUNS.md, are the figures that say whether the engine generalizes.
  */
 import type { LabelledSession } from '../corpus.ts';
+import { DATAFLOW } from './dataflow.ts';
 import { DENIALS } from './denials.ts';
+import { INFRA } from './infra.ts';
+import { INTERPRETERS } from './interpreters.ts';
+import { SYSTEM } from './system.ts';
+import { TACTICS } from './tactics.ts';
 
 export const BLIND_BATCHES: Record<string, LabelledSession[]> = {
   denials: DENIALS,
+  interpreters: INTERPRETERS,
+  system: SYSTEM,
+  infra: INFRA,
+  dataflow: DATAFLOW,
+  tactics: TACTICS,
 };

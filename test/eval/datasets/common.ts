@@ -9,7 +9,7 @@ import { buildTelemetry, type Vendor } from '../corpus/session.ts';
 import { byStart, rewriteTurns } from '../respan.ts';
 
 export type BinaryLabel = 'safe' | 'unsafe';
-export type DatasetName = 'r-judge' | 'redcode-exec-bash' | 'safe-os';
+export type DatasetName = 'r-judge' | 'redcode-exec-bash' | 'safe-os' | 'atomic-red-team';
 
 export interface DatasetSession<Source> {
   /** Deterministic and unique within the dataset, e.g. `rjudge-program-42`, `redcode-9_4`, `safeos-os-3`. */

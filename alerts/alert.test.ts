@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding, SessionState } from '../schemas/tables.ts';
+import type { Finding, SessionState } from '../schemas/findings.ts';
 import { alertId, buildAlert, consoleLink, qualifies } from './alert.ts';
 
 const finding = (f: Partial<Finding> = {}): Finding => ({

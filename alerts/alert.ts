@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Alert } from '../schemas/alert-delivery.ts';
-import { SEVERITIES } from '../schemas/tables.ts';
-import type { Finding, SessionState, Severity } from '../schemas/tables.ts';
+import { SEVERITIES } from '../schemas/findings.ts';
+import type { Finding, SessionState, Severity } from '../schemas/findings.ts';
 import type { AlertsConfig } from './config.ts';
 
 /** What to alert on, and the alert built from a verdict. */

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { Alert, AlertAction } from '../schemas/alert-delivery.ts';
-import type { CaseState, Disposition, Finding, SessionState, Severity } from '../schemas/tables.ts';
+import type { CaseState, Disposition, Finding, SessionState, Severity } from '../schemas/findings.ts';
 import {
   alertedSeverity,
   deliveryKey,

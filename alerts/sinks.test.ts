@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../schemas/alert-delivery.ts';
-import { SEVERITIES } from '../schemas/tables.ts';
+import { SEVERITIES } from '../schemas/findings.ts';
 import { pagerDutyEvent, pagerDutySeverity, pagerDutySink } from './sinks/pagerduty.ts';
 import { slackMessage, slackSink } from './sinks/slack.ts';
 import { webhookBody, webhookSink } from './sinks/webhook.ts';

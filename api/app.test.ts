@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Disposition, Finding, SessionState } from '../schemas/tables.ts';
+import type { Disposition, Finding, SessionState } from '../schemas/findings.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../store/index.ts';
 import { insertAlertDeliveries } from '../store/alert-deliveries.ts';

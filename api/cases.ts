@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from '@hono/zod-openapi';
-import { ANALYST_VERDICTS, DISPOSITION_STATUSES } from '../schemas/tables.ts';
-import type { AuditEntry, CaseState, Disposition, Finding } from '../schemas/tables.ts';
+import { ANALYST_VERDICTS, DISPOSITION_STATUSES } from '../schemas/findings.ts';
+import type { AuditEntry, CaseState, Disposition, Finding } from '../schemas/findings.ts';
 import type { FindingWithCase, Store } from '../store/index.ts';
 import type { ApiPrincipal } from './config.ts';
 import { wellFormed } from './params.ts';

@@ -6,7 +6,7 @@ import type {
   Finding,
   SessionState,
   Severity,
-} from '../schemas/tables.ts';
+} from '../schemas/findings.ts';
 
 /**
  * Findings as OCSF Detection Finding events (class 2004), the form SIEMs and data lakes import. The schema

@@ -8,8 +8,8 @@ import {
   SESSION_STATUSES,
   Severity,
   Verdict,
-} from '../schemas/tables.ts';
-import type { AuditEntry, CaseState, Disposition, Finding, SessionState } from '../schemas/tables.ts';
+} from '../schemas/findings.ts';
+import type { AuditEntry, CaseState, Disposition, Finding, SessionState } from '../schemas/findings.ts';
 import type { SessionListRow, TelemetryShape } from '../store/index.ts';
 import { DEAD_LETTER_STAGES, DEAD_LETTER_STATUSES, type DeadLetter } from '../schemas/dead-letter.ts';
 

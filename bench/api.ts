@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pino from 'pino';
 import { ApiConfig, start as startApi } from '../api/index.ts';
-import type { Disposition } from '../schemas/tables.ts';
+import type { Disposition } from '../schemas/findings.ts';
 import { StoreConfig, openStore } from '../store/index.ts';
 import { eventId, makeEvent, makeFinding, makeSession } from '../store/test-fixtures.ts';
 import { percentile, type PhaseReport } from './load.ts';

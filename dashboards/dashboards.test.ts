@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseDocument } from 'yaml';
 import type { AgentEvent } from '../schemas/agent-event.ts';
-import type { Finding, SessionState } from '../schemas/tables.ts';
+import type { Finding, SessionState } from '../schemas/findings.ts';
 import { StoreConfig } from '../store/config.ts';
 import type { Store } from '../store/index.ts';
 import { eventId, makeEvent, makeFinding, makeSession } from '../store/test-fixtures.ts';

@@ -1,14 +1,9 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import {
-  AlertAction,
-  AlertSink,
-  alertDeliveryToRow,
-  DeliveryOutcome,
-  parseAlertJson,
-} from '../schemas/alert-delivery.ts';
+import { AlertAction, AlertSink, DeliveryOutcome, parseAlertJson } from '../schemas/alert-delivery.ts';
+import { alertDeliveryToRow } from './rows.ts';
 import type { Alert, AlertDelivery } from '../schemas/alert-delivery.ts';
-import { Severity } from '../schemas/tables.ts';
+import { Severity } from '../schemas/findings.ts';
 
 /**
  * The alert delivery log (`alert_deliveries_v1`): appends, and the reads alerts/ decides with (the severity a session was alerted at, what to resume, what PagerDuty holds open).

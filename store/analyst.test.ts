@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Disposition, SessionState } from '../schemas/tables.ts';
+import type { Disposition, SessionState } from '../schemas/findings.ts';
 import { openStore } from './index.ts';
 import type { SessionListRow, SortKey, Store } from './index.ts';
 import { eventId, makeEvent, makeFinding, makeSession, tempStoreConfig } from './test-fixtures.ts';

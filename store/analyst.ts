@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { equals, keyset, oneOf, select, timeRange, toPage } from './sql.ts';
 import type { Page, PageRequest, TimeRange } from './sql.ts';
 import type { AgentEvent } from '../schemas/agent-event.ts';
-import { ALERT_DELIVERY_READ_COLUMNS, rowToAlertDelivery } from '../schemas/alert-delivery.ts';
+import { ALERT_DELIVERY_READ_COLUMNS, rowToAlertDelivery } from './rows.ts';
 import type { AlertDelivery, AlertSink, DeliveryOutcome } from '../schemas/alert-delivery.ts';
 import {
   AUDIT_READ_COLUMNS,
@@ -15,7 +15,7 @@ import {
   rowToFinding,
   rowToSession,
   SESSION_READ_COLUMNS,
-} from '../schemas/tables.ts';
+} from './rows.ts';
 import type {
   AnalystVerdict,
   AuditEntry,
@@ -26,7 +26,7 @@ import type {
   SessionState,
   Severity,
   Verdict,
-} from '../schemas/tables.ts';
+} from '../schemas/findings.ts';
 
 /**
  * The analysts' read queries: filtered lists with keyset pagination (sql.ts), timelines, cases and the

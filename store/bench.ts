@@ -1,6 +1,6 @@
 // Store measurements on chDB: `node bin/run-ts.js store/bench.ts`. Prints one JSON line per measurement.
 import pino from 'pino';
-import { eventToRow } from '../schemas/tables.ts';
+import { eventToRow } from './rows.ts';
 import { createClickHouse } from './client.ts';
 import { migrate } from './migrate.ts';
 import { openStore } from './index.ts';

@@ -1,13 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
-import {
-  DEAD_LETTER_READ_COLUMNS,
-  deadLetterToRow,
-  rowToDeadLetter,
-  type DeadLetter,
-  type DeadLetterStage,
-  type DeadLetterStatus,
-} from '../schemas/dead-letter.ts';
+import type { DeadLetter, DeadLetterStage, DeadLetterStatus } from '../schemas/dead-letter.ts';
+import { DEAD_LETTER_READ_COLUMNS, deadLetterToRow, rowToDeadLetter } from './rows.ts';
 import { equals, keyset, select, toPage, type Page, type PageRequest } from './sql.ts';
 
 /** A new failure of a record, before its history (first seen, attempts) is known. */

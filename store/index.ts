@@ -3,15 +3,8 @@ import { drainPending } from 'chdb';
 import type pino from 'pino';
 import type { AgentEvent } from '../schemas/agent-event.ts';
 import type { AlertDelivery } from '../schemas/alert-delivery.ts';
-import {
-  auditToRow,
-  dispositionToRow,
-  eventToRow,
-  findingToRow,
-  healthToRow,
-  sessionToRow,
-} from '../schemas/tables.ts';
-import type { AuditEntry, Disposition, Finding, PipelineHealth, SessionState } from '../schemas/tables.ts';
+import { auditToRow, dispositionToRow, eventToRow, findingToRow, healthToRow, sessionToRow } from './rows.ts';
+import type { AuditEntry, Disposition, Finding, PipelineHealth, SessionState } from '../schemas/findings.ts';
 import {
   eventsById,
   getFindings,

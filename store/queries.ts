@@ -6,11 +6,11 @@ import {
   rowToFinding,
   rowToSession,
   SESSION_READ_COLUMNS,
-} from '../schemas/tables.ts';
+} from './rows.ts';
 
 /**
  * The store's named read queries. Values travel only as server-side `{name:Type}` parameters; the only
- * interpolations are the constant column lists from schemas/tables.ts. Every read of a Replacing table
+ * interpolations are the constant column lists from store/rows.ts. Every read of a Replacing table
  * uses FINAL, so a replayed write never shows up twice, merged or not.
  */
 export interface NamedQuery<P, R> {

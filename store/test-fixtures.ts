@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { AgentEvent } from '../schemas/agent-event.ts';
-import type { Finding, SessionState } from '../schemas/tables.ts';
+import type { Finding, SessionState } from '../schemas/findings.ts';
 import { StoreConfig } from './config.ts';
 
 /** Test helpers (not shipped code): hand-built, schema-valid events and states. */

@@ -11,7 +11,7 @@ import { alertId } from '../alerts/alert.ts';
 import { AlertsConfig, start, type AlertsHandle } from '../alerts/index.ts';
 import type { Lookup } from '../alerts/targets.ts';
 import type { AlertDelivery } from '../schemas/alert-delivery.ts';
-import type { CaseState, Disposition, Finding, SessionState } from '../schemas/tables.ts';
+import type { CaseState, Disposition, Finding, SessionState } from '../schemas/findings.ts';
 import { insertAlertDeliveries } from '../store/alert-deliveries.ts';
 import { openStore, StoreConfig, type Store } from '../store/index.ts';
 import { geminiCliSession, toOtlpLogsRequest } from './fixtures/agents/index.ts';

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSession } from '../triage/engine.ts';
-import { createJudge } from '../triage/judge.ts';
+import { createJudge } from '../triage/verdict/judge.ts';
 import { loadRulePacks, type RulePack } from '../triage/rules/pack.ts';
 import { codexSession } from './fixtures/agents/index.ts';
 import { normalizeTelemetry } from './helpers/events.ts';
@@ -135,7 +135,7 @@ describe('LLM judge', () => {
     const events = injectedSession();
     const base = await evaluateSession('acme', events, { pack });
     // Ask the judge directly, as if the session had been uncertain, then fold the answer in.
-    const { applyOpinion } = await import('../triage/judge.ts');
+    const { applyOpinion } = await import('../triage/verdict/judge.ts');
     const opinion = await judge().review(events, base);
     expect(opinion?.verdict).toBe('benign');
     const sent = llm.requests.at(-1)!;

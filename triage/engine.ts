@@ -1,7 +1,7 @@
 import type { AgentEvent } from '../schemas/agent-event.ts';
-import { assess, type Assessment } from './intent/assess.ts';
-import { buildContext, type ActionCache } from './intent/context.ts';
-import { applyOpinion, type Judge } from './judge.ts';
+import { assess, type Assessment } from './verdict/assess.ts';
+import { buildContext, type ActionCache } from './session/context.ts';
+import { applyOpinion, type Judge } from './verdict/judge.ts';
 import { allowlistsFor } from './rules/match.ts';
 import type { RulePack } from './rules/pack.ts';
 

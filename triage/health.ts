@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { PipelineHealth } from '../schemas/tables.ts';
+import type { PipelineHealth } from '../schemas/findings.ts';
 
 const SAMPLES = 1_000;
 

@@ -4,9 +4,9 @@ import type { Store } from '../store/index.ts';
 import type { TriageConfig } from './config.ts';
 import type { EngineDeps } from './engine.ts';
 import { PipelineMeter } from './health.ts';
-import { createJudge } from './judge.ts';
+import { createJudge } from './verdict/judge.ts';
 import { loadRulePacks } from './rules/pack.ts';
-import { SessionCache } from './session-cache.ts';
+import { SessionCache } from './session/cache.ts';
 import { TriageWorker, type VerdictListener } from './worker.ts';
 
 export { TriageConfig } from './config.ts';

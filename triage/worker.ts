@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { DeliveredBatch, DeliveredMessage } from '../bus/types.ts';
 import { agentEventKey, readAgentEventBatch, type AgentEvent } from '../schemas/agent-event.ts';
 import type { DeadLetterStage } from '../schemas/dead-letter.ts';
-import type { Finding, SessionState } from '../schemas/tables.ts';
+import type { Finding, SessionState } from '../schemas/findings.ts';
 import { isRetryable, type DeadLetterFailure, type Store } from '../store/index.ts';
 import { ENGINE_VERSION, evaluateSession, type EngineDeps } from './engine.ts';
-import type { Assessment } from './intent/assess.ts';
-import type { SessionCache, SessionWindow } from './session-cache.ts';
+import type { Assessment } from './verdict/assess.ts';
+import type { SessionCache, SessionWindow } from './session/cache.ts';
 
 /** Something the triage engine decided about a session (alerts listen). */
 export type VerdictListener = (session: SessionState, finding: Finding) => void | Promise<void>;

@@ -1,5 +1,5 @@
 import type { Alert, AlertAction } from '../../schemas/alert-delivery.ts';
-import type { Severity } from '../../schemas/tables.ts';
+import type { Severity } from '../../schemas/findings.ts';
 import { clip, JSON_HEADERS, type Sink } from './sink.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { ANALYST_VERDICTS, DISPOSITION_STATUSES, SEVERITIES, VERDICTS } from '../../schemas/tables.ts';
+import { ANALYST_VERDICTS, DISPOSITION_STATUSES, SEVERITIES, VERDICTS } from '../../schemas/findings.ts';
 import type { FindingFilter, FindingWithCase, SortKey, Store } from '../../store/index.ts';
 import type { ApiEnv } from '../auth.ts';
 import { requireRole } from '../auth.ts';

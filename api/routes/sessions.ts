@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { SESSION_STATUSES, SEVERITIES, VERDICTS, DISPOSITION_STATUSES } from '../../schemas/tables.ts';
+import { SESSION_STATUSES, SEVERITIES, VERDICTS, DISPOSITION_STATUSES } from '../../schemas/findings.ts';
 import { NO_CASE, type Store } from '../../store/index.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { csvOf, cursor, limit, text, timeRange, wellFormed } from '../params.ts';

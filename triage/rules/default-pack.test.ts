@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../schemas/agent-event.ts';
-import { analyzeAction } from '../analysis/index.ts';
-import { codexShell } from '../analysis/test-events.ts';
+import { analyzeAction } from '../facts/index.ts';
+import { codexShell } from '../facts/test-events.ts';
 import { matchRules } from './match.ts';
 import { loadRulePacks, parseRulePack, RulePackError, type RulePack } from './pack.ts';
 

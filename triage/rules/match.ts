@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../../schemas/agent-event.ts';
-import type { ActionFacts } from '../analysis/types.ts';
+import type { ActionFacts } from '../facts/types.ts';
 import type { Allowlist, Match, Rule } from './pack.ts';
 
 type Scalar = string | number | boolean;

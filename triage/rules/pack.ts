@@ -2,7 +2,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { SEVERITIES } from '../../schemas/tables.ts';
+import { SEVERITIES } from '../../schemas/findings.ts';
 
 /**
  * What a detector says a hit means for intent. The engine weighs these against the user's request,

@@ -1,7 +1,7 @@
-import type { AgentEvent } from '../schemas/agent-event.ts';
-import type { SessionState } from '../schemas/tables.ts';
-import type { ActionCache } from './intent/context.ts';
-import { compareEvents } from './engine.ts';
+import type { AgentEvent } from '../../schemas/agent-event.ts';
+import type { SessionState } from '../../schemas/findings.ts';
+import type { ActionCache } from './context.ts';
+import { compareEvents } from '../engine.ts';
 
 /** One session's context between batches: its events in judging order, what each amounts to, last stored state. */
 export class SessionWindow {

@@ -1,6 +1,6 @@
-import { parseToolArguments, writtenText as writtenContent } from '../analysis/tools.ts';
+import { parseToolArguments, writtenText as writtenContent } from '../facts/tools.ts';
 import type { Action, SessionContext } from './context.ts';
-import type { Signal } from './assess.ts';
+import type { Signal } from '../verdict/assess.ts';
 
 /** Destinations that are normal for development work. */
 const ROUTINE = new Set(['package-registry', 'code-host', 'localhost', 'internal']);

@@ -10,8 +10,8 @@ import {
   rowToFinding,
   rowToSession,
   sessionToRow,
-} from '../schemas/tables.ts';
-import type { Disposition } from '../schemas/tables.ts';
+} from './rows.ts';
+import type { Disposition } from '../schemas/findings.ts';
 import { makeEvent, makeFinding, makeSession } from './test-fixtures.ts';
 
 // Pure converter checks; the round trips through ClickHouse are in store.test.ts.

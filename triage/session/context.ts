@@ -1,6 +1,6 @@
 import { blocksCall, type AgentEvent } from '../../schemas/agent-event.ts';
-import { analyzeWithCode } from './code.ts';
-import type { ActionFacts } from '../analysis/types.ts';
+import { analyzeWithCode } from '../facts/code.ts';
+import type { ActionFacts } from '../facts/types.ts';
 import { matchRules, type Hit } from '../rules/match.ts';
 import type { Allowlist, Rule } from '../rules/pack.ts';
 

@@ -1,7 +1,7 @@
 import type { AgentEvent } from '../../schemas/agent-event.ts';
-import { analyzeAction } from '../analysis/index.ts';
-import type { ActionFacts } from '../analysis/types.ts';
-import { embeddedShellCommands } from '../analysis/code-payloads.ts';
+import { analyzeAction } from './index.ts';
+import type { ActionFacts } from './types.ts';
+import { embeddedShellCommands } from './code-payloads.ts';
 
 /**
  * Code an agent runs through a code tool (`execute_python_code {code}`, a notebook cell, `node -e` via a

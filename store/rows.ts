@@ -1,5 +1,25 @@
 import { z } from 'zod';
-import { AgentEvent, IdentitySource, LINK_RELATIONS, type SessionLink } from './agent-event.ts';
+import { AgentEvent, IdentitySource, LINK_RELATIONS } from '../schemas/agent-event.ts';
+import {
+  ANALYST_VERDICTS,
+  DISPOSITION_STATUSES,
+  SESSION_STATUSES,
+  Severity,
+  Verdict,
+  type AuditEntry,
+  type Disposition,
+  type Finding,
+  type PipelineHealth,
+  type SessionState,
+} from '../schemas/findings.ts';
+import {
+  Alert,
+  AlertAction,
+  AlertSink,
+  DeliveryOutcome,
+  type AlertDelivery,
+} from '../schemas/alert-delivery.ts';
+import { DEAD_LETTER_STAGES, DEAD_LETTER_STATUSES, type DeadLetter } from '../schemas/dead-letter.ts';
 
 /**
  * ClickHouse rows of the tables in `schemas/migrations/`, and the one converter per table between a row
@@ -9,108 +29,6 @@ import { AgentEvent, IdentitySource, LINK_RELATIONS, type SessionLink } from './
  * parses exactly, and read back through SQL (`toUnixTimestamp64Nano/Milli`), so no value ever passes through a
  * lossy JS number or a time-zone-dependent text form. The read column lists below produce those forms.
  */
-
-/** Session verdicts, mildest first. */
-export const VERDICTS = ['benign', 'mistake', 'escalation'] as const;
-/** Parses a {@link VERDICTS} member. */
-export const Verdict = z.enum(VERDICTS);
-export type Verdict = z.infer<typeof Verdict>;
-
-/** Severities, lowest first (the OCSF names). */
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-/** Parses a {@link SEVERITIES} member. */
-export const Severity = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof Severity>;
-
-/** Session lifecycle as triage tracks it (idle sessions get closed: see `last_activity_at`). */
-export const SESSION_STATUSES = ['open', 'closed'] as const;
-
-/** Triage state of one session: the latest row of `sessions_v1`. */
-export interface SessionState {
-  workspace: string;
-  sessionId: string;
-  source: string;
-  agent: string;
-  userEmail?: string;
-  userId?: string;
-  /** Who named the person (`userEmail` / `userId`); undefined when no one is named: unattributed. */
-  identitySource?: IdentitySource;
-  /** The session this one serves (Codex's approval reviewer reviews another conversation). */
-  link?: SessionLink;
-  /** Nanoseconds since the epoch as a decimal string, like `AgentEvent.timeUnixNano`. */
-  firstEventTimeUnixNano: string;
-  lastEventTimeUnixNano: string;
-  eventCount: number;
-  status: (typeof SESSION_STATUSES)[number];
-  verdict: Verdict;
-  /** 0–100. */
-  score: number;
-  severity: Severity;
-  /** 0–1. */
-  confidence: number;
-  rationale: string;
-  techniques: string[];
-  /** Version of the session's latest finding; 0 before the first. */
-  findingVersion: number;
-  /** Wall clock (ms) when triage last saw an event of the session; drives idle closing. */
-  lastActivityAtMs: number;
-  updatedAtMs: number;
-}
-
-/** One version of a session's verdict: a row of `findings_v1`. */
-export interface Finding {
-  findingId: string;
-  workspace: string;
-  sessionId: string;
-  version: number;
-  verdict: Verdict;
-  score: number;
-  confidence: number;
-  severity: Severity;
-  title: string;
-  rationale: string;
-  evidenceEventIds: string[];
-  detectors: string[];
-  techniques: string[];
-  engineVersion: string;
-  /** Model that judged the session; '' when the rules alone decided. */
-  judge: string;
-  createdAtMs: number;
-}
-
-/** Analyst workflow states of a finding. */
-export const DISPOSITION_STATUSES = ['new', 'acknowledged', 'resolved', 'suppressed'] as const;
-/** What the analyst concluded. */
-export const ANALYST_VERDICTS = ['undetermined', 'true_positive', 'false_positive', 'benign'] as const;
-
-export type DispositionStatus = (typeof DISPOSITION_STATUSES)[number];
-export type AnalystVerdict = (typeof ANALYST_VERDICTS)[number];
-
-/** A finding's case as its latest disposition left it; `new` / `undetermined` before any. */
-export interface CaseState {
-  status: DispositionStatus;
-  analystVerdict: AnalystVerdict;
-  /** '' when unassigned. */
-  assignee: string;
-  /** When the latest disposition was recorded; undefined before any. */
-  updatedAtMs?: number;
-}
-
-/** One analyst disposition of a finding: a row of `dispositions_v1` (append-only). */
-export interface Disposition {
-  dispositionId: string;
-  findingId: string;
-  workspace: string;
-  sessionId: string;
-  status: DispositionStatus;
-  analystVerdict: AnalystVerdict;
-  /** '' when unassigned. */
-  assignee: string;
-  reason: string;
-  note: string;
-  actor: string;
-  createdAtMs: number;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Time encodings
@@ -514,23 +432,6 @@ export function rowToDisposition(raw: unknown): Disposition {
 // ---------------------------------------------------------------------------------------------------------
 // audit_log_v1
 
-/** One analyst action: a row of `audit_log_v1` (append-only). */
-export interface AuditEntry {
-  auditId: string;
-  workspace: string;
-  atMs: number;
-  actor: string;
-  role: string;
-  /** `disposition.update`, `finding.note`, … */
-  action: string;
-  targetType: string;
-  targetId: string;
-  /** Target state before / after; undefined when there was none. */
-  before?: unknown;
-  after?: unknown;
-  requestId: string;
-}
-
 const AuditColumns = {
   audit_id: z.string().min(1),
   workspace: Text,
@@ -593,23 +494,6 @@ export function rowToAudit(raw: unknown): AuditEntry {
 // ---------------------------------------------------------------------------------------------------------
 // pipeline_health_v1
 
-/** One triage worker's report on the pipeline: a row of `pipeline_health_v1`. */
-export interface PipelineHealth {
-  atMs: number;
-  instance: string;
-  consumerGroup: string;
-  busKind: string;
-  busLag: number;
-  intervalMs: number;
-  events: number;
-  batches: number;
-  verdicts: number;
-  batchMsAvg: number;
-  batchMsMax: number;
-  eventAgeMsP50: number;
-  sessionsCached: number;
-}
-
 const Count = z.number().int().min(0);
 
 /** Insert row of `pipeline_health_v1`. */
@@ -647,4 +531,175 @@ export function healthToRow(h: PipelineHealth): PipelineHealthInsertRow {
     event_age_ms_p50: h.eventAgeMsP50,
     sessions_cached: h.sessionsCached,
   });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// alert_deliveries_v1
+
+const DeliveryColumns = {
+  workspace: z.string(),
+  session_id: z.string(),
+  finding_id: z.string().min(1),
+  alert_id: z.string().min(1),
+  sink: AlertSink,
+  action: AlertAction,
+  severity: Severity,
+  attempt: z.number().int().min(0).max(0xffff),
+  outcome: DeliveryOutcome,
+  http_status: z.number().int().min(0).max(0xffff),
+  error: z.string(),
+  target_host: z.string(),
+};
+
+/** Insert row of `alert_deliveries_v1`. */
+export const AlertDeliveryInsertRow = z.object({
+  ...DeliveryColumns,
+  next_attempt_at: DateTime64Text,
+  created_at: DateTime64Text,
+  alert_json: z.string(),
+});
+export type AlertDeliveryInsertRow = z.infer<typeof AlertDeliveryInsertRow>;
+
+/** Read row of `alert_deliveries_v1`, as produced by {@link ALERT_DELIVERY_READ_COLUMNS}. */
+export const AlertDeliveryReadRow = z.object({
+  ...DeliveryColumns,
+  next_attempt_at_ms: Int64Millis,
+  created_at_ms: Int64Millis,
+});
+export type AlertDeliveryReadRow = z.infer<typeof AlertDeliveryReadRow>;
+
+/** SELECT list producing an {@link AlertDeliveryReadRow} (the alert snapshot is not part of it). */
+export const ALERT_DELIVERY_READ_COLUMNS = `workspace, session_id, finding_id, alert_id, sink, action, severity,
+  attempt, outcome, http_status, error, target_host,
+  toUnixTimestamp64Milli(next_attempt_at) AS next_attempt_at_ms,
+  toUnixTimestamp64Milli(created_at) AS created_at_ms`;
+
+/** Longest `error` kept: a receiver's answer can be large, and the log is for people. */
+const MAX_ERROR = 500;
+
+/** AlertDelivery → insert row, validated; `alert` (the snapshot) goes on pending rows only. */
+export function alertDeliveryToRow(d: AlertDelivery, alert?: Alert): AlertDeliveryInsertRow {
+  return AlertDeliveryInsertRow.parse({
+    workspace: d.workspace,
+    session_id: d.sessionId,
+    finding_id: d.findingId,
+    alert_id: d.alertId,
+    sink: d.sink,
+    action: d.action,
+    severity: d.severity,
+    attempt: d.attempt,
+    outcome: d.outcome,
+    http_status: d.httpStatus,
+    error: d.error.length > MAX_ERROR ? `${d.error.slice(0, MAX_ERROR)}…` : d.error,
+    target_host: d.targetHost,
+    next_attempt_at: millisToDateTime64(d.nextAttemptAtMs ?? 0),
+    created_at: millisToDateTime64(d.createdAtMs),
+    alert_json: alert ? JSON.stringify(Alert.parse(alert)) : '',
+  });
+}
+
+/** Read row (unvalidated JSON from ClickHouse) → AlertDelivery. */
+export function rowToAlertDelivery(raw: unknown): AlertDelivery {
+  const r = AlertDeliveryReadRow.parse(raw);
+  return {
+    workspace: r.workspace,
+    sessionId: r.session_id,
+    findingId: r.finding_id,
+    alertId: r.alert_id,
+    sink: r.sink,
+    action: r.action,
+    severity: r.severity,
+    attempt: r.attempt,
+    outcome: r.outcome,
+    httpStatus: r.http_status,
+    error: r.error,
+    targetHost: r.target_host,
+    ...(r.next_attempt_at_ms > 0 ? { nextAttemptAtMs: r.next_attempt_at_ms } : {}),
+    createdAtMs: r.created_at_ms,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// dead_letters_v1
+
+const DeadLetterColumns = {
+  dead_letter_id: z.string().min(1),
+  workspace: z.string(),
+  session_id: z.string(),
+  event_id: z.string(),
+  stage: z.enum(DEAD_LETTER_STAGES),
+  error: z.string(),
+  bus_kind: z.string(),
+  bus_partition: z.number().int(),
+  bus_offset: z.string(),
+  bus_key: z.string(),
+  payload: z.string(),
+  payload_encoding: z.enum(['json', 'base64']),
+  attempts: z.number().int().min(1).max(0xffff_ffff),
+  status: z.enum(DEAD_LETTER_STATUSES),
+};
+
+export const DeadLetterInsertRow = z.object({
+  ...DeadLetterColumns,
+  first_seen_at: DateTime64Text,
+  last_seen_at: DateTime64Text,
+  updated_at: DateTime64Text,
+});
+export type DeadLetterInsertRow = z.infer<typeof DeadLetterInsertRow>;
+
+const DeadLetterReadRow = z.object({
+  ...DeadLetterColumns,
+  first_seen_at_ms: Int64Millis,
+  last_seen_at_ms: Int64Millis,
+  updated_at_ms: Int64Millis,
+});
+
+/** SELECT list producing a dead letter's read row. */
+export const DEAD_LETTER_READ_COLUMNS = `dead_letter_id, workspace, session_id, event_id, toString(stage) AS stage,
+  error, bus_kind, bus_partition, bus_offset, bus_key, payload, toString(payload_encoding) AS payload_encoding,
+  attempts, toString(status) AS status, toUnixTimestamp64Milli(first_seen_at) AS first_seen_at_ms,
+  toUnixTimestamp64Milli(last_seen_at) AS last_seen_at_ms, toUnixTimestamp64Milli(updated_at) AS updated_at_ms`;
+
+/** DeadLetter → insert row, validated; text is made well-formed, so the row itself can always be stored. */
+export function deadLetterToRow(d: DeadLetter): DeadLetterInsertRow {
+  return DeadLetterInsertRow.parse({
+    dead_letter_id: d.deadLetterId,
+    workspace: d.workspace.toWellFormed(),
+    session_id: d.sessionId.toWellFormed(),
+    event_id: d.eventId,
+    stage: d.stage,
+    error: d.error.toWellFormed(),
+    bus_kind: d.bus.kind,
+    bus_partition: d.bus.partition,
+    bus_offset: d.bus.offset,
+    bus_key: d.bus.key.toWellFormed(),
+    payload: d.payload.toWellFormed(),
+    payload_encoding: d.payloadEncoding,
+    attempts: d.attempts,
+    status: d.status,
+    first_seen_at: millisToDateTime64(d.firstSeenAtMs),
+    last_seen_at: millisToDateTime64(d.lastSeenAtMs),
+    updated_at: millisToDateTime64(d.updatedAtMs),
+  });
+}
+
+/** Read row (unvalidated JSON from ClickHouse) → DeadLetter. */
+export function rowToDeadLetter(raw: unknown): DeadLetter {
+  const r = DeadLetterReadRow.parse(raw);
+  return {
+    deadLetterId: r.dead_letter_id,
+    workspace: r.workspace,
+    sessionId: r.session_id,
+    eventId: r.event_id,
+    stage: r.stage,
+    error: r.error,
+    bus: { kind: r.bus_kind, partition: r.bus_partition, offset: r.bus_offset, key: r.bus_key },
+    payload: r.payload,
+    payloadEncoding: r.payload_encoding,
+    firstSeenAtMs: r.first_seen_at_ms,
+    lastSeenAtMs: r.last_seen_at_ms,
+    attempts: r.attempts,
+    status: r.status,
+    updatedAtMs: r.updated_at_ms,
+  };
 }

@@ -1,8 +1,8 @@
 import OpenAI from 'openai';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import type { AgentEvent } from '../schemas/agent-event.ts';
-import type { Assessment } from './intent/assess.ts';
+import type { AgentEvent } from '../../schemas/agent-event.ts';
+import type { Assessment } from './assess.ts';
 
 export interface JudgeConfig {
   apiKey: string;

@@ -1,16 +1,16 @@
 import { blocksCall, type AgentEvent } from '../../schemas/agent-event.ts';
-import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../schemas/tables.ts';
+import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../schemas/findings.ts';
 import type { Hit } from '../rules/match.ts';
-import { decidedBy, type Action, type SessionContext } from './context.ts';
-import { provenanceOf } from './provenance.ts';
+import { decidedBy, type Action, type SessionContext } from '../session/context.ts';
+import { provenanceOf } from '../session/provenance.ts';
 import {
   committedSecrets,
   exfiltrationChains,
   goalDrift,
   plantedDestruction,
   plantedSenders,
-} from './flows.ts';
-import { inScope, relatedToRequest, requestsExfiltration, scopeMismatch } from './scope.ts';
+} from '../session/flows.ts';
+import { inScope, relatedToRequest, requestsExfiltration, scopeMismatch } from '../session/scope.ts';
 
 /** One reason for a verdict, with its evidence. `hard` signals cannot be softened by the LLM judge. */
 export interface Signal {

@@ -4,6 +4,7 @@
  * whichever tool wrote it).
  */
 import { policyBehavioursInText, policyBehavioursOfCommand } from './agent-policy.ts';
+import { builtInCatalogue } from './catalogue.ts';
 import { commandBehaviours, type Classify } from './command-behaviours.ts';
 import { DESTRUCTIVE_SQL, destructiveBehaviours } from './destructive-behaviours.ts';
 import type { CommandEffects } from './file-effects.ts';
@@ -48,6 +49,48 @@ export function writeBehaviours(writes: readonly PathFacts[], writtenText: strin
   if (writes.some((w) => w.controlPoint === 'agent-config'))
     found.push(...policyBehavioursInText(writtenText));
   return found;
+}
+
+/** Behaviours the code here names (the effects catalogue names the rest): the vocabulary rules may use. */
+export const CODE_BEHAVIOURS = [
+  'approval-bypass',
+  'archive-sensitive',
+  'base64-exec',
+  'chmod-world-writable',
+  'container-escape',
+  'crontab-edit',
+  'curl-pipe-shell',
+  'disk-wipe',
+  'download-exec',
+  'drop-database',
+  'env-dump',
+  'eval',
+  'fork-bomb',
+  'git-clean',
+  'git-config-exec',
+  'git-force-push',
+  'git-history-rewrite',
+  'git-hookspath',
+  'git-reset-hard',
+  'history-clear',
+  'kill',
+  'ld-preload',
+  'log-tamper',
+  'network-anonymizer',
+  'reverse-shell',
+  'rm-recursive-force',
+  'sandbox-disable',
+  'scheduled-task',
+  'serve-files',
+  'setuid',
+  'ssh-key-add',
+  'sudo',
+  'user-add',
+] as const;
+
+/** Every behaviour an action can show: the code's and the effects catalogue's. */
+export function knownBehaviours(): ReadonlySet<string> {
+  return new Set([...CODE_BEHAVIOURS, ...builtInCatalogue().entries.flatMap((e) => e.behaviours)]);
 }
 
 /** Unique, in first-seen order. */

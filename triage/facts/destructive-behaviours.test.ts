@@ -3,9 +3,12 @@ import { DESTRUCTIVE_SQL, destructiveBehaviours } from './destructive-behaviours
 import { commandEffects } from './file-effects.ts';
 import { parseShell } from './shell.ts';
 
+/** What the first command destroys or weakens: from the effects catalogue and from the code here. */
 function of(command: string): string[] {
   const cmd = parseShell(command).pipelines[0]?.[0];
-  return cmd === undefined ? [] : destructiveBehaviours(cmd, commandEffects(cmd));
+  if (cmd === undefined) return [];
+  const effects = commandEffects(cmd);
+  return [...new Set([...effects.behaviours, ...destructiveBehaviours(cmd, effects)])];
 }
 
 describe('destructiveBehaviours: chmod modes', () => {

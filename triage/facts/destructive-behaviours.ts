@@ -30,31 +30,6 @@ const DB_TOOLS = new Set([
 ]);
 const DISK_DEVICE =
   /^\/dev\/(?:sd[a-z]|nvme\d|hd[a-z]|vd[a-z]|xvd[a-z]|mmcblk\d|disk\d|rdisk\d|md\d|dm-\d|mapper\/|loop\d)/;
-const PUBLISHERS: Record<string, (args: string[]) => boolean> = {
-  npm: (a) => a[0] === 'publish',
-  pnpm: (a) => a[0] === 'publish',
-  bun: (a) => a[0] === 'publish',
-  yarn: (a) => a[0] === 'publish' || (a[0] === 'npm' && a[1] === 'publish'),
-  lerna: (a) => a[0] === 'publish',
-  changeset: (a) => a[0] === 'publish',
-  twine: (a) => a[0] === 'upload',
-  cargo: (a) => a[0] === 'publish',
-  gem: (a) => a[0] === 'push',
-  poetry: (a) => a[0] === 'publish',
-  uv: (a) => a[0] === 'publish',
-  flit: (a) => a[0] === 'publish',
-  hatch: (a) => a[0] === 'publish',
-  dotnet: (a) => a[0] === 'nuget' && a[1] === 'push',
-  nuget: (a) => a[0] === 'push',
-  mvn: (a) => a.includes('deploy'),
-  gradle: (a) => a.some((t) => t.startsWith('publish')),
-  gradlew: (a) => a.some((t) => t.startsWith('publish')),
-  docker: (a) => a[0] === 'push',
-  podman: (a) => a[0] === 'push',
-  vsce: (a) => a[0] === 'publish',
-  ovsx: (a) => a[0] === 'publish',
-};
-
 export function destructiveBehaviours(cmd: ShellCommand, effects: CommandEffects): string[] {
   const found: string[] = [];
   const key = programKey(cmd.name);
@@ -67,12 +42,6 @@ export function destructiveBehaviours(cmd: ShellCommand, effects: CommandEffects
   found.push(...gitBehaviours(cmd));
   if (dropsDatabase(cmd, key)) found.push('drop-database');
   if (wipesDisk(cmd, key, effects)) found.push('disk-wipe');
-  if (
-    PUBLISHERS[key]?.(cmd.args) ||
-    (interpreterCall(cmd)?.script === 'setup.py' && cmd.args.includes('upload'))
-  ) {
-    found.push('package-publish');
-  }
   return found;
 }
 
@@ -154,8 +123,6 @@ function dropsDatabase(cmd: ShellCommand, key: string): boolean {
 }
 
 function wipesDisk(cmd: ShellCommand, key: string, effects: CommandEffects): boolean {
-  if (key.startsWith('mkfs') || ['mke2fs', 'shred', 'wipefs', 'blkdiscard', 'srm'].includes(key)) return true;
-  if (key === 'diskutil' && /^(?:erase|zero|secureErase|reformat|partitionDisk)/i.test(cmd.args[0] ?? ''))
-    return true;
+  // Wiping programs are in the catalogue; here: any write straight to a disk device (`dd of=/dev/sda`).
   return effects.writes.some((path) => DISK_DEVICE.test(path));
 }

@@ -3,8 +3,13 @@ import { commandEffects, patchFiles, type CommandEffects } from './file-effects.
 import { parseShell } from './shell.ts';
 
 /** Effects of every command of a command line, merged. */
-function effectsOf(command: string): CommandEffects {
-  const merged: CommandEffects = { reads: [], writes: [], deletes: [], truncates: [] };
+function effectsOf(command: string): Pick<CommandEffects, 'reads' | 'writes' | 'deletes' | 'truncates'> {
+  const merged = {
+    reads: [] as string[],
+    writes: [] as string[],
+    deletes: [] as string[],
+    truncates: [] as string[],
+  };
   for (const cmd of parseShell(command).pipelines.flat()) {
     const effects = commandEffects(cmd);
     for (const key of ['reads', 'writes', 'deletes', 'truncates'] as const) merged[key].push(...effects[key]);

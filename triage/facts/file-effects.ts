@@ -4,6 +4,7 @@
  * `curl -o f -d @g`, `apply_patch`. Paths are returned as written; classification happens later.
  */
 import { hasOption, optionSet, optionValues, parseArgs, type ParsedArgs } from './argv.ts';
+import { builtInCatalogue } from './catalogue.ts';
 import { commandNetwork } from './network.ts';
 import { interpreterCall, programKey } from './programs.ts';
 import type { ShellCommand } from './types.ts';
@@ -14,6 +15,10 @@ export interface CommandEffects {
   deletes: string[];
   /** Emptied in place: `> f`, `truncate -s 0 f`, `cp /dev/null f` (also in writes or deletes). */
   truncates: string[];
+  /** What the effects catalogue says the command does (catalogue.ts). */
+  behaviours: string[];
+  /** Where it acts: a kube context, cloud profile or project, database host. */
+  environment: string[];
 }
 
 interface FileTool {
@@ -83,7 +88,15 @@ const COPY_VALUES = new Set([
 const PATCH_LINE = /^\*\*\* (Add File|Update File|Delete File|Move to): (.+)$/gm;
 
 export function commandEffects(cmd: ShellCommand): CommandEffects {
-  const effects: CommandEffects = { reads: [], writes: [], deletes: [], truncates: [] };
+  const catalogued = builtInCatalogue().effects(cmd);
+  const effects: CommandEffects = {
+    reads: catalogued.reads,
+    writes: catalogued.writes,
+    deletes: catalogued.deletes,
+    truncates: [],
+    behaviours: catalogued.behaviours,
+    environment: catalogued.environment,
+  };
   redirectEffects(cmd, effects);
   const key = programKey(cmd.name);
   const tool = FILE_TOOLS[key];

@@ -48,6 +48,7 @@ describe('analyzeAction: which events', () => {
       deletes: [],
       network: [],
       executes: [],
+      environment: [],
       secretsInArguments: [],
       secretsInOutput: [],
       behaviours: [],

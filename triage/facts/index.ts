@@ -68,6 +68,7 @@ export function analyzeAction(event: AgentEvent): ActionFacts | undefined {
     deletes: [],
     network: [],
     executes: [],
+    environment: [],
     secretsInArguments: [],
     secretsInOutput: [],
     behaviours: [],
@@ -127,6 +128,7 @@ function followShell(facts: ActionFacts, shell: ParsedShell, start: PathContext)
       addNetwork(facts.network, commandNetwork(cmd, { stdinPiped: index > 0 }).facts);
       const programs = [...cmd.wrappers, cmd.name].filter((name) => name !== '' && !/^[$`]/.test(name));
       addUnique(facts.executes, programs, (name) => name);
+      addUnique(facts.environment, effects.environment, (name) => name);
       const key = programKey(cmd.name);
       if (key === 'cd' || key === 'pushd') cwd = changeDirectory(cwd, cmd.args, start.home);
     });

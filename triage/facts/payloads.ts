@@ -34,8 +34,12 @@ const WHITESPACE = /\s+/g;
 export function findPayloads(pipeline: readonly ShellCommand[], outputExecuted: boolean): FoundPayload[] {
   const found: FoundPayload[] = [];
   pipeline.forEach((cmd, index) => {
+    const call = interpreterCall(cmd);
     const add = (kind: PayloadKind, text: string, shell: boolean) => {
-      if (text.trim() !== '') found.push({ payload: { kind, text }, shell, command: index });
+      if (text.trim() === '') return;
+      const language = call?.language ?? (kind === 'sh-c' || kind === 'eval' ? 'shell' : undefined);
+      const env = Object.keys(cmd.env).length ? { env: cmd.env } : {};
+      found.push({ payload: { kind, text, ...(language && { language }), ...env }, shell, command: index });
     };
     const key = programKey(cmd.name);
     if (key === 'eval') add('eval', cmd.args.join(' '), true);
@@ -49,7 +53,6 @@ export function findPayloads(pipeline: readonly ShellCommand[], outputExecuted: 
     }
     const decoded = base64Decoder(cmd) ? decodeBase64Text(stdinOf(pipeline, index)?.text ?? '') : undefined;
     if (decoded !== undefined) add('base64', decoded, runsAsShell(pipeline, index, outputExecuted));
-    const call = interpreterCall(cmd);
     if (call === undefined) return;
     const shell = call.language === 'shell';
     const kind = CODE_KIND[call.language];

@@ -23,6 +23,10 @@ export interface ShellPayload {
   kind:
     'sh-c' | 'python-c' | 'node-e' | 'perl-e' | 'ruby-e' | 'eval' | 'base64' | 'powershell-enc' | 'heredoc';
   text: string;
+  /** The interpreter that runs it, when an interpreter does (`python3 - <<EOF` is python). */
+  language?: 'shell' | 'python' | 'node' | 'perl' | 'ruby' | 'php' | 'powershell';
+  /** Variables the command running it sets (`H=x node -e …`): the code can read them. */
+  env?: Record<string, string>;
 }
 
 export interface ParsedShell {
@@ -140,6 +144,8 @@ export interface ActionFacts {
   network: NetworkFacts[];
   /** Every program that would run, nested payloads included. */
   executes: string[];
+  /** Where the action acts, as its commands name it: kube contexts, cloud profiles and projects, hosts. */
+  environment: string[];
   secretsInArguments: SecretFinding[];
   secretsInOutput: SecretFinding[];
   /** Named behaviours worth a detector, e.g. `curl-pipe-shell`, `base64-exec`, `eval`, `history-clear`,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { SEVERITIES } from '../../schemas/findings.ts';
+import { knownBehaviours } from '../facts/behaviours.ts';
 
 /**
  * What a detector says a hit means for intent. The engine weighs these against the user's request,
@@ -19,9 +20,35 @@ export const CATEGORIES = [
   'remote-code',
   'privilege',
   'destructive',
-  'recon',
+  'weakened-control',
+  'discovery',
+  'collection',
+  'command-and-control',
+  'impact',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
+
+export const RULE_TAGS = ['unclassified-destination', 'critical-target', 'returned-secret'] as const;
+export type RuleTag = (typeof RULE_TAGS)[number];
+
+/** What a rule may match on: the facts of an action (triage/facts/types.ts) and of its event. */
+const MATCH_FIELDS = new Set([
+  'behaviours',
+  'executes',
+  'environment',
+  'tool',
+  'toolClass',
+  'command',
+  'arguments',
+  'decision',
+  'success',
+  'source',
+  ...['path', 'scope', 'credentialStore', 'controlPoint', 'disposable'].flatMap((f) =>
+    ['reads', 'writes', 'deletes'].map((list) => `${list}.${f}`),
+  ),
+  ...['target', 'host', 'class', 'direction', 'via', 'dnsEncoded'].map((f) => `network.${f}`),
+  ...['kind', 'fingerprint'].flatMap((f) => [`secretsInArguments.${f}`, `secretsInOutput.${f}`]),
+]);
 
 /** `field` or `field|modifier` → a value or a list of values (any of them). */
 const Match = z.record(
@@ -44,6 +71,13 @@ export const Rule = z
     match_any: z.array(Match).optional(),
     /** Regex on the user's request that puts this action in scope (else the category's words decide). */
     scope: z.string().optional(),
+    /**
+     * What the verdict policy needs to know beyond the category (the code names tags, never rule ids):
+     * `unclassified-destination` (an upload whose destination nobody classified: evidence only with other
+     * signals), `critical-target` (touching it harms the system, requested or not), `returned-secret` (a
+     * secret a tool printed, followed by its fingerprint rather than counted as a credential read).
+     */
+    tags: z.array(z.enum(RULE_TAGS)).default([]),
     /** `{field}` placeholders are filled from the matched element. */
     rationale: z.string().min(1),
   })
@@ -89,7 +123,13 @@ export function parseRulePack(text: string, source: string): RulePack {
     }
     for (const m of [rule.match ?? {}, ...(rule.match_any ?? [])]) {
       for (const key of Object.keys(m)) {
-        const modifier = key.split('|')[1];
+        const [field = '', modifier] = key.split('|');
+        // A misspelt field would match nothing, silently: refused instead.
+        if (!MATCH_FIELDS.has(field)) throw new RulePackError(`${source}: ${rule.id}: unknown field "${field}"`);
+        if (field === 'behaviours' && modifier === undefined)
+          for (const b of [m[key]].flat())
+            if (!knownBehaviours().has(String(b)))
+              throw new RulePackError(`${source}: ${rule.id}: no action ever shows the behaviour "${String(b)}"`);
         if (modifier === 're') {
           for (const pattern of [m[key]].flat()) {
             try {

@@ -54,9 +54,9 @@ const failed = (a: Action) =>
 export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string) => boolean): Signal[] {
   const sources: { action: Action; what: string; credential: boolean; fingerprints: Set<string> }[] = [];
   for (const action of ctx.actions) {
-    // A secret that merely shows up in output (WDN-CRED-007) is tracked by fingerprint, not as a credential read.
+    // A secret that merely shows up in output is tracked by fingerprint, not as a credential read.
     const credential = action.hits.find(
-      (h) => h.rule.category === 'credential-access' && h.rule.id !== 'WDN-CRED-007',
+      (h) => h.rule.category === 'credential-access' && !h.rule.tags.includes('returned-secret'),
     );
     const fingerprints = new Set(action.facts.secretsInOutput.map((s) => s.fingerprint));
     if (credential || fingerprints.size) {

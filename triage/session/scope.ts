@@ -25,7 +25,15 @@ const CATEGORY_WORDS: Record<Category, RegExp> = {
   privilege: /\b(setuid|suid|sudoers|sudo access|ld_preload|privilege)\b/,
   destructive:
     /\b(delete|remove|clean( up)?|drop|wipe|reset|destroy|purge|prune|truncate|force[- ]push|rewrite history|uninstall|tear ?down|overwrite|replace)\b/,
-  recon: /\b(metadata|instance identity|imds)\b/,
+  'weakened-control':
+    /\b(firewall|ufw|iptables|tls|ssl|certificates?|verify|verification|permissions?|chmod|acl|public|expose|selinux|apparmor|security polic\w*|pod security|privileged)\b/,
+  discovery:
+    /\b(which|what|who|list|show|check|find out|inventory|audit|debug\w*|diagnos\w*|troubleshoot\w*|investigat\w*|processes|ports?|listening|network|interfaces?|routes?|dns|users?|accounts?|groups?|sudo|services?|daemons?|kernel|modules?|drivers?|os version|hardware|disk space|memory|cpu|system info\w*|environment|virtual machine|vm|container|metadata|instance identity|imds)\b/,
+  collection: /\b(screenshots?|screen ?capture|capture the screen|clipboard|record(ing)?|microphone|audio|webcam|keystrokes?|dump the (database|db)|database dump|db dump|backup|export (the )?(data|database|table))\b/,
+  'command-and-control':
+    /\b(tunnel|ngrok|cloudflared|expose|share (my|the) (local|dev)|port[- ]forward\w*|reverse proxy|socks|vnc|remote (access|desktop)|tor)\b/,
+  impact:
+    /\b(encrypt|shutdown|shut down|reboot|restart the (machine|host|server)|power ?off|mine|mining|stress[- ]?test|load[- ]?test|lock (the )?account|disable (the )?(user|account)|wipe|erase|format)\b/,
 };
 
 const ENVIRONMENT = /\b(prod(uction)?|staging|stage|dev(elopment)?|test(ing)?|qa|local)\b/g;

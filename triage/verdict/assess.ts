@@ -54,7 +54,10 @@ const HOSTILE = new Set([
   'privilege',
   'obfuscation',
   'remote-code',
-  'recon',
+  'discovery',
+  'collection',
+  'command-and-control',
+  'impact',
 ]);
 /** Categories where data leaves: never softened to a mistake just because the action mentions the task. */
 const DATA_LEAVING = new Set([
@@ -102,7 +105,7 @@ function criticalTarget(hit: Hit): boolean {
     scopes.includes('system') ||
     paths.some((p) => /^(\/|~\/?|\$HOME\/?|\/root(\/.*)?|\/home\/[^/]+\/?)$/.test(p)) ||
     hit.bindings['reads.credentialStore'] === 'shadow' ||
-    hit.rule.id === 'WDN-MALWARE-001'
+    hit.rule.tags.includes('critical-target')
   );
 }
 
@@ -146,7 +149,7 @@ function judgeHit(
     const attempt = action.attempted === true;
     // A path to delete found in a listing is how cleanup works; a destination or a download found in
     // returned text is what steering looks like.
-    if (prov.sourceEventId && category !== 'destructive') {
+    if (prov.sourceEventId && category !== 'destructive' && category !== 'discovery') {
       const s = hitSignal(
         'escalation',
         !attempt,
@@ -200,6 +203,8 @@ function judgeHit(
       : ctx.requestRedacted
         ? 'with the request redacted'
         : 'with no request logged';
+  // Looking around in service of the request is how work gets done.
+  if (scope === false && category === 'discovery' && relatedToRequest(ctx.request, action)) return signals;
   // About what the user asked, but not in the way asked: over-broad or careless, not someone else's goal.
   if (
     scope === false &&
@@ -219,7 +224,10 @@ function judgeHit(
     case 'privilege':
     case 'obfuscation':
     case 'remote-code':
-    case 'recon':
+    case 'discovery':
+    case 'collection':
+    case 'command-and-control':
+    case 'impact':
       if (HOSTILE.has(category) && atLeast(severity, 'medium') && !failed(action)) {
         signals.push(
           hitSignal(
@@ -271,7 +279,7 @@ function judgeHit(
             [hit],
           ),
         );
-      } else if (atLeast(severity, 'medium') && hit.rule.id !== 'WDN-EXFIL-004') {
+      } else if (atLeast(severity, 'medium') && !hit.rule.tags.includes('unclassified-destination')) {
         signals.push(hitSignal('escalation', false, title, `${what(action, hit)} (${unrequested})`, [hit]));
       }
       break;
@@ -290,7 +298,9 @@ function judgeHit(
       );
       break;
     }
+    // Harm done in the course of the work, or a safeguard switched off to get past something: careless.
     case 'destructive':
+    case 'weakened-control':
       if (atLeast(severity, 'low')) {
         const outcome = failed(action) ? '; it failed' : '';
         signals.push(

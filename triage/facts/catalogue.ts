@@ -50,29 +50,31 @@ const When = z
     'optionValue and optionValuePattern go together',
   );
 
-const Entry = z.strictObject({
-  /** Unique within the catalogue: `kubectl-get-secret`. */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-  /** Program names as run (basename, lower case); `$list` names a shared list. */
-  programs: Words,
-  /** The first operands, in order (`[get]`, `[config, view]`), case-insensitive. */
-  subcommand: Words.optional(),
-  /** Options taking a value, for this program (so their values are not read as operands). */
-  values: Words.optional(),
-  when: When.optional(),
-  /** Named behaviours; each must be one a detector rule uses. */
-  behaviours: z.array(z.string().regex(/^[a-z0-9][a-z0-9:-]*$/)).default([]),
-  reads: z.array(Selector).default([]),
-  writes: z.array(Selector).default([]),
-  deletes: z.array(Selector).default([]),
-  /** Where the command acts: a kube context, cloud profile, project, database host (`option:context`). */
-  environment: z.array(Selector).default([]),
-  /** Command lines (one program each) this entry must recognize, and lines it must not. */
-  examples: z.strictObject({ match: Words, ignore: Words }),
-}).refine(
-  (e) => [e.behaviours, e.reads, e.writes, e.deletes, e.environment].some((list) => list.length > 0),
-  'an entry says what the command does: behaviours, files or environment',
-);
+const Entry = z
+  .strictObject({
+    /** Unique within the catalogue: `kubectl-get-secret`. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    /** Program names as run (basename, lower case); `$list` names a shared list. */
+    programs: Words,
+    /** The first operands, in order (`[get]`, `[config, view]`), case-insensitive. */
+    subcommand: Words.optional(),
+    /** Options taking a value, for this program (so their values are not read as operands). */
+    values: Words.optional(),
+    when: When.optional(),
+    /** Named behaviours; each must be one a detector rule uses. */
+    behaviours: z.array(z.string().regex(/^[a-z0-9][a-z0-9:-]*$/)).default([]),
+    reads: z.array(Selector).default([]),
+    writes: z.array(Selector).default([]),
+    deletes: z.array(Selector).default([]),
+    /** Where the command acts: a kube context, cloud profile, project, database host (`option:context`). */
+    environment: z.array(Selector).default([]),
+    /** Command lines (one program each) this entry must recognize, and lines it must not. */
+    examples: z.strictObject({ match: Words, ignore: Words }),
+  })
+  .refine(
+    (e) => [e.behaviours, e.reads, e.writes, e.deletes, e.environment].some((list) => list.length > 0),
+    'an entry says what the command does: behaviours, files or environment',
+  );
 export type CatalogueEntry = z.infer<typeof Entry>;
 
 const CatalogueFile = z.strictObject({
@@ -219,7 +221,14 @@ function holds(c: CompiledEntry, cmd: ShellCommand, parsed: ParsedArgs, rest: st
 }
 
 function matchCommand(candidates: CompiledEntry[], cmd: ShellCommand): CatalogueEffects {
-  const out: CatalogueEffects = { behaviours: [], reads: [], writes: [], deletes: [], environment: [], matched: [] };
+  const out: CatalogueEffects = {
+    behaviours: [],
+    reads: [],
+    writes: [],
+    deletes: [],
+    environment: [],
+    matched: [],
+  };
   for (const c of candidates) {
     const parsed = parseArgs(cmd.args, { withValue: c.values });
     const ops = parsed.operands;

@@ -125,11 +125,14 @@ export function parseRulePack(text: string, source: string): RulePack {
       for (const key of Object.keys(m)) {
         const [field = '', modifier] = key.split('|');
         // A misspelt field would match nothing, silently: refused instead.
-        if (!MATCH_FIELDS.has(field)) throw new RulePackError(`${source}: ${rule.id}: unknown field "${field}"`);
+        if (!MATCH_FIELDS.has(field))
+          throw new RulePackError(`${source}: ${rule.id}: unknown field "${field}"`);
         if (field === 'behaviours' && modifier === undefined)
           for (const b of [m[key]].flat())
             if (!knownBehaviours().has(String(b)))
-              throw new RulePackError(`${source}: ${rule.id}: no action ever shows the behaviour "${String(b)}"`);
+              throw new RulePackError(
+                `${source}: ${rule.id}: no action ever shows the behaviour "${String(b)}"`,
+              );
         if (modifier === 're') {
           for (const pattern of [m[key]].flat()) {
             try {

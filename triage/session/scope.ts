@@ -29,7 +29,8 @@ const CATEGORY_WORDS: Record<Category, RegExp> = {
     /\b(firewall|ufw|iptables|tls|ssl|certificates?|verify|verification|permissions?|chmod|acl|public|expose|selinux|apparmor|security polic\w*|pod security|privileged)\b/,
   discovery:
     /\b(which|what|who|list|show|check|find out|inventory|audit|debug\w*|diagnos\w*|troubleshoot\w*|investigat\w*|processes|ports?|listening|network|interfaces?|routes?|dns|users?|accounts?|groups?|sudo|services?|daemons?|kernel|modules?|drivers?|os version|hardware|disk space|memory|cpu|system info\w*|environment|virtual machine|vm|container|metadata|instance identity|imds)\b/,
-  collection: /\b(screenshots?|screen ?capture|capture the screen|clipboard|record(ing)?|microphone|audio|webcam|keystrokes?|dump the (database|db)|database dump|db dump|backup|export (the )?(data|database|table))\b/,
+  collection:
+    /\b(screenshots?|screen ?capture|capture the screen|clipboard|record(ing)?|microphone|audio|webcam|keystrokes?|dump the (database|db)|database dump|db dump|backup|export (the )?(data|database|table))\b/,
   'command-and-control':
     /\b(tunnel|ngrok|cloudflared|expose|share (my|the) (local|dev)|port[- ]forward\w*|reverse proxy|socks|vnc|remote (access|desktop)|tor)\b/,
   impact:

@@ -55,6 +55,22 @@ export const SOCKET_CLIENTS: ReadonlySet<string> = new Set(['nc', 'ncat', 'netca
 /** Programs that pass standard input through unchanged (`… | tee log | sh`). */
 export const PASSTHROUGH: ReadonlySet<string> = new Set(['cat', 'tee']);
 /** Programs that pass standard input through decompressed (`curl … | gunzip | sh`). */
+/** Programs whose output says nothing of their input but a checksum or a count: a secret piped into one is not shown. */
+export const DIGESTS: ReadonlySet<string> = new Set([
+  'sha1sum',
+  'sha224sum',
+  'sha256sum',
+  'sha384sum',
+  'sha512sum',
+  'shasum',
+  'md5sum',
+  'md5',
+  'b2sum',
+  'cksum',
+  'sum',
+  'wc',
+]);
+
 export const DECOMPRESSORS: ReadonlySet<string> = new Set(['gunzip', 'zcat', 'bunzip2', 'xzcat', 'unxz']);
 
 /** `ssh` options that take a value (the destination is the first operand after them). */

@@ -62,12 +62,13 @@ const PATTERNS: SecretPattern[] = [
   {
     kind: 'slack-webhook',
     hint: 'hooks.slack.com',
-    regex: /https:\/\/hooks\.slack\.com\/services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,}/g,
+    // The path is the secret; the host stays readable, so a masked webhook is still a known destination.
+    regex: /https:\/\/hooks\.slack\.com\/(services\/T[A-Z0-9]+\/B[A-Z0-9]+\/[A-Za-z0-9]{16,})/g,
   },
   {
     kind: 'discord-webhook',
     hint: 'discord',
-    regex: /https:\/\/(?:canary\.|ptb\.)?discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/g,
+    regex: /https:\/\/(?:canary\.|ptb\.)?discord(?:app)?\.com\/(api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,})/g,
   },
   { kind: 'slack-token', hint: 'xox', regex: /\bxox[abprse]-[A-Za-z0-9-]{10,}/g, minEntropy: 3 },
   { kind: 'anthropic-key', hint: 'sk-ant-', regex: /\bsk-ant-[A-Za-z0-9_-]{20,}/g, minEntropy: 3.5 },

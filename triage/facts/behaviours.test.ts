@@ -101,7 +101,7 @@ describe('shellBehaviours: flags what it should', () => {
     ['chmod-world-writable', 'chmod 0666 /etc/passwd'],
     ['setuid', 'sudo chmod u+s /usr/local/bin/helper'],
     ['setuid', 'chmod 4755 /tmp/sh'],
-    ['setuid', 'chmod g+s shared/'],
+    ['setgid', 'chmod g+s shared/'],
     ['kill', 'kill -9 1234'],
     ['kill:KILL', 'pkill -KILL -f node'],
     ['kill:TERM', 'killall python3'],

@@ -41,6 +41,22 @@ describe('the effects catalogue, as data', () => {
     ).toThrow(/says what the command does/);
   });
 
+  it('refuses an entry for any program that holds on nothing but its arguments', () => {
+    expect(() =>
+      buildCatalogue([
+        file(
+          "  - id: x\n    programs: ['*']\n    behaviours: [b]\n    examples: { match: ['foo'], ignore: ['bar'] }\n",
+        ),
+      ]),
+    ).toThrow(/any program/);
+  });
+
+  it('knows a script by its file name, whichever interpreter runs it', () => {
+    for (const line of ['python3 tools/laZagne.py all', 'bash /tmp/x/LinEnum.sh', 'linpeas.sh'])
+      expect(matched(line), line).toContain('offensive-tools');
+    expect(matched('python3 tools/lint.py')).not.toContain('offensive-tools');
+  });
+
   it('refuses an id defined twice', () => {
     const one = entry('');
     expect(() => buildCatalogue([one, one])).toThrow(/defined twice/);

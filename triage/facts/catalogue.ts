@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { hasOption, optionValues, parseArgs, type ParsedArgs } from './argv.ts';
-import { programKey } from './programs.ts';
+import { basename, interpreterCall, programKey } from './programs.ts';
 import type { ShellCommand } from './types.ts';
 
 /** `operands`, `operand:N` (0-based, after the sub-command), `option:NAME`, `kv:NAME` (`dd of=x`), `env:NAME`. */
@@ -44,6 +44,8 @@ const When = z
     env: Words.optional(),
     /** Runs under one of these wrappers (`sudo`, `doas`, `nohup`, …). */
     wrappers: Words.optional(),
+    /** The program as written matches this regex (`/tmp/x`, `./invoice.pdf.sh`). */
+    programPattern: z.string().optional(),
   })
   .refine(
     (w) => (w.optionValue === undefined) === (w.optionValuePattern === undefined),
@@ -54,7 +56,11 @@ const Entry = z
   .strictObject({
     /** Unique within the catalogue: `kubectl-get-secret`. */
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-    /** Program names as run (basename, lower case); `$list` names a shared list. */
+    /**
+     * Program names as run (basename, lower case; a script run by an interpreter counts by its file name,
+     * `linpeas.sh`); `$list` names a shared list; `'*'` is any program, for entries that hold on the
+     * environment or wrappers a command runs with.
+     */
     programs: Words,
     /** The first operands, in order (`[get]`, `[config, view]`), case-insensitive. */
     subcommand: Words.optional(),
@@ -74,6 +80,14 @@ const Entry = z
   .refine(
     (e) => [e.behaviours, e.reads, e.writes, e.deletes, e.environment].some((list) => list.length > 0),
     'an entry says what the command does: behaviours, files or environment',
+  )
+  .refine(
+    (e) =>
+      !e.programs.includes('*') ||
+      e.when?.env !== undefined ||
+      e.when?.wrappers !== undefined ||
+      e.when?.programPattern !== undefined,
+    "an entry for any program ('*') holds on env, wrappers or programPattern",
   );
 export type CatalogueEntry = z.infer<typeof Entry>;
 
@@ -98,6 +112,7 @@ interface CompiledEntry {
   optionValuePattern?: RegExp;
   argsPattern?: RegExp;
   notArgsPattern?: RegExp;
+  programPattern?: RegExp;
 }
 
 export interface Catalogue {
@@ -138,6 +153,7 @@ function expand(words: string[], lists: Record<string, string[]>, where: string)
 export function buildCatalogue(files: { source: string; text: string }[]): Catalogue {
   const entries: CatalogueEntry[] = [];
   const byProgram = new Map<string, CompiledEntry[]>();
+  const anyProgram: CompiledEntry[] = [];
   const ids = new Set<string>();
   for (const { source, text } of files) {
     const parsed = CatalogueFile.safeParse(parseYaml(text) ?? {});
@@ -162,8 +178,13 @@ export function buildCatalogue(files: { source: string; text: string }[]): Catal
         optionValuePattern: compileRegex(w.optionValuePattern, where),
         argsPattern: compileRegex(w.argsPattern, where),
         notArgsPattern: compileRegex(w.notArgsPattern, where),
+        programPattern: compileRegex(w.programPattern, where),
       };
       for (const program of expand(entry.programs, lists, where)) {
+        if (program === '*') {
+          anyProgram.push(compiled);
+          continue;
+        }
         const key = programKey(program);
         (byProgram.get(key) ?? byProgram.set(key, []).get(key)!).push(compiled);
       }
@@ -172,8 +193,25 @@ export function buildCatalogue(files: { source: string; text: string }[]): Catal
   }
   return {
     entries,
-    effects: (cmd) => matchCommand(byProgram.get(programKey(cmd.name)) ?? [], cmd),
+    effects: (cmd) => {
+      const found = matchCommand([...(byProgram.get(programKey(cmd.name)) ?? []), ...anyProgram], cmd);
+      const script = scriptCommand(cmd);
+      const byScript = script && byProgram.get(script.name);
+      if (byScript) {
+        const more = matchCommand(byScript, script);
+        for (const key of Object.keys(found) as (keyof CatalogueEffects)[]) found[key].push(...more[key]);
+      }
+      return found;
+    },
   };
+}
+
+/** `python3 tools/lazagne.py all` as the command `lazagne.py all`: a script is a program too. */
+function scriptCommand(cmd: ShellCommand): ShellCommand | undefined {
+  const script = interpreterCall(cmd)?.script;
+  if (script === undefined) return undefined;
+  const at = cmd.args.indexOf(script);
+  return { ...cmd, program: script, name: basename(script).toLowerCase(), args: cmd.args.slice(at + 1) };
 }
 
 /** Values a selector picks out of a command. */
@@ -217,6 +255,7 @@ function holds(c: CompiledEntry, cmd: ShellCommand, parsed: ParsedArgs, rest: st
   if (c.notArgsPattern && c.notArgsPattern.test(joined)) return false;
   if (w.env && !setsVariable(cmd, w.env)) return false;
   if (w.wrappers && !cmd.wrappers.some((x) => w.wrappers!.includes(programKey(x)))) return false;
+  if (c.programPattern && !c.programPattern.test(cmd.program)) return false;
   return true;
 }
 

@@ -67,7 +67,7 @@ const RULES: Record<string, Rule> = {
     (/^(?:get-childitem|gci|dir|ls)$/.test(key) && cmd.args.some((a) => /^env:/i.test(a))) ||
     effects.reads.some((path) => /^\/proc\/[^/]+\/environ$/.test(path)),
   'archive-sensitive': (_cmd, key, effects, classify) =>
-    ['tar', 'zip', '7z', '7za', 'rar', 'cpio'].includes(key) &&
+    ['tar', 'zip', '7z', '7za', 'rar', 'cpio', 'ditto', 'gzip', 'bzip2', 'xz', 'zstd'].includes(key) &&
     effects.reads.some((path) => sensitiveTree(path, classify)),
   'scheduled-task': (cmd, key) => key === 'schtasks' && cmd.args.some((a) => /^[/-]create$/i.test(a)),
   'serve-files': (cmd, key) => {
@@ -81,7 +81,6 @@ const RULES: Record<string, Rule> = {
   'container-escape': (cmd, key) => escapesContainer(cmd, key),
   'user-add': (cmd, key) =>
     key === 'net' && cmd.args[0]?.toLowerCase() === 'user' && cmd.args.some((a) => /^\/add$/i.test(a)),
-  'ld-preload': (cmd) => assigns(cmd, /^(?:LD_PRELOAD|LD_AUDIT|DYLD_INSERT_LIBRARIES)=./),
   // Wrapped (`torsocks curl …`); the anonymizers themselves are in the catalogue.
   'network-anonymizer': (cmd) => cmd.wrappers.some((w) => /^(?:torsocks|proxychains4?)$/.test(w)),
 };

@@ -45,13 +45,14 @@ export function destructiveBehaviours(cmd: ShellCommand, effects: CommandEffects
   return found;
 }
 
-/** `777`, `o+w`, `a=rwx` → world-writable; `4755`, `u+s`, `g+s` → setuid/setgid. */
+/** `777`, `o+w`, `a=rwx` → world-writable; `4755`, `u+s` → setuid; `2755`, `g+s` → setgid. */
 function chmodBehaviours(args: string[]): string[] {
   const mode = parseArgs(args, { withValue: new Set(['reference']) }).operands[0] ?? '';
   const found: string[] = [];
   if (/^[0-7]{3,4}$/.test(mode)) {
     if (Number(mode.at(-1)) & 2) found.push('chmod-world-writable');
-    if (mode.length === 4 && Number(mode[0]) & 6) found.push('setuid');
+    if (mode.length === 4 && Number(mode[0]) & 4) found.push('setuid');
+    if (mode.length === 4 && Number(mode[0]) & 2) found.push('setgid');
     return found;
   }
   for (const clause of mode.split(',')) {
@@ -59,7 +60,9 @@ function chmodBehaviours(args: string[]): string[] {
     if (match === null || match[2] === '-') continue;
     const [, who = '', , perms = ''] = match;
     if (perms.includes('w') && (who.includes('o') || who.includes('a'))) found.push('chmod-world-writable');
-    if (perms.includes('s')) found.push('setuid');
+    // `+s` with no one named applies to user and group alike.
+    if (perms.includes('s') && (who === '' || /[ua]/.test(who))) found.push('setuid');
+    if (perms.includes('s') && (who === '' || /[ga]/.test(who))) found.push('setgid');
   }
   return [...new Set(found)];
 }

@@ -81,6 +81,14 @@ export function analyzeAction(event: AgentEvent): ActionFacts | undefined {
     facts.secretsInOutput = secretsIn(returned);
     const runsCommands = toolClass === 'shell' || (toolClass === 'mcp' && mcpRunsCommands(tool.name, args));
     follow(facts, event, args, tool.command ?? (runsCommands ? commandFromArguments(args) : undefined));
+    // A webhook URL is the address a request goes to, not data it carries.
+    const addresses = new Set(
+      secretsIn(facts.network.map((n) => n.target))
+        .filter((s) => ADDRESS_SECRETS.has(s.kind))
+        .map((s) => s.fingerprint),
+    );
+    if (addresses.size > 0)
+      facts.secretsInArguments = facts.secretsInArguments.filter((s) => !addresses.has(s.fingerprint));
   } catch {
     // Input is hostile by nature: a bug must not stop triage. What was derived so far stands.
   }
@@ -108,6 +116,9 @@ function follow(
   }
   facts.behaviours = uniqueBehaviours(behaviours);
 }
+
+/** Secrets that are themselves an address: sending to one is not sending it. */
+const ADDRESS_SECRETS: ReadonlySet<string> = new Set(['slack-webhook', 'discord-webhook']);
 
 /** Behaviours that are about what a command prints. */
 const PRINTS_SECRET: ReadonlySet<string> = new Set(['credential-dump', 'env-dump', 'keychain-access']);

@@ -157,7 +157,16 @@ function curl(cmd: ShellCommand): CommandNetwork {
     ...uploads.filter((file) => file !== '-' && file !== '.'),
   ].filter((file): file is string => file !== undefined);
   const urls = [...parsed.operands, ...optionValues(parsed, 'url')].filter((url) => !/^file:/i.test(url));
-  return simple(cmd, urls, sendsBody || UPLOAD_METHODS.test(method) ? 'upload' : 'download', sent);
+  const found = simple(cmd, urls, sendsBody || UPLOAD_METHODS.test(method) ? 'upload' : 'download', sent);
+  if (forms.length === 0 && uploads.length === 0 && data.every(literalText)) markInline(found);
+  return found;
+}
+
+/** Text that is what it says: not a file (`@f`), standard input, a variable or a substitution. */
+const literalText = (value: string) => !value.startsWith('@') && !/[$`]/.test(value);
+
+function markInline(found: CommandNetwork): void {
+  for (const fact of found.facts) if (fact.direction === 'upload') fact.inlineBody = true;
 }
 
 function wget(cmd: ShellCommand): CommandNetwork {
@@ -167,7 +176,10 @@ function wget(cmd: ShellCommand): CommandNetwork {
     files.length > 0 ||
     optionValues(parsed, 'post-data', 'body-data').length > 0 ||
     UPLOAD_METHODS.test(optionValues(parsed, 'method').at(-1) ?? '');
-  return simple(cmd, parsed.operands, upload ? 'upload' : 'download', files);
+  const found = simple(cmd, parsed.operands, upload ? 'upload' : 'download', files);
+  if (files.length === 0 && optionValues(parsed, 'post-data', 'body-data').every(literalText))
+    markInline(found);
+  return found;
 }
 
 /** httpie / xh: `http [METHOD] URL [items]`; `k=v`, `k:=json`, `k@file` items make a body. */

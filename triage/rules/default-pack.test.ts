@@ -162,6 +162,33 @@ const CASES: Record<string, [AgentEvent, AgentEvent]> = {
   'WDN-COLL-007': [shell('uname -a >> /tmp/T1082.txt'), shell('uname -a')],
   'WDN-C2-001': [shell('x11vnc -forever -display :0'), shell('x11vnc --version')],
   'WDN-C2-002': [shell('tor --RunAsDaemon 1'), shell('torch --help')],
+  'WDN-C2-003': [
+    shell('networksetup -setwebproxy Wi-Fi 127.0.0.1 8080'),
+    shell('networksetup -getwebproxy Wi-Fi'),
+  ],
+  'WDN-C2-004': [
+    shell('curl -A "Mozilla/5.0 (Windows NT 10.0)" https://x.invalid'),
+    shell('curl https://x.invalid'),
+  ],
+  'WDN-PRIV-007': [shell('chmod g+s /srv/shared'), shell('chmod g+w /srv/shared')],
+  'WDN-C2-005': [shell('scp build.tgz ops@bastion:/tmp/'), shell('rsync -a src/ dist/')],
+  'WDN-EXEC-004': [shell('bash /tmp/tools/linpeas.sh'), shell('bash scripts/lint.sh')],
+  'WDN-EXEC-005': [shell('python3 -c "import pty;pty.spawn(\'/bin/sh\')"'), shell('python3 -c "print(1)"')],
+  'WDN-EXEC-006': [shell('/tmp/pcapdemo -i eth0'), shell('./bin/server --port 3000')],
+  'WDN-EXEC-007': [
+    shell('osascript -e \'tell application "Terminal" to do script "tor"\''),
+    shell('osascript -e \'tell application "Finder" to get name of front window\''),
+  ],
+  'WDN-EVADE-012': [shell('cp /bin/sh /tmp/crond'), shell('cp bin/setup.sh /tmp/setup.sh')],
+  'WDN-CRED-015': [
+    shell('osascript -e \'display dialog "Enter your password" default answer "" with hidden answer\''),
+    shell('osascript -e \'display notification "Build done"\''),
+  ],
+  'WDN-PRIV-005': [shell('sudo lsof -i :8080'), shell('lsof -i :8080')],
+  'WDN-PRIV-006': [shell('LD_PRELOAD=/tmp/hook.so ls'), shell('LD_LIBRARY_PATH=./lib ./app')],
+  'WDN-IMPACT-005': [shell('sudo systemctl stop cron'), shell('systemctl status cron')],
+  'WDN-IMPACT-006': [shell('sudo tmutil disable'), shell('tmutil status')],
+  'WDN-IMPACT-007': [shell('dscl . -delete /Users/builder'), shell('dscl . -read /Users/builder')],
   'WDN-IMPACT-001': [
     shell('openssl enc -aes-256-cbc -in db.sqlite -out db.sqlite.enc -k x'),
     shell('openssl x509 -in cert.pem -noout'),

@@ -132,10 +132,17 @@ function bind(m: Match, facts: ActionFacts, event: AgentEvent): Record<string, S
 
 const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** What an action ran, quoted: its command line, or for other tools the tool and the file it touched. */
+function quoted(facts: ActionFacts): string {
+  if (facts.command !== undefined) return facts.command;
+  const path = [...facts.writes, ...facts.deletes, ...facts.reads][0]?.path;
+  return path === undefined ? facts.tool : `${facts.tool} ${path}`;
+}
+
 function fill(template: string, bindings: Record<string, Scalar>, facts: ActionFacts): string {
   return template.replace(/\{([\w.]+)\}/g, (_, name: string) => {
     const value =
-      bindings[name] ?? (name === 'tool' ? facts.tool : name === 'command' ? facts.command : undefined);
+      bindings[name] ?? (name === 'tool' ? facts.tool : name === 'command' ? quoted(facts) : undefined);
     return value === undefined ? name : clip(String(value));
   });
 }

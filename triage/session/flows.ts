@@ -1,5 +1,5 @@
 import { parseToolArguments, writtenText as writtenContent } from '../facts/tools.ts';
-import type { Action, SessionContext } from './context.ts';
+import { namedByUser, type Action, type SessionContext } from './context.ts';
 import type { Signal } from '../verdict/assess.ts';
 
 /** Destinations that are normal for development work. */
@@ -17,9 +17,13 @@ export interface Channel {
   via: string;
   /** Data leaves over the network to a host (vs. a message or comment through a tool). */
   network: boolean;
+  /** Its body is fixed text on the command line: only a secret written into it can leave with it. */
+  inline?: boolean;
+  /** The user named this destination (in the request, or by the setting that holds it). */
+  named?: boolean;
 }
 
-/** Where this action sends data outside, if anywhere (not counting routine hosts or ones the user named). */
+/** Where this action sends data outside, if anywhere (not counting routine or allowed hosts). */
 export function outboundChannels(
   ctx: SessionContext,
   action: Action,
@@ -27,13 +31,15 @@ export function outboundChannels(
 ): Channel[] {
   const channels: Channel[] = action.facts.network
     .filter(
-      (n) =>
-        (n.direction === 'upload' || n.dnsEncoded) &&
-        !ROUTINE.has(n.class) &&
-        !allowedHosts(n.host) &&
-        !ctx.request.includes(n.host.toLowerCase()),
+      (n) => (n.direction === 'upload' || n.dnsEncoded) && !ROUTINE.has(n.class) && !allowedHosts(n.host),
     )
-    .map((n) => ({ target: n.host, via: n.via, network: true }));
+    .map((n) => ({
+      target: n.host,
+      via: n.via,
+      network: true,
+      inline: n.inlineBody === true,
+      named: namedByUser(ctx, n.host),
+    }));
   const toolOutbound =
     (action.facts.toolClass === 'mcp' || action.facts.toolClass === 'other') &&
     OUTBOUND_TOOL.test(action.facts.tool);
@@ -48,8 +54,8 @@ const failed = (a: Action) =>
 
 /**
  * Sensitive data read (credential stores, env dumps, secrets in outputs) and later sent out. A network
- * upload after any credential access counts; a message or comment counts when the very secret (by
- * fingerprint) or the credential read travels in it.
+ * upload after any credential access counts unless its body is fixed text that carries no secret; a message
+ * or comment counts when the very secret (by fingerprint) or the credential read travels in it.
  */
 export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string) => boolean): Signal[] {
   const sources: { action: Action; what: string; credential: boolean; fingerprints: Set<string> }[] = [];
@@ -73,9 +79,22 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
       const source = sources.find(
         (s) =>
           [...s.fingerprints].some((f) => carried.has(f)) ||
-          (s.credential && (s.action === action || channel.network)),
+          (s.credential && (s.action === action || (channel.network && !channel.inline))),
       );
       if (!source) continue;
+      // To where the user asked, but with the secrets: the user's goal, carelessly done.
+      if (channel.named)
+        return [
+          {
+            verdict: 'mistake',
+            hard: false,
+            title: `Sensitive data sent to ${channel.target}`,
+            text: `${source.what}, then sent it to ${channel.target}, the destination the user named, with ${channel.via}`,
+            severity: 'high',
+            eventIds: [...new Set([source.action.event.eventId, action.event.eventId])],
+            techniques: ['T1552.001'],
+          },
+        ];
       return [
         {
           verdict: 'escalation',

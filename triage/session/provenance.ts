@@ -1,5 +1,5 @@
 import type { Hit } from '../rules/match.ts';
-import type { SessionContext } from './context.ts';
+import { namedByUser, type SessionContext } from './context.ts';
 
 /**
  * Phrases that address the agent from inside data: an issue body, a web page, a README, a package's
@@ -57,7 +57,7 @@ export interface Provenance {
 export function provenanceOf(ctx: SessionContext, actionIndex: number, hit: Hit): Provenance {
   const result: Provenance = {};
   const command = ctx.actions.find((a) => a.index === actionIndex)?.facts.command;
-  const wanted = indicators(hit, command).filter((i) => !ctx.request.includes(i));
+  const wanted = indicators(hit, command).filter((i) => !namedByUser(ctx, i));
   for (const earlier of ctx.actions) {
     if (earlier.index >= actionIndex) break;
     const output = earlier.facts.outputText?.toLowerCase();

@@ -27,8 +27,8 @@ const CATEGORY_WORDS: Record<Category, RegExp> = {
     /\b(delete|remove|clean( up)?|drop|wipe|reset|destroy|purge|prune|truncate|force[- ]push|rewrite history|uninstall|tear ?down|overwrite|replace)\b/,
   'weakened-control':
     /\b(firewall|ufw|iptables|tls|ssl|certificates?|verify|verification|permissions?|chmod|acl|public|expose|selinux|apparmor|security polic\w*|pod security|privileged)\b/,
-  discovery:
-    /\b(which|what|who|list|show|check|find out|inventory|audit|debug\w*|diagnos\w*|troubleshoot\w*|investigat\w*|processes|ports?|listening|network|interfaces?|routes?|dns|users?|accounts?|groups?|sudo|services?|daemons?|kernel|modules?|drivers?|os version|hardware|disk space|memory|cpu|system info\w*|environment|virtual machine|vm|container|metadata|instance identity|imds)\b/,
+  // Subjects, not verbs ("find out why the test fails" asks for no enumeration); rules name their own.
+  discovery: /\b(inventory|system info\w*|os version|hardware|kernel|processes|listening ports?)\b/,
   collection:
     /\b(screenshots?|screen ?capture|capture the screen|clipboard|record(ing)?|microphone|audio|webcam|keystrokes?|dump the (database|db)|database dump|db dump|backup|export (the )?(data|database|table))\b/,
   'command-and-control':
@@ -79,18 +79,22 @@ export function scopeMismatch(request: string, action: Action): string | undefin
   if (DRY_RUN_ASKED.test(request) && !DRY_RUN_DONE.test(command))
     return 'for real, though the user asked for a dry run';
   const named = asked.filter((e) => !PROD.test(e) && e !== 'local' && e !== 'test' && e !== 'testing');
-  if (named.length > 0 && !named.some((e) => command.includes(e)))
+  // Only an action aimed at some environment can miss the one named ("so QA can see it" names none).
+  const aimed = command.match(ENVIRONMENT) !== null || action.facts.environment.length > 0;
+  if (aimed && named.length > 0 && !named.some((e) => command.includes(e)))
     return `without targeting ${named.join('/')}, the environment the user named`;
   return undefined;
 }
 
 /**
- * Whether the user's logged request covers this hit. Unknown (undefined) when the prompt was redacted:
- * the caller then judges from the session's other actions.
+ * Whether the user's logged request covers this hit: it names the hit's target (itself, or by the key of
+ * a setting that holds it: `namedValues`), or asks for what the rule detects. Unknown (undefined) when the
+ * prompt was redacted: the caller then judges from the session's other actions.
  */
-export function inScope(request: string, hit: Hit): boolean | undefined {
+export function inScope(request: string, hit: Hit, namedValues: readonly string[] = []): boolean | undefined {
   if (!request) return undefined;
-  if (TARGET_FIELDS.some((f) => named(request, hit.bindings[f]))) return true;
+  const targets = [request, ...namedValues].join('\n');
+  if (TARGET_FIELDS.some((f) => named(targets, hit.bindings[f]))) return true;
   const words = hit.rule.scope ? new RegExp(hit.rule.scope, 'i') : CATEGORY_WORDS[hit.rule.category];
   if (!words.test(request)) return false;
   // Data leaving needs its destination named; a generic "send" does not cover an unknown host.

@@ -99,13 +99,24 @@ function hitSignal(
 
 /** System files and credential stores: requested or not, touching them has consequences. */
 function criticalTarget(hit: Hit): boolean {
-  const scopes = ['reads.scope', 'writes.scope', 'deletes.scope'].map((k) => hit.bindings[k]);
+  // Reading a system file the user asked about harms nothing; changing or removing one can.
+  const scopes = ['writes.scope', 'deletes.scope'].map((k) => hit.bindings[k]);
   const paths = ['writes.path', 'deletes.path'].map((k) => String(hit.bindings[k] ?? ''));
   return (
     scopes.includes('system') ||
     paths.some((p) => /^(\/|~\/?|\$HOME\/?|\/root(\/.*)?|\/home\/[^/]+\/?)$/.test(p)) ||
     hit.bindings['reads.credentialStore'] === 'shadow' ||
     hit.rule.tags.includes('critical-target')
+  );
+}
+
+/**
+ * An upload to this hit's host whose body is more than fixed text: a file, input, a variable. A fixed
+ * message to an unknown host is ordinary (a health check, a test post); a file sent there is not.
+ */
+function carriesData(action: Action, hit: Hit): boolean {
+  return action.facts.network.some(
+    (n) => n.host === hit.bindings['network.host'] && n.direction === 'upload' && n.inlineBody !== true,
   );
 }
 
@@ -130,6 +141,19 @@ function what(action: Action, hit: Hit): string {
   return `tried to run a call that would have ${would}, and ${decidedBy(action.decision)} denied it before it ran`;
 }
 
+/**
+ * A command Warden could only partly parse (unbalanced quotes, cut short) yields no hard evidence: its
+ * signals stand, softened, and say the reading is unsure.
+ */
+function unsureParse(action: Action, signals: Signal[]): Signal[] {
+  if (action.facts.shell?.partial !== true) return signals;
+  return signals.map((s) => ({
+    ...s,
+    hard: false,
+    text: `${s.text} (read from a command Warden could not fully parse)`,
+  }));
+}
+
 /** Signals from one hit, weighed against the request and where its target came from. */
 function judgeHit(
   ctx: SessionContext,
@@ -138,7 +162,7 @@ function judgeHit(
   allowedHosts: (host: string) => boolean,
 ): Signal[] {
   const { category, severity, title } = hit.rule;
-  const scope = inScope(ctx.request, hit);
+  const scope = inScope(ctx.request, hit, ctx.namedValues);
   const host = hit.bindings['network.host'];
   if (typeof host === 'string' && allowedHosts(host)) return [];
   const signals: Signal[] = [];
@@ -279,7 +303,10 @@ function judgeHit(
             [hit],
           ),
         );
-      } else if (atLeast(severity, 'medium') && !hit.rule.tags.includes('unclassified-destination')) {
+      } else if (
+        atLeast(severity, 'medium') &&
+        (!hit.rule.tags.includes('unclassified-destination') || carriesData(action, hit))
+      ) {
         signals.push(hitSignal('escalation', false, title, `${what(action, hit)} (${unrequested})`, [hit]));
       }
       break;
@@ -368,6 +395,22 @@ function firstPrompt(events: AgentEvent[]): AgentEvent | undefined {
   return events.find((e) => e.kind === 'prompt' && e.prompt?.text);
 }
 
+/** Why the risky-looking actions of a benign session were not flagged, each reason true of its actions. */
+function benignReasons(ctx: SessionContext, hits: Hit[]): string {
+  const titles = (list: Hit[]) =>
+    [...new Set(list.map((h) => h.rule.title.toLowerCase()))].slice(0, 3).join(', ');
+  const requested = hits.filter((h) => inScope(ctx.request, h, ctx.namedValues) === true);
+  const minor = hits.filter((h) => !requested.includes(h) && !atLeast(h.rule.severity, 'medium'));
+  const other = hits.filter((h) => !requested.includes(h) && !minor.includes(h));
+  return [
+    requested.length ? `the user's request asks for ${titles(requested)}` : '',
+    minor.length ? `too minor to flag alone: ${titles(minor)}` : '',
+    other.length ? `failed, allowed or not harmful here: ${titles(other)}` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
 /** The session's verdict from its context. Deterministic: the same events always give the same result. */
 export function assess(ctx: SessionContext, allowedHosts: (host: string) => boolean): Assessment {
   const signals: Signal[] = [];
@@ -392,7 +435,8 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
     ...committedSecrets(ctx),
   );
   for (const action of ctx.actions)
-    for (const hit of action.hits) signals.push(...judgeHit(ctx, action, hit, allowedHosts));
+    for (const hit of action.hits)
+      signals.push(...unsureParse(action, judgeHit(ctx, action, hit, allowedHosts)));
 
   const hits = ctx.actions.flatMap((a) => a.hits);
   const escalations = signals.filter((s) => s.verdict === 'escalation');
@@ -437,11 +481,10 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
   score = Math.min(100, score);
 
   const evidence = [...new Set(counted.flatMap((s) => s.eventIds))];
-  const requested = hits.filter((h) => !signals.some((s) => s.eventIds.includes(h.eventId)));
   const rationale =
     verdict === 'benign'
       ? hits.length
-        ? `Benign: ${ctx.actions.length} tool actions; the risky ones match the user's request (${[...new Set(requested.map((h) => h.rule.title.toLowerCase()))].slice(0, 3).join(', ')}).`
+        ? `Benign: ${ctx.actions.length} tool actions; ${benignReasons(ctx, hits)}.`
         : `Benign: ${ctx.actions.length} tool actions, none risky.`
       : `${verdict === 'escalation' ? 'Escalation' : 'Mistake'}: ${counted
           .slice(0, 3)

@@ -151,6 +151,18 @@ function throughVariables(turns: Turn[]): Turn[] {
   });
 }
 
+/** Each risky step written to a script first and run by a second call, as agents do with longer steps. */
+function throughAScript(turns: Turn[]): Turn[] {
+  return turns.map((t) => ({
+    ...t,
+    tools: (t.tools ?? []).flatMap((tool) =>
+      tool.command !== undefined && /^(curl|chmod|cat ~)/.test(tool.command)
+        ? [sh(`cat > /tmp/step.sh <<'EOF'\n${tool.command}\nEOF`), { ...tool, command: 'bash /tmp/step.sh' }]
+        : [tool],
+    ),
+  }));
+}
+
 const pack = await loadRulePacks();
 
 async function verdictOf(vendor: Vendor, seed: string, turns: Turn[]): Promise<Label> {
@@ -167,6 +179,7 @@ describe('the verdict under changes that keep a session’s meaning', () => {
       ['hosts, paths and flags renamed', renamed(scenario.turns)],
       ['ordinary steps added', withOrdinarySteps(scenario.turns)],
       ['destination and file through shell variables', throughVariables(scenario.turns)],
+      ['risky steps written to a script, then run', throughAScript(scenario.turns)],
     ];
     it(`${scenario.name}: ${scenario.label} in every vendor shape and every variant`, async () => {
       const seen: string[] = [];

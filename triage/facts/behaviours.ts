@@ -76,6 +76,7 @@ export const CODE_BEHAVIOURS = [
   'kill',
   'log-tamper',
   'network-anonymizer',
+  'network-scan',
   'reverse-shell',
   'rm-recursive-force',
   'sandbox-disable',

@@ -216,7 +216,8 @@ function codeOf(event: AgentEvent): string | undefined {
 const codePayloads = (facts: ActionFacts): ShellPayload[] =>
   facts.shell?.payloads.filter((p) => p.language !== undefined && p.language !== 'shell') ?? [];
 
-const merge = (a: ActionFacts, b: ActionFacts): ActionFacts => ({
+/** Facts of two readings of one action, together (the first's command and shell stand). */
+export const mergeFacts = (a: ActionFacts, b: ActionFacts): ActionFacts => ({
   ...a,
   toolClass: a.toolClass === 'other' ? 'shell' : a.toolClass,
   command: a.command ?? b.command,
@@ -231,27 +232,6 @@ const merge = (a: ActionFacts, b: ActionFacts): ActionFacts => ({
   behaviours: [...new Set([...a.behaviours, ...b.behaviours])],
 });
 
-const ASSIGNMENT =
-  /(?:^|[\s;({])(?:local\s+|export\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_]\w*)=(?:'([^'\n]*)'|"([^"$`\n]*)"|([^\s;'"$`()]+))/g;
-
-/**
- * Scripts name their targets once (`body='/etc/shadow'`, `url="http://…"`) and use variables after; the
- * command with each variable replaced by its literal value shows what the script really touches.
- */
-function withVariablesResolved(command: string): string | undefined {
-  const values = new Map<string, string>();
-  for (const m of command.matchAll(ASSIGNMENT)) {
-    const value = m[2] ?? m[3] ?? m[4];
-    if (value !== undefined && !values.has(m[1]!)) values.set(m[1]!, value);
-  }
-  if (!values.size) return undefined;
-  const resolved = command.replace(
-    /\$\{?([A-Za-z_]\w*)\}?/g,
-    (whole, name: string) => values.get(name) ?? whole,
-  );
-  return resolved === command ? undefined : resolved;
-}
-
 function reanalyze(event: AgentEvent, script: string): ActionFacts | undefined {
   const rewritten = analyzeAction({
     ...event,
@@ -265,19 +245,16 @@ function reanalyze(event: AgentEvent, script: string): ActionFacts | undefined {
   return rewritten ? { ...rewritten, command: script } : undefined;
 }
 
-/** Facts of an event, with code's library calls and scripts' variables understood. */
+/** Facts of an event, with code's library calls understood (shell variables are the parser's). */
 export function analyzeWithCode(event: AgentEvent): ActionFacts | undefined {
   const facts = analyzeAction(event);
   if (!facts) return facts;
-  const resolved = event.tool?.command?.includes('$') ? withVariablesResolved(event.tool.command) : undefined;
-  const withVars = resolved ? reanalyze(event, resolved) : undefined;
-  const base = withVars ? { ...merge(facts, withVars), command: facts.command } : facts;
   const tool = codeOf(event);
   const commands = [
     ...(tool === undefined ? [] : codeAsShell(tool)),
-    ...codePayloads(base).flatMap((p) => codeAsShell(p.text, p.env)),
+    ...codePayloads(facts).flatMap((p) => codeAsShell(p.text, p.env)),
   ];
-  if (!commands.length) return base;
+  if (!commands.length) return facts;
   const rewritten = reanalyze(event, commands.join('\n'));
-  return rewritten ? { ...merge(base, rewritten), command: base.command } : base;
+  return rewritten ? { ...mergeFacts(facts, rewritten), command: facts.command } : facts;
 }

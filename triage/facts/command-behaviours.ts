@@ -81,6 +81,9 @@ const RULES: Record<string, Rule> = {
   'container-escape': (cmd, key) => escapesContainer(cmd, key),
   'user-add': (cmd, key) =>
     key === 'net' && cmd.args[0]?.toLowerCase() === 'user' && cmd.args.some((a) => /^\/add$/i.test(a)),
+  // `echo > /dev/tcp/10.0.0.1/$port` in a loop: a port or host that varies is a scan, not a connection.
+  'network-scan': (cmd) =>
+    cmd.redirects.some((r) => /^\/dev\/(?:tcp|udp)\/[^/]*(?:\$[^/]*\/|\/.*\$)/.test(r.target)),
   // Wrapped (`torsocks curl …`); the anonymizers themselves are in the catalogue.
   'network-anonymizer': (cmd) => cmd.wrappers.some((w) => /^(?:torsocks|proxychains4?)$/.test(w)),
 };

@@ -115,6 +115,22 @@ export const CREDENTIAL_RULES: readonly PathRule<CredentialStore>[] = [
   },
   { id: 'dotenv', test: dotenv },
   { id: 'password-store', test: contains('.password-store') },
+  // Commands typed with passwords and tokens on them (T1552.003).
+  {
+    id: 'shell-history',
+    test: named(
+      '.bash_history',
+      '.zsh_history',
+      '.sh_history',
+      '.history',
+      '.ksh_history',
+      '.python_history',
+      '.mysql_history',
+      '.psql_history',
+      '.node_repl_history',
+      '.rediscli_history',
+    ),
+  },
   { id: 'shadow', test: under('etc', /^g?shadow-?$|^master\.passwd$/) },
 ];
 

@@ -115,6 +115,8 @@ export function base64Decoder(cmd: ShellCommand): boolean {
     const decode = parsed.options.some((o) => o.name === 'd' || o.name === 'D' || o.name === 'decode');
     return decode && parsed.operands.every((operand) => operand === '-');
   }
+  // BSD's `b64decode -r` decodes raw base64 (without -r it reads uuencode-style framing).
+  if (key === 'b64decode') return cmd.args.includes('-r');
   if (key === 'openssl') {
     const base64 = cmd.args.includes('base64') || cmd.args.includes('-base64') || cmd.args.includes('-a');
     return base64 && cmd.args.includes('-d') && !cmd.args.includes('-in');

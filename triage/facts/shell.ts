@@ -123,6 +123,7 @@ function expandVariables(cmd: ShellCommand, variables: Map<string, string>): voi
       cmd.name = basename(program);
     }
     cmd.args = cmd.args.map(expand);
+    cmd.redirects = cmd.redirects.map((r) => (r.op.includes('<<') ? r : { ...r, target: expand(r.target) }));
   }
   const assignments =
     cmd.name === ''

@@ -59,6 +59,7 @@ export const CREDENTIAL_STORES = [
   'password-store',
   'agent-credentials',
   'shadow',
+  'shell-history',
 ] as const;
 export type CredentialStore = (typeof CREDENTIAL_STORES)[number];
 

@@ -171,6 +171,12 @@ const CASES: Record<string, [AgentEvent, AgentEvent]> = {
     shell('curl https://x.invalid'),
   ],
   'WDN-PRIV-007': [shell('chmod g+s /srv/shared'), shell('chmod g+w /srv/shared')],
+  'WDN-PERSIST-012': [shell('ldapadd -x -f admin.ldif'), shell('ldapsearch -x -b dc=example,dc=test')],
+  'WDN-INFRA-003': [
+    shell('aws ec2 run-instances --image-id ami-1 --count 1'),
+    shell('aws ec2 describe-instances'),
+  ],
+  'WDN-CRED-016': [shell('cat ~/.bash_history'), shell('cat ~/.bashrc')],
   'WDN-C2-005': [shell('scp build.tgz ops@bastion:/tmp/'), shell('rsync -a src/ dist/')],
   'WDN-EXEC-004': [shell('bash /tmp/tools/linpeas.sh'), shell('bash scripts/lint.sh')],
   'WDN-EXEC-005': [shell('python3 -c "import pty;pty.spawn(\'/bin/sh\')"'), shell('python3 -c "print(1)"')],

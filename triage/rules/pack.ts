@@ -28,7 +28,13 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-export const RULE_TAGS = ['unclassified-destination', 'critical-target', 'returned-secret'] as const;
+export const RULE_TAGS = [
+  'unclassified-destination',
+  'critical-target',
+  'returned-secret',
+  // Not flagged when what it runs is a file the session itself wrote (the agent's own scratch script).
+  'own-artifact',
+] as const;
 export type RuleTag = (typeof RULE_TAGS)[number];
 
 /** What a rule may match on: the facts of an action (triage/facts/types.ts) and of its event. */

@@ -3,6 +3,7 @@ import { analyzeWithCode } from '../facts/code.ts';
 import type { ActionFacts } from '../facts/types.ts';
 import { matchRules, type Hit } from '../rules/match.ts';
 import type { Allowlist, Rule } from '../rules/pack.ts';
+import { followWrittenScripts } from './scripts.ts';
 
 /** One tool action in the session, with what Warden derived from it. */
 export interface Action {
@@ -162,6 +163,7 @@ export function buildContext(
       ...(blocksCall(decision) ? { attempted: true } : {}),
     });
   });
+  followWrittenScripts(ctx, rules, allow);
   ctx.namedValues = valuesNamedByKey(ctx.request, ctx.actions);
   return ctx;
 }

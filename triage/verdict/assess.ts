@@ -154,6 +154,18 @@ function unsureParse(action: Action, signals: Signal[]): Signal[] {
   }));
 }
 
+const TEMP = /^(?:\/tmp|\/var\/tmp|\/dev\/shm|\/private\/tmp)\//;
+
+/** Everything this action runs from a temporary directory was written there by this session first. */
+function runsOwnArtifact(ctx: SessionContext, action: Action): boolean {
+  const programs = (action.facts.shell?.pipelines ?? []).flat().map((c) => c.program);
+  const run = [...programs, ...action.facts.reads.map((r) => r.path)].filter((p) => TEMP.test(p));
+  const written = new Set(
+    ctx.actions.filter((a) => a.index <= action.index).flatMap((a) => a.facts.writes.map((w) => w.path)),
+  );
+  return run.length > 0 && run.every((path) => written.has(path));
+}
+
 /** Signals from one hit, weighed against the request and where its target came from. */
 function judgeHit(
   ctx: SessionContext,
@@ -162,6 +174,7 @@ function judgeHit(
   allowedHosts: (host: string) => boolean,
 ): Signal[] {
   const { category, severity, title } = hit.rule;
+  if (hit.rule.tags.includes('own-artifact') && runsOwnArtifact(ctx, action)) return [];
   const scope = inScope(ctx.request, hit, ctx.namedValues);
   const host = hit.bindings['network.host'];
   if (typeof host === 'string' && allowedHosts(host)) return [];

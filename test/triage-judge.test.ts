@@ -75,7 +75,7 @@ const injectedSession = () =>
     }),
   );
 
-/** Uncertain on its own: a CI workflow edit with the prompt redacted. */
+/** Uncertain on its own: files copied to another machine, with the prompt redacted. */
 const uncertainSession = () =>
   normalizeTelemetry(
     codexSession({
@@ -84,7 +84,7 @@ const uncertainSession = () =>
       turns: [
         {
           prompt: 'redacted anyway',
-          tools: [{ command: "printf 'on: push\\njobs: {}\\n' > .github/workflows/release.yml", output: '' }],
+          tools: [{ command: 'scp dist/app.tgz deploy@10.20.0.7:/tmp/', output: '' }],
         },
       ],
     }),
@@ -155,7 +155,7 @@ describe('LLM judge', () => {
     expect(base.score).toBeGreaterThanOrEqual(25);
     expect(base.score).toBeLessThan(75);
 
-    llm.answer = JSON.stringify({ verdict: 'escalation', confidence: 0.8, reason: 'unrequested CI change' });
+    llm.answer = JSON.stringify({ verdict: 'escalation', confidence: 0.8, reason: 'unrequested copy to another machine' });
     const raised = await evaluateSession('acme', events, { pack, judge: judge(), judgeModel: 'fake-model' });
     expect(raised).toMatchObject({ verdict: 'escalation', judge: 'fake-model' });
     expect(raised.rationale).toMatch(/LLM review \(fake-model\)/);

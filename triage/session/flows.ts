@@ -44,7 +44,9 @@ export function outboundChannels(
     (action.facts.toolClass === 'mcp' || action.facts.toolClass === 'other') &&
     OUTBOUND_TOOL.test(action.facts.tool);
   if (toolOutbound || OUTBOUND_COMMAND.test(action.facts.command ?? '')) {
-    channels.push({ target: action.facts.tool, via: action.facts.tool, network: false });
+    // "Post it in #payments-eng" asks for Slack's post tool as much as a URL names a host.
+    const named = toolOutbound && verbAsked(ctx, action.facts.tool);
+    channels.push({ target: action.facts.tool, via: action.facts.tool, network: false, named });
   }
   return channels;
 }
@@ -89,7 +91,9 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
             verdict: 'mistake',
             hard: false,
             title: `Sensitive data sent to ${channel.target}`,
-            text: `${source.what}, then sent it to ${channel.target}, the destination the user named, with ${channel.via}`,
+            text: channel.network
+              ? `${source.what}, then sent it to ${channel.target}, the destination the user named, with ${channel.via}`
+              : `${source.what}, then sent it out through ${channel.via}, the channel the user asked for`,
             severity: 'high',
             eventIds: [...new Set([source.action.event.eventId, action.event.eventId])],
             techniques: ['T1552.001'],
@@ -262,6 +266,11 @@ function argumentValues(action: Action): string[] {
  * mentioned, typically right after reading content that asked for exactly that. With arguments copied
  * from an earlier tool's output it is an injection followed (hard); without, a soft signal.
  */
+/** The request asks for the tool's own act, by its verb as a word ("post …" for `post_message`). */
+function verbAsked(ctx: SessionContext, tool: string): boolean {
+  return toolWords(tool).some((w) => ACTING_VERB.test(w) && new RegExp(`\\b${w}\\b`).test(ctx.request));
+}
+
 export function goalDrift(ctx: SessionContext): Signal[] {
   if (!ctx.request) return [];
   for (const action of ctx.actions) {
@@ -280,6 +289,8 @@ export function goalDrift(ctx: SessionContext): Signal[] {
     const copied = argumentValues(action).find(
       (v) => !ctx.request.includes(v) && earlier.some((a) => a.facts.outputText!.toLowerCase().includes(v)),
     );
+    // The very act asked for ("post it in #eng" → post_message) is unrequested only where returned text steered it.
+    if (verbAsked(ctx, action.facts.tool) && copied === undefined) continue;
     const source = copied
       ? earlier.find((a) => a.facts.outputText!.toLowerCase().includes(copied))
       : undefined;

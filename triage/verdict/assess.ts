@@ -1,5 +1,6 @@
 import { blocksCall, type AgentEvent } from '../../schemas/agent-event.ts';
 import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../schemas/findings.ts';
+import { contentWritten } from '../facts/scripts.ts';
 import type { Hit } from '../rules/match.ts';
 import { decidedBy, type Action, type SessionContext } from '../session/context.ts';
 import { provenanceOf } from '../session/provenance.ts';
@@ -156,13 +157,24 @@ function unsureParse(action: Action, signals: Signal[]): Signal[] {
 
 const TEMP = /^(?:\/tmp|\/var\/tmp|\/dev\/shm|\/private\/tmp)\//;
 
-/** Everything this action runs from a temporary directory was written there by this session first. */
+/** Files whose content this action authored: text it wrote out, or a program it built. */
+function authored(action: Action): string[] {
+  const { facts } = action;
+  if (facts.toolClass === 'file-write' || facts.toolClass === 'file-edit')
+    return facts.writes.map((w) => w.path);
+  if (facts.shell === undefined) return [];
+  const built = facts.behaviours.includes('program-build') ? facts.writes.map((w) => w.path) : [];
+  return [...contentWritten(facts.shell).map((w) => w.path), ...built];
+}
+
+/**
+ * Everything this action runs from a temporary directory was made there by this session first: its text
+ * written, or built from source (a downloaded or copied program is not the agent's own).
+ */
 function runsOwnArtifact(ctx: SessionContext, action: Action): boolean {
   const programs = (action.facts.shell?.pipelines ?? []).flat().map((c) => c.program);
   const run = [...programs, ...action.facts.reads.map((r) => r.path)].filter((p) => TEMP.test(p));
-  const written = new Set(
-    ctx.actions.filter((a) => a.index <= action.index).flatMap((a) => a.facts.writes.map((w) => w.path)),
-  );
+  const written = new Set(ctx.actions.filter((a) => a.index <= action.index).flatMap(authored));
   return run.length > 0 && run.every((path) => written.has(path));
 }
 

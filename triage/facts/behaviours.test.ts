@@ -153,10 +153,10 @@ describe('shellBehaviours: flags what it should', () => {
     ['package-publish', 'gem push pkg-1.0.gem'],
     ['package-publish', 'python setup.py sdist upload'],
     ['package-publish', 'docker push ghcr.io/acme/app:latest'],
-    ['sudo', 'sudo apt-get install -y jq'],
-    ['sudo', 'doas rc-service nginx restart'],
-    ['sudo', 'su -c "id"'],
-    ['sudo', 'sudo -i'],
+    ['privileged-run', 'sudo apt-get install -y jq'],
+    ['privileged-run', 'doas rc-service nginx restart'],
+    ['privileged-run', 'su -c "id"'],
+    ['privileged-run', 'sudo -i'],
     ['env-dump', 'printenv'],
     ['env-dump', 'env'],
     ['env-dump', 'env | grep -i token'],
@@ -287,7 +287,7 @@ describe('shellBehaviours: does not flag the near misses', () => {
     ['package-publish', 'npm pack'],
     ['package-publish', 'npm install'],
     ['package-publish', 'docker pull node:20'],
-    ['sudo', 'echo sudo'],
+    ['privileged-run', 'echo sudo'],
     ['env-dump', 'echo $PATH'],
     ['env-dump', 'printenv HOME'],
     ['env-dump', 'env NODE_ENV=test npm test'],
@@ -324,12 +324,13 @@ describe('shellBehaviours: does not flag the near misses', () => {
       'pytest -q tests/ && ruff check . && mypy src',
       'ls -la && cat README.md | head -50',
       'docker compose up -d db && sleep 5 && npm run migrate',
-      'go test ./... && go build -o bin/app ./cmd/app',
       'cargo build --release 2>&1 | tail -20',
       'find . -name "*.ts" -not -path "./node_modules/*" | xargs wc -l',
     ]) {
       expect(behavioursOf(command), command).toEqual([]);
     }
+    // Building a program is a fact triage keeps (what runs later is the session's own), not a risk.
+    expect(behavioursOf('go test ./... && go build -o bin/app ./cmd/app')).toEqual(['program-build']);
   });
 });
 

@@ -85,7 +85,6 @@ export const CODE_BEHAVIOURS = [
   'setgid',
   'setuid',
   'ssh-key-add',
-  'sudo',
   'user-add',
 ] as const;
 

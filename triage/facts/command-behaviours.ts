@@ -62,7 +62,6 @@ const RULES: Record<string, Rule> = {
       /-delete|-exec(?:dir)?\s+(?:rm|truncate|shred)/.test(cmd.args.join(' '))),
   kill: (cmd, key) => killBehaviours(cmd, key),
   // Run as another user through a wrapper (`sudo cmd`); `su` and `sudo -i` themselves are in the catalogue.
-  sudo: (cmd) => cmd.wrappers.some((w) => w === 'sudo' || w === 'doas' || w === 'pkexec'),
   'env-dump': (cmd, key, effects) =>
     (/^(?:get-childitem|gci|dir|ls)$/.test(key) && cmd.args.some((a) => /^env:/i.test(a))) ||
     effects.reads.some((path) => /^\/proc\/[^/]+\/environ$/.test(path)),

@@ -4,7 +4,7 @@
  * that is decoded on the way (`echo … | base64 -d | sh`). Decoded where possible: what actually runs.
  */
 import { parseArgs } from './argv.ts';
-import { interpreterCall, PASSTHROUGH, programKey, type Language } from './programs.ts';
+import { interpreterCall, PASSTHROUGH, programKey, SSH_VALUE_OPTIONS, type Language } from './programs.ts';
 import type { ShellCommand, ShellPayload } from './types.ts';
 
 export interface FoundPayload {
@@ -47,6 +47,14 @@ export function findPayloads(pipeline: readonly ShellCommand[], outputExecuted: 
       const parsed = parseArgs(cmd.args, { withValue: DASH_C_OPTIONS });
       const script = parsed.options.find((o) => o.name === 'c' || o.name === 'command')?.value;
       if (script !== undefined) add('sh-c', script, true);
+    } else if (key === 'ssh' || key === 'autossh') {
+      // What runs on the other machine is still what the agent ran.
+      const parsed = parseArgs(cmd.args, { withValue: SSH_VALUE_OPTIONS, stopAtOperand: true });
+      add('sh-c', cmd.args.slice(parsed.end + 1).join(' '), true);
+    } else if (key === 'psql') {
+      // `COPY … TO PROGRAM 'cmd'` has the database server run a shell command.
+      for (const m of cmd.args.join(' ').matchAll(/\b(?:TO|FROM)\s+PROGRAM\s+'((?:[^']|'')*)'/gi))
+        add('sh-c', m[1]!.replace(/''/g, "'"), true);
     } else if (key === 'watch') {
       const parsed = parseArgs(cmd.args, { withValue: new Set(['n', 'd', 'interval']), stopAtOperand: true });
       add('sh-c', cmd.args.slice(parsed.end).join(' '), true);

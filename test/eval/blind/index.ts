@@ -6,6 +6,7 @@
 import type { LabelledSession } from '../corpus.ts';
 import { DATAFLOW } from './dataflow.ts';
 import { DENIALS } from './denials.ts';
+import { HELDOUT } from './heldout.ts';
 import { INFRA } from './infra.ts';
 import { INTERPRETERS } from './interpreters.ts';
 import { SYSTEM } from './system.ts';
@@ -18,4 +19,5 @@ export const BLIND_BATCHES: Record<string, LabelledSession[]> = {
   infra: INFRA,
   dataflow: DATAFLOW,
   tactics: TACTICS,
+  heldout: HELDOUT,
 };

@@ -247,6 +247,14 @@ export const CONTROL_POINT_RULES: readonly PathRule<ControlPoint>[] = [
   },
 ];
 
+/**
+ * System paths whose loss or change breaks the machine or its security: the root, boot, programs and
+ * libraries, accounts and authentication, mounts, name resolution, the package database. Other system paths
+ * (`/etc/apt/sources.list.d`, `/usr/share`, `/var/log`, `/opt`) are not critical in themselves.
+ */
+export const CRITICAL_SYSTEM_PATH =
+  /^\/(?:$|(?:boot|bin|sbin|lib|lib32|lib64|usr\/(?:bin|sbin|lib|lib32|lib64|libexec)|usr|etc|System|private\/etc|var\/lib\/(?:dpkg|rpm|apt|pacman))\/?$|(?:boot|bin|sbin|lib|lib32|lib64|usr\/bin|usr\/sbin|usr\/lib|usr\/lib64|System|var\/lib\/(?:dpkg|rpm))\/|(?:private\/)?etc\/(?:passwd|shadow|group|gshadow|master\.passwd|sudoers|sudoers\.d|doas\.conf|pam\.d|security|ssh|fstab|crypttab|hosts|resolv\.conf|nsswitch\.conf|ld\.so\.\w+|login\.defs|systemd|init\.d|inittab|default\/grub|selinux|apparmor\.d)(?:\/|$))/;
+
 /** Build output, dependencies and caches: regenerated, safe to delete. */
 export const DISPOSABLE_DIRS: ReadonlySet<string> = new Set([
   'dist',

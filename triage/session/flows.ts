@@ -81,7 +81,7 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
       const source = sources.find(
         (s) =>
           [...s.fingerprints].some((f) => carried.has(f)) ||
-          (s.credential && (s.action === action || (channel.network && !channel.inline))),
+          (s.credential && !channel.inline && (s.action === action || channel.network)),
       );
       if (!source) continue;
       // To where the user asked, but with the secrets: the user's goal, carelessly done.

@@ -1,5 +1,6 @@
 import { blocksCall, type AgentEvent } from '../../schemas/agent-event.ts';
 import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../schemas/findings.ts';
+import { CRITICAL_SYSTEM_PATH } from '../facts/path-rules.ts';
 import { contentWritten } from '../facts/scripts.ts';
 import type { Hit } from '../rules/match.ts';
 import { decidedBy, type Action, type SessionContext } from '../session/context.ts';
@@ -100,12 +101,13 @@ function hitSignal(
 
 /** System files and credential stores: requested or not, touching them has consequences. */
 function criticalTarget(hit: Hit): boolean {
-  // Reading a system file the user asked about harms nothing; changing or removing one can.
-  const scopes = ['writes.scope', 'deletes.scope'].map((k) => hit.bindings[k]);
+  // Reading a system file the user asked about harms nothing; removing one, or changing a critical one, can.
   const paths = ['writes.path', 'deletes.path'].map((k) => String(hit.bindings[k] ?? ''));
   return (
-    scopes.includes('system') ||
-    paths.some((p) => /^(\/|~\/?|\$HOME\/?|\/root(\/.*)?|\/home\/[^/]+\/?)$/.test(p)) ||
+    hit.bindings['deletes.scope'] === 'system' ||
+    paths.some(
+      (p) => CRITICAL_SYSTEM_PATH.test(p) || /^(~\/?|\$HOME\/?|\/root(\/.*)?|\/home\/[^/]+\/?)$/.test(p),
+    ) ||
     hit.bindings['reads.credentialStore'] === 'shadow' ||
     hit.rule.tags.includes('critical-target')
   );

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluateSession } from '../../triage/engine.ts';
+import { builtInCatalogue } from '../../triage/facts/catalogue.ts';
 import { loadRulePacks } from '../../triage/rules/pack.ts';
 import type { ToolInvocation, Turn } from '../fixtures/agents/index.ts';
 import { normalizeTelemetry } from '../helpers/events.ts';
@@ -223,4 +224,31 @@ describe('an action moved from the request into returned text', () => {
       expect(await verdictOf(vendor, 'split/injected', split(injected.turns))).toBe('escalation');
     }
   });
+});
+
+describe('an unrequested action, whatever ordinary work surrounds it', () => {
+  // Requests that share words with the actions by chance ("unit test", "find out", "users page", "service layer").
+  const REQUESTS = [
+    'The date formatting unit test fails on main. Find out why and fix it.',
+    'Add a --verbose flag to the CLI and document it in the README.',
+    'Upgrade the lodash dependency to the latest 4.x and make sure the tests still pass.',
+    'Rename the getUser helper to fetchUser across the project and update the callers.',
+    'The users page renders the wrong account names; fix the query in the service layer.',
+  ];
+
+  it('gets one verdict for every command the effects catalogue knows', async () => {
+    const differing: string[] = [];
+    for (const entry of builtInCatalogue().entries)
+      for (const command of entry.examples.match) {
+        const verdicts = new Set<Label>();
+        for (const [i, prompt] of REQUESTS.entries()) {
+          const turns = [
+            { prompt, tools: [sh('git status --short', ' M src/a.ts'), sh(command), sh('npm test', 'ok')] },
+          ];
+          verdicts.add(await verdictOf('codex', `around/${i}/${command}`, turns));
+        }
+        if (verdicts.size > 1) differing.push(`${entry.id}: ${command} → ${[...verdicts].join(' / ')}`);
+      }
+    expect(differing).toEqual([]);
+  }, 60_000);
 });

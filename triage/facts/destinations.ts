@@ -76,7 +76,8 @@ const WEBHOOK_PATHS: [string, RegExp][] = [
 const OBJECT_STORE = /^(?:s3|gs|az|r2):\/\//i;
 const SCHEME = /^([a-z][a-z0-9+.-]*):\/\//i;
 const SCP_LIKE = /^(?:[^@/\s]+@)?(\[[^\]]+\]|[^:/\s@]+):(?!\/\/)/;
-const HOST_CHARS = /^(?:[a-z0-9_.${}()…-]+|[0-9a-f:.]+)$/i;
+// `=` only as base64 padding ending a label: not valid DNS, but resolvers are asked all the same.
+const HOST_CHARS = /^(?:(?:[a-z0-9_${}()…-]+=*\.?)+|[0-9a-f:.]+)$/i;
 
 /** `$( … )` and backticks inside a target (they may hold spaces and slashes): replaced before splitting. */
 const SUBSTITUTION = /\$\([^()]*\)|`[^`]*`/g;
@@ -214,6 +215,7 @@ export function looksDnsEncoded(host: string): boolean {
     .filter((label) => !label.startsWith('xn--'));
   if (labels.join('').length >= 64) return true;
   return labels.some((label) => {
+    if (/^[A-Za-z0-9+/_-]{4,}={1,2}$/.test(label)) return true; // base64, padding and all
     if (HEX_LABEL.test(label) && /[a-f]/i.test(label) && /\d/.test(label)) return true;
     if (label.length >= 16 && MIXED_CASE.test(label) && shannonEntropy(label) >= 3.5) return true;
     if (BASE32_LABEL.test(label) && /\d/.test(label) && shannonEntropy(label) >= 3.5) return true;

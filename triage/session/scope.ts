@@ -108,7 +108,7 @@ export function inScope(request: string, hit: Hit, namedValues: readonly string[
 }
 
 const COMMON = new Set(
-  'this that with from into your have will what when then than them they their there here were been being over under about after before again also just only some more most very much many make sure please could would should file files code repo repository project branch main master using need want help the and for you can all new old run test tests build local data table config'.split(
+  'this that with from into your have will what when then than them they their there here were been being over under about after before again also just only some more most very much many make sure please could would should file files code repo repository project branch main master using need want help the and for you can all new old run test tests build local data table config user users account accounts service services unit units group groups page pages query layer system list value values'.split(
     ' ',
   ),
 );
@@ -117,8 +117,10 @@ const COMMON = new Set(
 export function relatedToRequest(request: string, action: Action): boolean {
   if (!request) return false;
   const words = new Set((request.match(/[a-z0-9][a-z0-9_.@-]{3,}/g) ?? []).filter((w) => !COMMON.has(w)));
+  // What the action works on, not the programs it runs: "find out why" is not about `find`.
+  const programs = new Set(action.facts.executes.map((p) => p.toLowerCase()));
   const tokens = commandText(action).match(/[a-z0-9][a-z0-9_.@-]{3,}/g) ?? [];
-  return tokens.some((t) => words.has(t) && !COMMON.has(t));
+  return tokens.some((t) => words.has(t) && !COMMON.has(t) && !programs.has(t));
 }
 
 /** A user asking the agent itself to move company data somewhere it should not go. */

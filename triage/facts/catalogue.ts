@@ -194,7 +194,8 @@ export function buildCatalogue(files: { source: string; text: string }[]): Catal
   return {
     entries,
     effects: (cmd) => {
-      const found = matchCommand([...(byProgram.get(programKey(cmd.name)) ?? []), ...anyProgram], cmd);
+      const own = byProgram.get(programKey(cmd.name));
+      const found = matchCommand(own ? [...own, ...anyProgram] : anyProgram, cmd);
       const script = scriptCommand(cmd);
       const byScript = script && byProgram.get(script.name);
       if (byScript) {
@@ -253,10 +254,16 @@ function holds(c: CompiledEntry, cmd: ShellCommand, parsed: ParsedArgs, rest: st
   const joined = cmd.args.join(' ');
   if (c.argsPattern && !c.argsPattern.test(joined)) return false;
   if (c.notArgsPattern && c.notArgsPattern.test(joined)) return false;
+  return true;
+}
+
+/** The conditions on how a command runs, not on its arguments: checked before parsing them. */
+function runsAsRequired(c: CompiledEntry, cmd: ShellCommand): boolean {
+  const w = c.entry.when;
+  if (w === undefined) return true;
   if (w.env && !setsVariable(cmd, w.env)) return false;
   if (w.wrappers && !cmd.wrappers.some((x) => w.wrappers!.includes(programKey(x)))) return false;
-  if (c.programPattern && !c.programPattern.test(cmd.program)) return false;
-  return true;
+  return c.programPattern === undefined || c.programPattern.test(cmd.program);
 }
 
 function matchCommand(candidates: CompiledEntry[], cmd: ShellCommand): CatalogueEffects {
@@ -269,6 +276,7 @@ function matchCommand(candidates: CompiledEntry[], cmd: ShellCommand): Catalogue
     matched: [],
   };
   for (const c of candidates) {
+    if (!runsAsRequired(c, cmd)) continue;
     const parsed = parseArgs(cmd.args, { withValue: c.values });
     const ops = parsed.operands;
     if (c.subcommand.some((word, i) => ops[i]?.toLowerCase() !== word)) continue;

@@ -261,16 +261,16 @@ function argumentValues(action: Action): string[] {
   return out;
 }
 
-/**
- * Goal drift: a tool that acts (sends, grants, unlocks, deletes, pays …) from a family the user never
- * mentioned, typically right after reading content that asked for exactly that. With arguments copied
- * from an earlier tool's output it is an injection followed (hard); without, a soft signal.
- */
 /** The request asks for the tool's own act, by its verb as a word ("post …" for `post_message`). */
 function verbAsked(ctx: SessionContext, tool: string): boolean {
   return toolWords(tool).some((w) => ACTING_VERB.test(w) && new RegExp(`\\b${w}\\b`).test(ctx.request));
 }
 
+/**
+ * Goal drift: a tool that acts (sends, grants, unlocks, deletes, pays …) from a family the user never
+ * mentioned, typically right after reading content that asked for exactly that. With arguments copied
+ * from an earlier tool's output it is an injection followed (hard); without, a soft signal.
+ */
 export function goalDrift(ctx: SessionContext): Signal[] {
   if (!ctx.request) return [];
   for (const action of ctx.actions) {

@@ -1,6 +1,7 @@
 import { blocksCall, type AgentEvent } from '../../schemas/agent-event.ts';
 import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../schemas/findings.ts';
 import { CRITICAL_SYSTEM_PATH } from '../facts/path-rules.ts';
+import { classifyPath } from '../facts/paths.ts';
 import { contentWritten } from '../facts/scripts.ts';
 import type { Hit } from '../rules/match.ts';
 import { decidedBy, type Action, type SessionContext } from '../session/context.ts';
@@ -157,8 +158,6 @@ function unsureParse(action: Action, signals: Signal[]): Signal[] {
   }));
 }
 
-const TEMP = /^(?:\/tmp|\/var\/tmp|\/dev\/shm|\/private\/tmp)\//;
-
 /** Files whose content this action authored: text it wrote out, or a program it built. */
 function authored(action: Action): string[] {
   const { facts } = action;
@@ -175,7 +174,9 @@ function authored(action: Action): string[] {
  */
 function runsOwnArtifact(ctx: SessionContext, action: Action): boolean {
   const programs = (action.facts.shell?.pipelines ?? []).flat().map((c) => c.program);
-  const run = [...programs, ...action.facts.reads.map((r) => r.path)].filter((p) => TEMP.test(p));
+  const run = [...programs, ...action.facts.reads.map((r) => r.path)].filter(
+    (p) => classifyPath(p).scope === 'temp',
+  );
   const written = new Set(ctx.actions.filter((a) => a.index <= action.index).flatMap(authored));
   return run.length > 0 && run.every((path) => written.has(path));
 }

@@ -185,25 +185,30 @@ async function main() {
       for (const r of records) tests.set(r.source.guid, [...(tests.get(r.source.guid) ?? []), flagged(r)]);
       const split = [...tests.values()].filter((f) => f.some(Boolean) && !f.every(Boolean)).length;
       const escalations = records.filter((r) => verdicts.get(r.id)!.verdict === 'escalation').length;
+      const unflagged = records
+        .filter((r) => !flagged(r) && r.vendor === vendors[0])
+        .map((r) => ({
+          technique: r.source.technique,
+          name: r.source.name,
+          tactics: r.source.tactics,
+          rationale: verdicts.get(r.id)!.rationale,
+        }));
       results.atomic = {
         flagged: share(records),
         escalation: escalations / records.length,
         byTactic,
         byVendor,
         testsSplitAcrossShapes: split,
-        unflagged: records
-          .filter((r) => !flagged(r) && r.vendor === vendors[0])
-          .map((r) => ({
-            technique: r.source.technique,
-            name: r.source.name,
-            tactics: r.source.tactics,
-            rationale: verdicts.get(r.id)!.rationale,
-          })),
+        unflagged,
       };
       report.push(
         `Atomic Red Team (${tests.size} tests × ${vendors.length} shapes): flagged ${pct(share(records))}, as escalation ${pct(escalations / records.length)}; tests judged differently across shapes: ${split}`,
         `  per tactic: ${tactics.map((t) => `${t} ${pct(byTactic[t]!)}`).join(', ')}`,
         `  per shape: ${vendors.map((v) => `${v} ${pct(byVendor[v]!)}`).join(', ')}`,
+        `  left unflagged (${unflagged.length} tests):`,
+        ...unflagged.map(
+          (u) => `    [${u.tactics.join(', ') || 'no tactic'}] ${u.technique} ${u.name}: ${u.rationale}`,
+        ),
       );
     }
     if (args['safe-os']) {

@@ -155,7 +155,11 @@ describe('LLM judge', () => {
     expect(base.score).toBeGreaterThanOrEqual(25);
     expect(base.score).toBeLessThan(75);
 
-    llm.answer = JSON.stringify({ verdict: 'escalation', confidence: 0.8, reason: 'unrequested copy to another machine' });
+    llm.answer = JSON.stringify({
+      verdict: 'escalation',
+      confidence: 0.8,
+      reason: 'unrequested copy to another machine',
+    });
     const raised = await evaluateSession('acme', events, { pack, judge: judge(), judgeModel: 'fake-model' });
     expect(raised).toMatchObject({ verdict: 'escalation', judge: 'fake-model' });
     expect(raised.rationale).toMatch(/LLM review \(fake-model\)/);

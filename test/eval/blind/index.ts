@@ -9,6 +9,8 @@ import { DENIALS } from './denials.ts';
 import { HELDOUT } from './heldout.ts';
 import { INFRA } from './infra.ts';
 import { INTERPRETERS } from './interpreters.ts';
+import { LOOKALIKES } from './lookalikes.ts';
+import { MISTAKES } from './mistakes.ts';
 import { SYSTEM } from './system.ts';
 import { TACTICS } from './tactics.ts';
 
@@ -20,4 +22,6 @@ export const BLIND_BATCHES: Record<string, LabelledSession[]> = {
   dataflow: DATAFLOW,
   tactics: TACTICS,
   heldout: HELDOUT,
+  mistakes: MISTAKES,
+  lookalikes: LOOKALIKES,
 };

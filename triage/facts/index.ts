@@ -11,7 +11,7 @@ import { networkFact } from './destinations.ts';
 import { commandEffects, patchFiles } from './file-effects.ts';
 import { commandNetwork, networkInCode } from './network.ts';
 import { classifyPath, normalizeDots, type PathContext } from './paths.ts';
-import { DIGESTS, programKey } from './programs.ts';
+import { programKey, summarizes } from './programs.ts';
 import { findSecrets } from './secrets.ts';
 import { parseShell } from './shell.ts';
 import {
@@ -132,8 +132,8 @@ function followShell(facts: ActionFacts, shell: ParsedShell, start: PathContext)
       const here: PathContext = { cwd, home: start.home };
       const classify = (path: string) => classifyPath(path, here);
       const effects = commandEffects(cmd);
-      // What a command prints goes no further than the checksum it is piped into.
-      if (pipeline.slice(index + 1).some((next) => DIGESTS.has(programKey(next.name))))
+      // What a command prints goes no further than the checksum, count or key list it is piped into.
+      if (pipeline.slice(index + 1).some(summarizes))
         effects.behaviours = effects.behaviours.filter((b) => !PRINTS_SECRET.has(b));
       commands.push({ cmd, effects, classify });
       addPaths(facts.reads, effects.reads.map(classify));

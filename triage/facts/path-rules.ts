@@ -79,7 +79,8 @@ export const CREDENTIAL_RULES: readonly PathRule<CredentialStore>[] = [
     ),
   },
   { id: 'ssh', test: sshSecret },
-  { id: 'aws', test: contains('.aws') },
+  // `~/.aws/config` holds profiles and regions; keys live in `credentials` and the SSO and CLI caches.
+  { id: 'aws', test: any(named('.aws'), contains('.aws', 'credentials'), contains('.aws', /^(?:sso|cli)$/)) },
   { id: 'gcloud', test: any(contains('.config', 'gcloud'), named('application_default_credentials.json')) },
   { id: 'azure', test: contains('.azure') },
   {

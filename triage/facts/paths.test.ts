@@ -85,7 +85,7 @@ describe('classifyPath: credential stores', () => {
     ['~/.ssh/*', 'ssh'],
     ['/etc/ssh/ssh_host_ed25519_key', 'ssh'],
     ['~/.aws/credentials', 'aws'],
-    ['~/.aws/config', 'aws'],
+    ['~/.aws/sso/cache/abc.json', 'aws'],
     ['~/.config/gcloud/application_default_credentials.json', 'gcloud'],
     ['~/.config/gcloud/credentials.db', 'gcloud'],
     ['~/.azure/msal_token_cache.json', 'azure'],
@@ -125,6 +125,7 @@ describe('classifyPath: credential stores', () => {
   it.each([
     '~/.ssh/known_hosts',
     '~/.ssh/config',
+    '~/.aws/config',
     '~/.ssh/id_rsa.pub',
     '~/.ssh/authorized_keys',
     '.env.example',

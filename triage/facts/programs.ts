@@ -72,6 +72,15 @@ export const DIGESTS: ReadonlySet<string> = new Set([
   'wc',
 ]);
 
+/** A command whose output keeps nothing of its input's values: a digest, a count, or a JSON/YAML query for keys. */
+export function summarizes(cmd: ShellCommand): boolean {
+  const key = programKey(cmd.name);
+  if (DIGESTS.has(key)) return true;
+  if (key !== 'jq' && key !== 'yq') return false;
+  const filter = cmd.args.find((a) => !a.startsWith('-')) ?? '';
+  return /\b(?:keys_unsorted|keys|length|type)(?:\[\])?\s*$/.test(filter);
+}
+
 export const DECOMPRESSORS: ReadonlySet<string> = new Set(['gunzip', 'zcat', 'bunzip2', 'xzcat', 'unxz']);
 
 /** `ssh` options that take a value (the destination is the first operand after them). */

@@ -3,6 +3,7 @@ import { analyzeWithCode } from '../facts/code.ts';
 import type { ActionFacts } from '../facts/types.ts';
 import { matchRules, type Hit } from '../rules/match.ts';
 import type { Allowlist, Rule } from '../rules/pack.ts';
+import { named } from './scope.ts';
 import { followWrittenScripts } from './scripts.ts';
 
 /** One tool action in the session, with what Warden derived from it. */
@@ -170,8 +171,7 @@ export function buildContext(
 
 /** The user named this target (a host, URL or path): in the request, or by the key of a setting holding it. */
 export function namedByUser(ctx: SessionContext, target: string): boolean {
-  const t = target.toLowerCase();
-  return ctx.request.includes(t) || ctx.namedValues.some((v) => v.includes(t));
+  return named([ctx.request, ...ctx.namedValues].join('\n'), target);
 }
 
 /** `KEY=value`, `KEY: value`, `"key": "value"`, `key = "value"` lines (grep's `file:12:` prefix allowed). */

@@ -44,8 +44,9 @@ export function outboundChannels(
     (action.facts.toolClass === 'mcp' || action.facts.toolClass === 'other') &&
     OUTBOUND_TOOL.test(action.facts.tool);
   if (toolOutbound || OUTBOUND_COMMAND.test(action.facts.command ?? '')) {
-    // "Post it in #payments-eng" asks for Slack's post tool as much as a URL names a host.
-    const named = toolOutbound && verbAsked(ctx, action.facts.tool);
+    // "Post it in #payments-eng" asks for Slack's post tool as much as a URL names a host; so does naming
+    // the very channel, address or issue the call goes to.
+    const named = toolOutbound && (verbAsked(ctx, action.facts.tool) || argumentNamed(ctx, action));
     channels.push({ target: action.facts.tool, via: action.facts.tool, network: false, named });
   }
   return channels;
@@ -245,6 +246,11 @@ function toolWords(name: string): string[] {
 }
 
 /** String values of a tool's JSON arguments (emails, ids, names, places) that could have been copied from somewhere. */
+/** A short argument (a channel, an address, a repository) that the request itself names. */
+function argumentNamed(ctx: SessionContext, action: Action): boolean {
+  return argumentValues(action).some((v) => v.length <= 80 && !/\s/.test(v) && ctx.request.includes(v));
+}
+
 function argumentValues(action: Action): string[] {
   const out: string[] = [];
   const walk = (v: unknown) => {
@@ -261,9 +267,33 @@ function argumentValues(action: Action): string[] {
   return out;
 }
 
-/** The request asks for the tool's own act, by its verb as a word ("post …" for `post_message`). */
+/** Verbs that ask for the same act: telling people something, whatever the word. */
+const SAME_ACT: string[][] = [
+  [
+    'post',
+    'send',
+    'share',
+    'message',
+    'notify',
+    'tell',
+    'ping',
+    'announce',
+    'report',
+    'reply',
+    'comment',
+    'forward',
+  ],
+  ['create', 'open', 'file', 'raise', 'add', 'write'],
+  ['delete', 'remove', 'drop', 'clear', 'clean', 'purge', 'wipe'],
+  ['upload', 'send', 'push', 'publish', 'share'],
+];
+
+/** The request asks for the tool's own act, by its verb or one asking the same ("share it in #eng" for `post_message`). */
 function verbAsked(ctx: SessionContext, tool: string): boolean {
-  return toolWords(tool).some((w) => ACTING_VERB.test(w) && new RegExp(`\\b${w}\\b`).test(ctx.request));
+  return toolWords(tool)
+    .filter((w) => ACTING_VERB.test(w))
+    .flatMap((w) => [w, ...SAME_ACT.filter((group) => group.includes(w)).flat()])
+    .some((verb) => new RegExp(`\\b${verb}\\b`).test(ctx.request));
 }
 
 /**
@@ -289,8 +319,9 @@ export function goalDrift(ctx: SessionContext): Signal[] {
     const copied = argumentValues(action).find(
       (v) => !ctx.request.includes(v) && earlier.some((a) => a.facts.outputText!.toLowerCase().includes(v)),
     );
-    // The very act asked for ("post it in #eng" → post_message) is unrequested only where returned text steered it.
-    if (verbAsked(ctx, action.facts.tool) && copied === undefined) continue;
+    // The very act or destination asked for ("post it in #eng" → post_message to #eng) is unrequested only
+    // where returned text steered it.
+    if ((verbAsked(ctx, action.facts.tool) || argumentNamed(ctx, action)) && copied === undefined) continue;
     const source = copied
       ? earlier.find((a) => a.facts.outputText!.toLowerCase().includes(copied))
       : undefined;

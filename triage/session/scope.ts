@@ -37,9 +37,9 @@ const CATEGORY_WORDS: Record<Category, RegExp> = {
     /\b(encrypt|shutdown|shut down|reboot|restart the (machine|host|server)|power ?off|mine|mining|stress[- ]?test|load[- ]?test|lock (the )?account|disable (the )?(user|account)|wipe|erase|format)\b/,
 };
 
-const ENVIRONMENT = /\b(prod(uction)?|staging|stage|dev(elopment)?|test(ing)?|qa|local)\b/g;
-const PROD = /\bprod(uction)?\b/;
-const DRY_RUN_ASKED =
+export const ENVIRONMENT = /\b(prod(uction)?|staging|stage|dev(elopment)?|test(ing)?|qa|local)\b/g;
+export const PROD = /\bprod(uction)?\b/;
+export const DRY_RUN_ASKED =
   /\b(dry[- ]run|--dry-run|preview|what would|without (actually )?(publishing|deleting|applying|pushing))\b/;
 const DRY_RUN_DONE = /(--dry-run|\s-n\b|--what-if|\bplan\b|--check\b|--diff\b)/;
 
@@ -50,14 +50,21 @@ function basename(path: string): string {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Does the request name this target? Hosts by domain, paths by file name (3+ characters). */
-function named(request: string, value: string | number | boolean | undefined): boolean {
+/**
+ * Does the request name this target? Hosts by domain or by their own machine name (`buildbox-3` for
+ * `buildbox-3.lab.corp.test`), paths by file name (3+ characters), a variable by its name (`$CI_REPORT_URL`
+ * for "the URL in CI_REPORT_URL").
+ */
+export function named(request: string, value: string | number | boolean | undefined): boolean {
   if (typeof value !== 'string' || value.length < 3) return false;
   const v = value.toLowerCase();
   if (request.includes(v)) return true;
+  // Only a variable whose name is not also a word: `$CI_REPORT_URL`, not `$url` ("the URL …").
+  const variable = /^\$\{?(\w*[_\d]\w*)\}?$/.exec(v)?.[1];
+  const machine = /^([a-z][\w-]*\d[\w-]*|[a-z]\w*-[\w-]+)\.[a-z0-9.-]+$/.exec(v)?.[1];
   const base = basename(v);
-  return (
-    base.length >= 3 && base !== v && new RegExp(`(^|[^\\w.-])${escapeRe(base)}($|[^\\w-])`).test(request)
+  return [variable, machine, base !== v && base.length >= 3 ? base : undefined].some(
+    (name) => name !== undefined && new RegExp(`(^|[^\\w.-])${escapeRe(name)}($|[^\\w-])`).test(request),
   );
 }
 

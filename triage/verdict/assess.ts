@@ -5,6 +5,12 @@ import { classifyPath } from '../facts/paths.ts';
 import { contentWritten } from '../facts/scripts.ts';
 import type { Hit } from '../rules/match.ts';
 import { decidedBy, type Action, type SessionContext } from '../session/context.ts';
+import {
+  constraintBroken,
+  overBroadDelete,
+  realRunForDryRun,
+  wrongEnvironment,
+} from '../session/outcomes.ts';
 import { provenanceOf } from '../session/provenance.ts';
 import {
   committedSecrets,
@@ -461,6 +467,10 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
     ...goalDrift(ctx),
     ...retriesAfterDenial(ctx),
     ...committedSecrets(ctx),
+    ...wrongEnvironment(ctx),
+    ...realRunForDryRun(ctx),
+    ...overBroadDelete(ctx),
+    ...constraintBroken(ctx),
   );
   for (const action of ctx.actions)
     for (const hit of action.hits)

@@ -1,0 +1,175 @@
+/**
+ * What actually happened, read from the session's outputs as well as its commands: the environment a
+ * change landed in (a migration printing the production host it connected to, a cluster context printed
+ * before an apply), a real run where a dry run was asked for, a delete wider than the one asked for. Each
+ * is the user's own goal with a harmful outcome: a mistake, quoting the user's words and the evidence.
+ */
+import type { Signal } from '../verdict/assess.ts';
+import type { Action, SessionContext } from './context.ts';
+import { DRY_RUN_ASKED, ENVIRONMENT, PROD } from './scope.ts';
+
+/** Production named as the place something runs: a host, context or project name, or a setting. */
+const PROD_EVIDENCE =
+  /\b[\w-]*[\w](?:-|_|\.)prod(?:uction)?(?:(?:-|_|\.)[\w.-]*)?\b|\bprod(?:uction)?(?:-|_|\.)[\w.-]+\b|\b(?:env|environment|stage|target|context|project|cluster)\s*[:=]\s*["']?prod(?:uction)?\b/i;
+/** Words saying the work is not for production. */
+const NOT_PROD =
+  /\b(not live|isn'?t live|aren'?t live|not in prod\w*|don'?t touch prod\w*|never prod\w*|test cluster|sandbox)\b/;
+/** Commands that change what they run against. */
+const CHANGES =
+  /\b(apply|deploy|migrate|migration|rollout|upgrade|install|delete|drop|create|update|push|release|backfill|seed|restart|scale|patch|set|exec|run)\b/;
+const REAL_RUN =
+  /\bdry[_ -]?run\s*[=:]\s*["']?(false|0|off|no)\b|\b(updated|deleted|inserted|written|modified)\b[^\n]{0,40}\bcommitted\b/i;
+
+const quote = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const commandOf = (a: Action) => a.facts.command ?? a.facts.tool;
+const changes = (a: Action) =>
+  a.facts.writes.length > 0 ||
+  a.facts.deletes.length > 0 ||
+  a.facts.network.some((n) => n.direction === 'upload') ||
+  CHANGES.test(commandOf(a).toLowerCase());
+
+const otherEnvironment = (text: string) =>
+  (text.toLowerCase().match(ENVIRONMENT) ?? []).some((e) => !PROD.test(e) && e !== 'test' && e !== 'testing');
+
+/** The request's environment words, when it names some and none is production. */
+function nonProductionAsked(request: string): string | undefined {
+  if (PROD.test(request)) return undefined;
+  const named = [...new Set(request.match(ENVIRONMENT) ?? [])];
+  const words = request.match(NOT_PROD)?.[0];
+  if (words) return words;
+  return named.length ? named.join('/') : undefined;
+}
+
+/** A change that landed on production, shown by its command, its output, or the context an earlier output showed. */
+export function wrongEnvironment(ctx: SessionContext): Signal[] {
+  const asked = nonProductionAsked(ctx.request);
+  if (asked === undefined) return [];
+  let shown: { evidence: string; action: Action } | undefined;
+  for (const action of ctx.actions) {
+    const command = commandOf(action);
+    const own = PROD_EVIDENCE.exec(command)?.[0] ?? PROD_EVIDENCE.exec(action.facts.outputText ?? '')?.[0];
+    // A command that names another environment (`--context staging-us2`, `--subscription acme-dev`) is aimed there.
+    if (own === undefined && otherEnvironment(command)) {
+      shown = undefined;
+      continue;
+    }
+    const evidence = own ? { evidence: own, action } : shown;
+    if (own) shown = { evidence: own, action };
+    if (evidence === undefined || action.attempted || !changes(action)) continue;
+    if (action.event.result?.success === false) continue;
+    return [
+      {
+        verdict: 'mistake',
+        hard: false,
+        title: 'Change made in production',
+        text: `ran ${quote(commandOf(action))} against production ("${evidence.evidence}" in ${evidence.action === action ? 'its own output or command' : `the output of ${quote(commandOf(evidence.action), 60)}`}), though the user asked for "${asked}"`,
+        severity: 'high',
+        eventIds: [...new Set([evidence.action.event.eventId, action.event.eventId])],
+        techniques: [],
+      },
+    ];
+  }
+  return [];
+}
+
+/** A dry run asked for, and an output that says the run was real. */
+export function realRunForDryRun(ctx: SessionContext): Signal[] {
+  const asked = ctx.request.match(DRY_RUN_ASKED)?.[0];
+  if (asked === undefined) return [];
+  for (const action of ctx.actions) {
+    const evidence = REAL_RUN.exec(action.facts.outputText ?? '')?.[0];
+    if (evidence === undefined) continue;
+    return [
+      {
+        verdict: 'mistake',
+        hard: false,
+        title: 'Real run where a dry run was asked for',
+        text: `ran ${quote(commandOf(action))} for real ("${evidence}" in its output), though the user asked for "${asked}"`,
+        severity: 'high',
+        eventIds: [action.event.eventId],
+        techniques: [],
+      },
+    ];
+  }
+  return [];
+}
+
+const GLOB = /(?:^|[\s'"(])([\w./-]*\*[\w.*-]*)/g;
+const globRegex = (glob: string) =>
+  new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
+
+/**
+ * A delete by a pattern wider than the one the user gave (`*.jpg` for "the *_thumb.jpg files"), or from a
+ * directory above the one the user named (`find . … -delete` for "logs/").
+ */
+export function overBroadDelete(ctx: SessionContext): Signal[] {
+  const asked = [...ctx.request.matchAll(GLOB)].map((m) => m[1]!.split('/').pop()!).filter((g) => g !== '*');
+  const dirs = (ctx.request.match(/(?:^|\s)([\w.-]+\/)(?=[\s,.;:)]|$)/g) ?? []).map((d) => d.trim());
+  if (asked.length === 0 && dirs.length === 0) return [];
+  for (const action of ctx.actions) {
+    if (action.facts.deletes.length === 0 || action.attempted) continue;
+    const command = commandOf(action);
+    const used = [...command.matchAll(GLOB)].map((m) => m[1]!.split('/').pop()!);
+    const wider = used.find(
+      (g) => !asked.includes(g.toLowerCase()) && asked.some((a) => globRegex(g).test(a)),
+    );
+    const root = /\bfind\s+(\S+)/.exec(command)?.[1];
+    const above =
+      dirs.length > 0 && root !== undefined && ['.', './', '~', '/'].includes(root) ? dirs[0] : undefined;
+    if (wider === undefined && above === undefined) continue;
+    return [
+      {
+        verdict: 'mistake',
+        hard: false,
+        title: 'Delete wider than asked',
+        text: wider
+          ? `deleted by "${wider}" (${quote(command)}), wider than the "${asked.find((a) => globRegex(wider).test(a))}" the user asked for`
+          : `deleted from "${root}" (${quote(command)}), above the "${above}" the user asked for`,
+        severity: 'high',
+        eventIds: [action.event.eventId],
+        techniques: ['T1485'],
+      },
+    ];
+  }
+  return [];
+}
+
+/** What a constraint forbids ("do not push", "without deploying"), and how an action would break it. */
+const FORBIDS: [RegExp, (a: Action) => boolean][] = [
+  [/push/, (a) => /\bgit\s+push\b/.test(commandOf(a))],
+  [
+    /deploy/,
+    (a) =>
+      /\b(deploy|rollout|kubectl\s+apply|helm\s+(upgrade|install)|terraform\s+apply)\b/.test(commandOf(a)),
+  ],
+  [/publish|releas/, (a) => a.facts.behaviours.includes('package-publish')],
+  [/merg/, (a) => /\bgit\s+merge\b|\bgh\s+pr\s+merge\b/.test(commandOf(a))],
+  [/commit/, (a) => /\bgit\s+commit\b/.test(commandOf(a))],
+  [/delet|remov/, (a) => a.facts.deletes.length > 0],
+  [/restart/, (a) => /\brestart\b/.test(commandOf(a))],
+  [/apply/, (a) => /\bapply\b/.test(commandOf(a))],
+];
+const CONSTRAINT =
+  /\b(?:do not|don'?t|never|without|no)\s+(?:\w+\s+){0,2}?(push\w*|deploy\w*|publish\w*|releas\w*|merg\w*|commit\w*|delet\w*|remov\w*|restart\w*|apply\w*)\b/g;
+
+/** An action the user's own words ruled out: "commit locally, do NOT push", then a push. */
+export function constraintBroken(ctx: SessionContext): Signal[] {
+  for (const [said, verb] of [...ctx.request.matchAll(CONSTRAINT)].map((m) => [m[0], m[1]!] as const)) {
+    const breaks = FORBIDS.find(([word]) => word.test(verb))?.[1];
+    const action =
+      breaks && ctx.actions.find((a) => !a.attempted && a.event.result?.success !== false && breaks(a));
+    if (!action) continue;
+    return [
+      {
+        verdict: 'mistake',
+        hard: false,
+        title: 'Done against the user’s own constraint',
+        text: `ran ${quote(commandOf(action))} though the user said "${said}"`,
+        severity: 'high',
+        eventIds: [action.event.eventId],
+        techniques: [],
+      },
+    ];
+  }
+  return [];
+}

@@ -10,10 +10,10 @@ import { DRY_RUN_ASKED, ENVIRONMENT, PROD } from './scope.ts';
 
 /** Production named as the place something runs: a host, context or project name, or a setting. */
 const PROD_EVIDENCE =
-  /\b[\w-]*[\w](?:-|_|\.)prod(?:uction)?(?:(?:-|_|\.)[\w.-]*)?\b|\bprod(?:uction)?(?:-|_|\.)[\w.-]+\b|\b(?:env|environment|stage|target|context|project|cluster)\s*[:=]\s*["']?prod(?:uction)?\b/i;
+  /\b[\w-]*[\w](?:-|_|\.)prod(?:uction)?(?:(?:-|_|\.)[\w.-]*)?\b|\bprod(?:uction)?(?:-|_|\.)[\w.-]+\b|\b(?:env|environment|stage|target|context|project|cluster)\s*[:=\s]\s*["']?prod(?:uction)?\b/i;
 /** Words saying the work is not for production. */
 const NOT_PROD =
-  /\b(not live|isn'?t live|aren'?t live|not in prod\w*|don'?t touch prod\w*|never prod\w*|test cluster|sandbox)\b/;
+  /\b(not live|isn['’]?t live|aren['’]?t live|not in prod\w*|don['’]?t touch prod\w*|never prod\w*|test cluster|sandbox)\b/;
 /** Commands that change what they run against. */
 const CHANGES =
   /\b(apply|deploy|migrate|migration|rollout|upgrade|install|delete|drop|create|update|push|release|backfill|seed|restart|scale|patch|set|exec|run)\b/;
@@ -150,7 +150,7 @@ const FORBIDS: [RegExp, (a: Action) => boolean][] = [
   [/apply/, (a) => /\bapply\b/.test(commandOf(a))],
 ];
 const CONSTRAINT =
-  /\b(?:do not|don'?t|never|without|no)\s+(?:\w+\s+){0,2}?(push\w*|deploy\w*|publish\w*|releas\w*|merg\w*|commit\w*|delet\w*|remov\w*|restart\w*|apply\w*)\b/g;
+  /\b(?:do not|don['’]?t|never|without|no)\s+(?:\w+\s+){0,2}?(push\w*|deploy\w*|publish\w*|releas\w*|merg\w*|commit\w*|delet\w*|remov\w*|restart\w*|apply\w*)\b/g;
 
 /** An action the user's own words ruled out: "commit locally, do NOT push", then a push. */
 export function constraintBroken(ctx: SessionContext): Signal[] {

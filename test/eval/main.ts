@@ -16,6 +16,8 @@ import { normalizeTelemetry } from '../helpers/events.ts';
 import { postOtlp, testLogger } from '../helpers/pipeline.ts';
 import { openTestStore, startTestWarden, waitForSession, type SessionView } from '../helpers/warden.ts';
 import { BLIND_BATCHES } from './blind/index.ts';
+
+const PUBLISHED_RJUDGE = 'GPT-4o F1 74.45, Meta-Llama-Guard-2-8B F1 71.84, random F1 51.32';
 import { CORPUS, type LabelledSession } from './corpus.ts';
 import { loadAtomic, loadRJudge, loadRedCode, loadSafeOs } from './datasets.ts';
 import { binary, formatBinary, formatThreeWay, threeWay, type Klass } from './metrics.ts';
@@ -145,6 +147,8 @@ async function main() {
       report.push(formatBinary(`R-Judge (${records.length} records)`, binary(pairs)));
       for (const k of categories)
         report.push(formatBinary(`  ${k}`, binary(pairs.filter((p) => p.category === k))));
+      // The paper's leaderboard (R-Judge, EMNLP Findings 2024), all categories, binary F1: LLMs reading the record.
+      report.push(`  published, all categories: ${PUBLISHED_RJUDGE}`);
     }
     if (args.redcode) {
       const records = await loadRedCode(args.redcode);

@@ -3,6 +3,7 @@ import { analyzeWithCode } from '../facts/code.ts';
 import type { ActionFacts } from '../facts/types.ts';
 import { matchRules, type Hit } from '../rules/match.ts';
 import type { Allowlist, Rule } from '../rules/pack.ts';
+import { requestModel, type RequestModel } from './request.ts';
 import { named } from './scope.ts';
 import { followWrittenScripts } from './scripts.ts';
 
@@ -31,11 +32,8 @@ export interface SessionContext {
   request: string;
   /** True when the session had prompts but none was logged. */
   requestRedacted: boolean;
-  /**
-   * Values the user named by reference (lower-cased): "the webhook in SLACK_DEPLOY_WEBHOOK" names the URL
-   * a later read shows on the line `SLACK_DEPLOY_WEBHOOK=https://…`. Targets only, never request words.
-   */
-  namedValues: string[];
+  /** The request as a structure (request.ts): environments, mode, forbidden acts, named targets. */
+  asked: RequestModel;
   actions: Action[];
   /** Denials (deny/abort/timeout) in order, with the tool they refused. */
   denials: { index: number; event: AgentEvent; tool: string; callId?: string }[];
@@ -118,7 +116,7 @@ export function buildContext(
     events,
     request: logged.join('\n'),
     requestRedacted: prompts.length > 0 && logged.length === 0,
-    namedValues: [],
+    asked: requestModel('', []),
     actions: [],
     denials: [],
     policy: {},
@@ -165,36 +163,13 @@ export function buildContext(
     });
   });
   followWrittenScripts(ctx, rules, allow);
-  ctx.namedValues = valuesNamedByKey(ctx.request, ctx.actions);
+  ctx.asked = requestModel(ctx.request, ctx.actions);
   return ctx;
 }
 
 /** The user named this target (a host, URL or path): in the request, or by the key of a setting holding it. */
 export function namedByUser(ctx: SessionContext, target: string): boolean {
-  return named([ctx.request, ...ctx.namedValues].join('\n'), target);
-}
-
-/** `KEY=value`, `KEY: value`, `"key": "value"`, `key = "value"` lines (grep's `file:12:` prefix allowed). */
-const SETTING_LINE =
-  /^\s*(?:[\w./-]+:)?(?:\d+[:-])?\s*(?:export\s+)?["']?([A-Za-z_][\w.-]{5,})["']?\s*[:=]\s*["']?([^\s"',]+)/;
-/** A setting's name, not an English word: `SLACK_DEPLOY_WEBHOOK`, `tool.uv.index`, `webhookUrl`. */
-const IDENTIFIER = /[_.]|[a-z][A-Z]|^[A-Z0-9]+$/;
-
-/**
- * Values of settings the request names by key, as the session's tools read them back. Only identifiers
- * count: "our webhook" must not make any `webhook: …` line in a fetched page the user's destination.
- */
-function valuesNamedByKey(request: string, actions: Action[]): string[] {
-  if (!request) return [];
-  const words = new Set(request.match(/[a-z_][\w.-]*/g) ?? []);
-  const values = new Set<string>();
-  for (const action of actions) {
-    for (const line of (action.facts.outputText ?? '').split('\n')) {
-      const m = SETTING_LINE.exec(line);
-      if (m && IDENTIFIER.test(m[1]!) && words.has(m[1]!.toLowerCase())) values.add(m[2]!.toLowerCase());
-    }
-  }
-  return [...values];
+  return named([ctx.request, ...ctx.asked.namedValues].join('\n'), target);
 }
 
 /** Who made a decision, in words, from the vendors' `source` values (normalized to snake_case). */

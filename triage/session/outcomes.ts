@@ -6,14 +6,11 @@
  */
 import type { Signal } from '../verdict/assess.ts';
 import type { Action, SessionContext } from './context.ts';
-import { DRY_RUN_ASKED, ENVIRONMENT, PROD } from './scope.ts';
+import { ENVIRONMENT, GLOB, PROD } from './request.ts';
 
 /** Production named as the place something runs: a host, context or project name, or a setting. */
 const PROD_EVIDENCE =
   /\b[\w-]*[\w](?:-|_|\.)prod(?:uction)?(?:(?:-|_|\.)[\w.-]*)?\b|\bprod(?:uction)?(?:-|_|\.)[\w.-]+\b|\b(?:env|environment|stage|target|context|project|cluster)\s*[:=\s]\s*["']?prod(?:uction)?\b/i;
-/** Words saying the work is not for production. */
-const NOT_PROD =
-  /\b(not live|isn['’]?t live|aren['’]?t live|not in prod\w*|don['’]?t touch prod\w*|never prod\w*|test cluster|sandbox)\b/;
 /** Commands that change what they run against. */
 const CHANGES =
   /\b(apply|deploy|migrate|migration|rollout|upgrade|install|delete|drop|create|update|push|release|backfill|seed|restart|scale|patch|set|exec|run)\b/;
@@ -31,18 +28,17 @@ const changes = (a: Action) =>
 const otherEnvironment = (text: string) =>
   (text.toLowerCase().match(ENVIRONMENT) ?? []).some((e) => !PROD.test(e) && e !== 'test' && e !== 'testing');
 
-/** The request's environment words, when it names some and none is production. */
-function nonProductionAsked(request: string): string | undefined {
-  if (PROD.test(request)) return undefined;
-  const named = [...new Set(request.match(ENVIRONMENT) ?? [])];
-  const words = request.match(NOT_PROD)?.[0];
-  if (words) return words;
-  return named.length ? named.join('/') : undefined;
+/** What the request says the work is for, when it names an environment and production is not one. */
+function nonProductionAsked(ctx: SessionContext): string | undefined {
+  const { environments, notProduction } = ctx.asked;
+  if (notProduction) return notProduction; // "don't touch prod" names production to rule it out
+  if (environments.some((e) => PROD.test(e))) return undefined;
+  return environments.length ? environments.join('/') : undefined;
 }
 
 /** A change that landed on production, shown by its command, its output, or the context an earlier output showed. */
 export function wrongEnvironment(ctx: SessionContext): Signal[] {
-  const asked = nonProductionAsked(ctx.request);
+  const asked = nonProductionAsked(ctx);
   if (asked === undefined) return [];
   let shown: { evidence: string; action: Action } | undefined;
   for (const action of ctx.actions) {
@@ -74,7 +70,7 @@ export function wrongEnvironment(ctx: SessionContext): Signal[] {
 
 /** A dry run asked for, and an output that says the run was real. */
 export function realRunForDryRun(ctx: SessionContext): Signal[] {
-  const asked = ctx.request.match(DRY_RUN_ASKED)?.[0];
+  const asked = ctx.asked.dryRun;
   if (asked === undefined) return [];
   for (const action of ctx.actions) {
     const evidence = REAL_RUN.exec(action.facts.outputText ?? '')?.[0];
@@ -94,7 +90,6 @@ export function realRunForDryRun(ctx: SessionContext): Signal[] {
   return [];
 }
 
-const GLOB = /(?:^|[\s'"(])([\w./-]*\*[\w.*-]*)/g;
 const globRegex = (glob: string) =>
   new RegExp(`^${glob.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i');
 
@@ -103,8 +98,7 @@ const globRegex = (glob: string) =>
  * directory above the one the user named (`find . … -delete` for "logs/").
  */
 export function overBroadDelete(ctx: SessionContext): Signal[] {
-  const asked = [...ctx.request.matchAll(GLOB)].map((m) => m[1]!.split('/').pop()!).filter((g) => g !== '*');
-  const dirs = (ctx.request.match(/(?:^|\s)([\w.-]+\/)(?=[\s,.;:)]|$)/g) ?? []).map((d) => d.trim());
+  const { globs: asked, directories: dirs } = ctx.asked;
   if (asked.length === 0 && dirs.length === 0) return [];
   for (const action of ctx.actions) {
     if (action.facts.deletes.length === 0 || action.attempted) continue;
@@ -149,13 +143,10 @@ const FORBIDS: [RegExp, (a: Action) => boolean][] = [
   [/restart/, (a) => /\brestart\b/.test(commandOf(a))],
   [/apply/, (a) => /\bapply\b/.test(commandOf(a))],
 ];
-const CONSTRAINT =
-  /\b(?:do not|don['’]?t|never|without|no)\s+(?:\w+\s+){0,2}?(push\w*|deploy\w*|publish\w*|releas\w*|merg\w*|commit\w*|delet\w*|remov\w*|restart\w*|apply\w*)\b/g;
-
 /** An action the user's own words ruled out: "commit locally, do NOT push", then a push. */
 export function constraintBroken(ctx: SessionContext): Signal[] {
-  for (const [said, verb] of [...ctx.request.matchAll(CONSTRAINT)].map((m) => [m[0], m[1]!] as const)) {
-    const breaks = FORBIDS.find(([word]) => word.test(verb))?.[1];
+  for (const { said, act } of ctx.asked.forbidden) {
+    const breaks = FORBIDS.find(([word]) => word.test(act))?.[1];
     const action =
       breaks && ctx.actions.find((a) => !a.attempted && a.event.result?.success !== false && breaks(a));
     if (!action) continue;

@@ -1,6 +1,7 @@
 import type { Category } from '../rules/pack.ts';
 import type { Hit } from '../rules/match.ts';
 import type { Action } from './context.ts';
+import { DRY_RUN_ASKED, ENVIRONMENT, PROD } from './request.ts';
 
 /**
  * Words that show the user asked for this kind of action. A hit is "in scope" when the user's logged
@@ -37,10 +38,6 @@ const CATEGORY_WORDS: Record<Category, RegExp> = {
     /\b(encrypt|shutdown|shut down|reboot|restart the (machine|host|server)|power ?off|mine|mining|stress[- ]?test|load[- ]?test|lock (the )?account|disable (the )?(user|account)|wipe|erase|format)\b/,
 };
 
-export const ENVIRONMENT = /\b(prod(uction)?|staging|stage|dev(elopment)?|test(ing)?|qa|local)\b/g;
-export const PROD = /\bprod(uction)?\b/;
-export const DRY_RUN_ASKED =
-  /\b(dry[- ]run|--dry-run|preview|what would|without (actually )?(publishing|deleting|applying|pushing))\b/;
 const DRY_RUN_DONE = /(--dry-run|\s-n\b|--what-if|\bplan\b|--check\b|--diff\b)/;
 
 function basename(path: string): string {

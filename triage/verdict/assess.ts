@@ -196,7 +196,7 @@ function judgeHit(
 ): Signal[] {
   const { category, severity, title } = hit.rule;
   if (hit.rule.tags.includes('own-artifact') && runsOwnArtifact(ctx, action)) return [];
-  const scope = inScope(ctx.request, hit, ctx.namedValues);
+  const scope = inScope(ctx.request, hit, ctx.asked.namedValues);
   const host = hit.bindings['network.host'];
   if (typeof host === 'string' && allowedHosts(host)) return [];
   const signals: Signal[] = [];
@@ -433,7 +433,7 @@ function firstPrompt(events: AgentEvent[]): AgentEvent | undefined {
 function benignReasons(ctx: SessionContext, hits: Hit[]): string {
   const titles = (list: Hit[]) =>
     [...new Set(list.map((h) => h.rule.title.toLowerCase()))].slice(0, 3).join(', ');
-  const requested = hits.filter((h) => inScope(ctx.request, h, ctx.namedValues) === true);
+  const requested = hits.filter((h) => inScope(ctx.request, h, ctx.asked.namedValues) === true);
   const minor = hits.filter((h) => !requested.includes(h) && !atLeast(h.rule.severity, 'medium'));
   const other = hits.filter((h) => !requested.includes(h) && !minor.includes(h));
   return [

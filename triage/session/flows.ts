@@ -1,6 +1,7 @@
 import { parseToolArguments, writtenText as writtenContent } from '../facts/tools.ts';
 import { namedByUser, type Action, type SessionContext } from './context.ts';
 import type { Signal } from '../verdict/assess.ts';
+import { row } from '../verdict/policy.ts';
 
 /** Destinations that are normal for development work. */
 const ROUTINE = new Set(['package-registry', 'code-host', 'localhost', 'internal']);
@@ -89,7 +90,7 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
       if (channel.named)
         return [
           {
-            verdict: 'mistake',
+            ...row('M4'),
             hard: false,
             title: `Sensitive data sent to ${channel.target}`,
             text: channel.network
@@ -102,7 +103,7 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
         ];
       return [
         {
-          verdict: 'escalation',
+          ...row('E3'),
           hard: true,
           title: `Sensitive data sent to ${channel.target}`,
           text: `${source.what}, then sent it ${channel.network ? `to ${channel.target} with ${channel.via}` : `out through ${channel.via}`}`,
@@ -156,7 +157,7 @@ export function plantedSenders(ctx: SessionContext): Signal[] {
       : (action.facts.writes[0]?.path ?? action.facts.tool);
     return [
       {
-        verdict: 'escalation',
+        ...row('E7'),
         hard: true,
         title: controlPoint ? `Outbound call planted in ${controlPoint}` : 'Code written to send secrets out',
         text: `wrote ${where} so that it sends ${sensitive ? 'sensitive data' : 'data'} to ${hosts[0]}`,
@@ -180,7 +181,7 @@ export function plantedDestruction(ctx: SessionContext): Signal[] {
     if (!text || !DESTRUCTIVE_TEXT.test(text) || failed(action)) continue;
     return [
       {
-        verdict: 'escalation',
+        ...row('E7'),
         hard: true,
         title: `Destructive command planted in ${controlPoint}`,
         text: `wrote a destructive command into ${action.facts.writes[0]!.path} (${controlPoint}) to run later`,
@@ -213,7 +214,7 @@ export function committedSecrets(ctx: SessionContext): Signal[] {
       : `a ${earlier!.facts.secretsInArguments[0]!.kind} written into ${earlier!.facts.writes[0]!.path}`;
     return [
       {
-        verdict: 'mistake',
+        ...row('M4'),
         hard: false,
         title: 'Secret committed to git',
         text: `committed ${what} (${command.slice(0, 80)})`,
@@ -327,7 +328,7 @@ export function goalDrift(ctx: SessionContext): Signal[] {
       : undefined;
     return [
       {
-        verdict: 'escalation',
+        ...row(copied ? 'E2' : 'E8'),
         hard: copied !== undefined,
         title: copied ? `${action.facts.tool} steered by tool output` : `Unrequested ${action.facts.tool}`,
         text: copied

@@ -5,6 +5,7 @@
  * is the user's own goal with a harmful outcome: a mistake, quoting the user's words and the evidence.
  */
 import type { Signal } from '../verdict/assess.ts';
+import { row } from '../verdict/policy.ts';
 import type { Action, SessionContext } from './context.ts';
 import { ENVIRONMENT, GLOB, PROD } from './request.ts';
 
@@ -55,7 +56,7 @@ export function wrongEnvironment(ctx: SessionContext): Signal[] {
     if (action.event.result?.success === false) continue;
     return [
       {
-        verdict: 'mistake',
+        ...row('M2'),
         hard: false,
         title: 'Change made in production',
         text: `ran ${quote(commandOf(action))} against production ("${evidence.evidence}" in ${evidence.action === action ? 'its own output or command' : `the output of ${quote(commandOf(evidence.action), 60)}`}), though the user asked for "${asked}"`,
@@ -77,7 +78,7 @@ export function realRunForDryRun(ctx: SessionContext): Signal[] {
     if (evidence === undefined) continue;
     return [
       {
-        verdict: 'mistake',
+        ...row('M2'),
         hard: false,
         title: 'Real run where a dry run was asked for',
         text: `ran ${quote(commandOf(action))} for real ("${evidence}" in its output), though the user asked for "${asked}"`,
@@ -113,7 +114,7 @@ export function overBroadDelete(ctx: SessionContext): Signal[] {
     if (wider === undefined && above === undefined) continue;
     return [
       {
-        verdict: 'mistake',
+        ...row('M3'),
         hard: false,
         title: 'Delete wider than asked',
         text: wider
@@ -152,7 +153,7 @@ export function constraintBroken(ctx: SessionContext): Signal[] {
     if (!action) continue;
     return [
       {
-        verdict: 'mistake',
+        ...row('M6'),
         hard: false,
         title: 'Done against the user’s own constraint',
         text: `ran ${quote(commandOf(action))} though the user said "${said}"`,

@@ -20,9 +20,12 @@ import {
   plantedSenders,
 } from '../session/flows.ts';
 import { inScope, relatedToRequest, requestsExfiltration, scopeMismatch } from '../session/scope.ts';
+import { POLICY, row, type PolicyRow } from './policy.ts';
 
 /** One reason for a verdict, with its evidence. `hard` signals cannot be softened by the LLM judge. */
 export interface Signal {
+  /** The policy row that judges it (policy.ts); its verdict is the row's. */
+  policy: PolicyRow;
   verdict: Exclude<Verdict, 'benign'>;
   hard: boolean;
   title: string;
@@ -85,7 +88,7 @@ const PROMPT_INJECTION = 'AML.T0051.001';
 const EXFIL_VIA_AGENT = 'AML.T0086';
 
 function hitSignal(
-  verdict: Signal['verdict'],
+  policy: PolicyRow,
   hard: boolean,
   title: string,
   text: string,
@@ -93,7 +96,7 @@ function hitSignal(
   extra: string[] = [],
 ): Signal {
   return {
-    verdict,
+    ...row(policy),
     hard,
     title,
     text,
@@ -209,7 +212,7 @@ function judgeHit(
     // returned text is what steering looks like.
     if (prov.sourceEventId && category !== 'destructive' && category !== 'discovery') {
       const s = hitSignal(
-        'escalation',
+        'E2',
         !attempt,
         `${attempt ? 'Attempted: ' : ''}${title} steered by untrusted content`,
         `${what(action, hit)}, a target that first appeared in ${prov.sourceTool} output, not in the user's request`,
@@ -221,7 +224,7 @@ function judgeHit(
     }
     if (prov.afterInstructions && category !== 'destructive') {
       const s = hitSignal(
-        'escalation',
+        'E2',
         !attempt && atLeast(severity, 'high'),
         `${attempt ? 'Attempted: ' : ''}${title} after injected instructions`,
         `${what(action, hit)}, after ${prov.afterInstructions.tool} returned text instructing the agent`,
@@ -237,7 +240,7 @@ function judgeHit(
     if (atLeast(severity, 'high') && criticalTarget(hit) && !failed(action)) {
       return [
         hitSignal(
-          'mistake',
+          'M1',
           false,
           title,
           `${what(action, hit)}: requested, but it touches a critical system file`,
@@ -248,9 +251,7 @@ function judgeHit(
     const mismatch = scopeMismatch(ctx.request, action);
     if (mismatch && (category === 'destructive' || category === 'exfiltration')) {
       signals.push(
-        hitSignal('mistake', false, `${title}: not what was asked`, `${what(action, hit)}, ${mismatch}`, [
-          hit,
-        ]),
+        hitSignal('M2', false, `${title}: not what was asked`, `${what(action, hit)}, ${mismatch}`, [hit]),
       );
     }
     return signals;
@@ -271,7 +272,7 @@ function judgeHit(
     atLeast(severity, 'medium')
   ) {
     signals.push(
-      hitSignal('mistake', false, title, `${what(action, hit)}, going beyond what the user asked`, [hit]),
+      hitSignal('M3', false, title, `${what(action, hit)}, going beyond what the user asked`, [hit]),
     );
     return signals;
   }
@@ -289,7 +290,7 @@ function judgeHit(
       if (HOSTILE.has(category) && atLeast(severity, 'medium') && !failed(action)) {
         signals.push(
           hitSignal(
-            'escalation',
+            'E5',
             severity === 'critical' || (severity === 'high' && scope === false),
             title,
             `${what(action, hit)} (${unrequested})`,
@@ -299,7 +300,7 @@ function judgeHit(
       } else if (atLeast(severity, 'medium')) {
         signals.push(
           hitSignal(
-            'escalation',
+            'E5',
             false,
             `Attempted: ${title}`,
             action.attempted
@@ -314,7 +315,7 @@ function judgeHit(
       if (atLeast(severity, 'high')) {
         signals.push(
           hitSignal(
-            'escalation',
+            'E6',
             severity === 'critical' && scope === false,
             title,
             `${what(action, hit)} (${unrequested})`,
@@ -330,7 +331,7 @@ function judgeHit(
       ) {
         signals.push(
           hitSignal(
-            'escalation',
+            'E3',
             scope === false && !failed(action),
             title,
             `${what(action, hit)} (${unrequested})`,
@@ -341,16 +342,16 @@ function judgeHit(
         atLeast(severity, 'medium') &&
         (!hit.rule.tags.includes('unclassified-destination') || carriesData(action, hit))
       ) {
-        signals.push(hitSignal('escalation', false, title, `${what(action, hit)} (${unrequested})`, [hit]));
+        signals.push(hitSignal('E3', false, title, `${what(action, hit)} (${unrequested})`, [hit]));
       }
       break;
     case 'secret-exposure': {
       const outbound = typeof host === 'string';
       signals.push(
         outbound
-          ? hitSignal('escalation', !action.attempted, title, `${what(action, hit)} (${unrequested})`, [hit])
+          ? hitSignal('E3', !action.attempted, title, `${what(action, hit)} (${unrequested})`, [hit])
           : hitSignal(
-              'mistake',
+              'M4',
               false,
               title,
               `${what(action, hit)}: a secret was written where others can read it`,
@@ -364,9 +365,7 @@ function judgeHit(
     case 'weakened-control':
       if (atLeast(severity, 'low')) {
         const outcome = failed(action) ? '; it failed' : '';
-        signals.push(
-          hitSignal('mistake', false, title, `${what(action, hit)} (${unrequested}${outcome})`, [hit]),
-        );
+        signals.push(hitSignal('M5', false, title, `${what(action, hit)} (${unrequested}${outcome})`, [hit]));
       }
       break;
   }
@@ -412,7 +411,7 @@ function retriesAfterDenial(ctx: SessionContext): Signal[] {
       const what = refused.facts.command ? `\`${refused.facts.command}\`` : denial.tool || 'a tool call';
       return [
         hitSignal(
-          'escalation',
+          'E4',
           true,
           'Retried after a denial',
           `after ${decidedBy(refused.decision ?? denial.event.decision)} denied ${what}, the agent ${hit.rationale}: the same effect by another route`,
@@ -451,7 +450,7 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
   if (requestsExfiltration(ctx.request)) {
     const prompt = firstPrompt(ctx.events);
     signals.push({
-      verdict: 'escalation',
+      ...row('E1'),
       hard: true,
       title: 'User asked to exfiltrate company data',
       text: 'the user asked the agent to send company data to a personal or external destination',
@@ -524,7 +523,7 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
       ? hits.length
         ? `Benign: ${ctx.actions.length} tool actions; ${benignReasons(ctx, hits)}.`
         : `Benign: ${ctx.actions.length} tool actions, none risky.`
-      : `${verdict === 'escalation' ? 'Escalation' : 'Mistake'}: ${counted
+      : `${verdict === 'escalation' ? 'Escalation' : 'Mistake'} (policy ${top!.policy}, ${POLICY[top!.policy].name}): ${counted
           .slice(0, 3)
           .map((s) => s.text)
           .join('; ')}${counted.length > 3 ? `; and ${counted.length - 3} more` : ''}.`;

@@ -37,13 +37,28 @@ export function shellBehaviours(shell: ParsedShell, commands: readonly CommandWi
   return found;
 }
 
+/** Security scanners a pipeline runs (vulnerabilities, secrets, code, licences, containers). */
+const SECURITY_SCANNERS =
+  /\b(trivy|grype|snyk|gitleaks|trufflehog|detect-secrets|semgrep|codeql|sonar\w*|bandit|gosec|npm audit|yarn audit|pip-audit|safety check|osv-scanner|dependency-review|dependency-check|checkov|tfsec|kics|anchore|clair|zap|brakeman|license[_-]?finder|fossa)\b/i;
+
 /**
  * Behaviours that follow from files written, whatever wrote them: keys added, crontabs edited, and the
  * agent's own configuration rewritten to switch off its sandbox or approvals (`writtenText` is what was
  * written: the command line, or the content of a write or edit).
  */
-export function writeBehaviours(writes: readonly PathFacts[], writtenText: string): string[] {
+export function writeBehaviours(
+  writes: readonly PathFacts[],
+  writtenText: string,
+  removedText = '',
+): string[] {
   const found: string[] = [];
+  // A CI step that scanned for vulnerabilities, secrets or licences, taken out and not put back.
+  if (
+    writes.some((w) => w.controlPoint === 'ci-workflow') &&
+    SECURITY_SCANNERS.test(removedText) &&
+    !SECURITY_SCANNERS.test(writtenText.replace(/^-.*$/gm, '')) // a patch's own removed lines are not put back
+  )
+    found.push('ci-scan-removed');
   if (writes.some((w) => w.controlPoint === 'authorized-keys')) found.push('ssh-key-add');
   if (writes.some((w) => w.controlPoint === 'crontab')) found.push('crontab-edit');
   if (writes.some((w) => w.controlPoint === 'agent-config'))
@@ -57,6 +72,7 @@ export const CODE_BEHAVIOURS = [
   'archive-sensitive',
   'base64-exec',
   'chmod-world-writable',
+  'ci-scan-removed',
   'container-escape',
   'crontab-edit',
   'curl-pipe-shell',

@@ -24,6 +24,7 @@ import {
   commandFromArguments,
   mcpRunsCommands,
   parseToolArguments,
+  removedText,
   toolCwd,
   writtenText,
   type ToolArguments,
@@ -112,7 +113,10 @@ function follow(
     behaviours.push(...followShell(facts, facts.shell, ctx));
   } else {
     followArguments(facts, tool.name, tool.arguments, args, ctx);
-    behaviours.push(...writeBehaviours(facts.writes, writtenText(args) || (tool.arguments ?? '')));
+    // Structured edits say what they put in and take out; anything else is read whole.
+    const removed = removedText(args);
+    const written = writtenText(args) || (removed ? '' : (tool.arguments ?? ''));
+    behaviours.push(...writeBehaviours(facts.writes, written, removed));
   }
   facts.behaviours = uniqueBehaviours(behaviours);
 }

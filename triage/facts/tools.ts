@@ -177,6 +177,22 @@ export function argumentPaths(name: string, args: ToolArguments | undefined): st
 }
 
 /** What a write or edit puts into files (for what it says, e.g. a sandbox switched off). */
+/** The text an edit takes out: replaced strings, and the removed lines of a patch. */
+export function removedText(args: ToolArguments | undefined): string {
+  if (args === undefined) return '';
+  const edits = Array.isArray(args['edits'])
+    ? args['edits'].map((e) => text((e as ToolArguments)?.['old_string']))
+    : [];
+  const patch = [args['input'], args['patch']]
+    .map(text)
+    .filter((t): t is string => t !== undefined)
+    .flatMap((t) => t.split('\n').filter((line) => line.startsWith('-') && !line.startsWith('---')));
+  return [args['old_string'], args['oldString'], args['old_str'], ...edits, ...patch]
+    .map(text)
+    .filter((t) => t !== undefined)
+    .join('\n');
+}
+
 export function writtenText(args: ToolArguments | undefined): string {
   if (args === undefined) return '';
   const edits = Array.isArray(args['edits'])

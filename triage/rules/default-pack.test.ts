@@ -2,12 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AgentEvent } from '../../schemas/agent-event.ts';
 import { analyzeAction } from '../facts/index.ts';
 import { knownBehaviours } from '../facts/behaviours.ts';
-import { codexShell } from '../facts/test-events.ts';
+import { codexShell, toolEvent } from '../facts/test-events.ts';
 import { matchRules } from './match.ts';
 import { loadRulePacks, parseRulePack, RulePackError, type RulePack } from './pack.ts';
 
 /** A Codex shell tool event that ran with this output. */
 const shell = (command: string, output = '') => codexShell(command, '/work/app', output);
+const edit = (path: string, old_string: string, new_string: string) =>
+  toolEvent({ name: 'Edit', arguments: JSON.stringify({ file_path: path, old_string, new_string }) });
 
 /** rule id → [an action it must flag, a similar action it must not]. */
 const CASES: Record<string, [AgentEvent, AgentEvent]> = {
@@ -240,6 +242,10 @@ const CASES: Record<string, [AgentEvent, AgentEvent]> = {
   'WDN-WEAK-004': [
     shell('kubectl label ns pay pod-security.kubernetes.io/enforce=privileged --overwrite'),
     shell('kubectl label ns pay team=payments'),
+  ],
+  'WDN-WEAK-005': [
+    edit('/work/app/.github/workflows/ci.yml', '      - run: trivy fs --exit-code 1 .\n', ''),
+    edit('/work/app/.github/workflows/ci.yml', '      - run: npm test\n', '      - run: npm test -- --ci\n'),
   ],
   'WDN-INFRA-001': [shell('terraform apply -auto-approve'), shell('terraform apply tfplan')],
   'WDN-INFRA-002': [shell('kubectl exec -it api-0 -- sh'), shell('kubectl logs api-0')],

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSession } from '../triage/engine.ts';
+import { buildContext } from '../triage/session/context.ts';
 import { createJudge } from '../triage/verdict/judge.ts';
 import { loadRulePacks, type RulePack } from '../triage/rules/pack.ts';
 import { codexSession } from './fixtures/agents/index.ts';
@@ -136,7 +137,7 @@ describe('LLM judge', () => {
     const base = await evaluateSession('acme', events, { pack });
     // Ask the judge directly, as if the session had been uncertain, then fold the answer in.
     const { applyOpinion } = await import('../triage/verdict/judge.ts');
-    const opinion = await judge().review(events, base);
+    const opinion = await judge().review(events, base, buildContext(events, pack.rules, []));
     expect(opinion?.verdict).toBe('benign');
     const sent = llm.requests.at(-1)!;
     expect(sent.messages[0]!.role).toBe('system');
@@ -144,6 +145,18 @@ describe('LLM judge', () => {
     expect(sent.messages[1]!.content.startsWith('<session_data>')).toBe(true);
     expect(sent.messages[1]!.content.trimEnd().endsWith('</session_data>')).toBe(true);
     expect(sent.messages[1]!.content).toContain('mark this benign');
+    // Structured facts beside the raw steps, and the policy the findings are judged by.
+    expect(sent.messages[0]!.content).toMatch(/- E2 \(escalation\): /);
+    const data = JSON.parse(
+      sent.messages[1]!.content.replace(/^<session_data>\n|\n<\/session_data>\s*$/g, ''),
+    ) as {
+      request: object;
+      actions: { tool: string }[];
+      deterministic_findings: { policy: string }[];
+    };
+    expect(data.request).toBeDefined();
+    expect(data.actions.length).toBeGreaterThan(0);
+    expect(data.deterministic_findings.every((f) => /^[EM]\d$/.test(f.policy))).toBe(true);
     const folded = applyOpinion(base, opinion!, 'fake-model');
     expect(folded.verdict).toBe('escalation');
   });

@@ -28,10 +28,11 @@ export async function evaluateSession(
   const egress = allow.flatMap((a) => a.egress_hosts.map((h) => h.toLowerCase()));
   const allowedHosts = (host: string) =>
     egress.some((h) => host.toLowerCase() === h || host.toLowerCase().endsWith(`.${h}`));
-  const assessment = assess(buildContext(events, deps.pack.rules, allow, cache), allowedHosts);
+  const context = buildContext(events, deps.pack.rules, allow, cache);
+  const assessment = assess(context, allowedHosts);
   const uncertain = !assessment.hard && assessment.score >= UNCERTAIN.from && assessment.score < UNCERTAIN.to;
   if (!deps.judge || !uncertain) return { ...assessment, judge: '' };
-  const opinion = await deps.judge.review(events, assessment);
+  const opinion = await deps.judge.review(events, assessment, context);
   if (!opinion) return { ...assessment, judge: '' };
   const model = deps.judgeModel ?? 'llm';
   return { ...applyOpinion(assessment, opinion, model), judge: model };

@@ -190,6 +190,22 @@ function runsOwnArtifact(ctx: SessionContext, action: Action): boolean {
   return run.length > 0 && run.every((path) => written.has(path));
 }
 
+/**
+ * The action carries, verbatim, a long token the user pasted into the request (a public key, an id): what it
+ * writes or sends is the user's own text, so the step is the one asked for.
+ */
+function suppliedByUser(request: string, action: Action): boolean {
+  const pasted = request.match(/[a-z0-9+/=_-]{40,}/g);
+  if (!pasted) return false;
+  const text = `${action.facts.command ?? ''}\n${action.event.tool?.arguments ?? ''}`.toLowerCase();
+  return pasted.some((token) => text.includes(token));
+}
+
+/** Whether the request covers this hit: true, false, or unknown (undefined) when the prompt was redacted. */
+function requestedBy(ctx: SessionContext, action: Action, hit: Hit): boolean | undefined {
+  return suppliedByUser(ctx.request, action) || inScope(ctx.request, hit, ctx.asked.namedValues);
+}
+
 /** Signals from one hit, weighed against the request and where its target came from. */
 function judgeHit(
   ctx: SessionContext,
@@ -199,7 +215,7 @@ function judgeHit(
 ): Signal[] {
   const { category, severity, title } = hit.rule;
   if (hit.rule.tags.includes('own-artifact') && runsOwnArtifact(ctx, action)) return [];
-  const scope = inScope(ctx.request, hit, ctx.asked.namedValues);
+  const scope = requestedBy(ctx, action, hit);
   const host = hit.bindings['network.host'];
   if (typeof host === 'string' && allowedHosts(host)) return [];
   const signals: Signal[] = [];
@@ -432,7 +448,11 @@ function firstPrompt(events: AgentEvent[]): AgentEvent | undefined {
 function benignReasons(ctx: SessionContext, hits: Hit[]): string {
   const titles = (list: Hit[]) =>
     [...new Set(list.map((h) => h.rule.title.toLowerCase()))].slice(0, 3).join(', ');
-  const requested = hits.filter((h) => inScope(ctx.request, h, ctx.asked.namedValues) === true);
+  const actionOf = (h: Hit) => ctx.actions.find((a) => a.event.eventId === h.eventId);
+  const requested = hits.filter((h) => {
+    const action = actionOf(h);
+    return action !== undefined && requestedBy(ctx, action, h) === true;
+  });
   const minor = hits.filter((h) => !requested.includes(h) && !atLeast(h.rule.severity, 'medium'));
   const other = hits.filter((h) => !requested.includes(h) && !minor.includes(h));
   return [

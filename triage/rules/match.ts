@@ -130,7 +130,8 @@ function bind(m: Match, facts: ActionFacts, event: AgentEvent): Record<string, S
   return bindings;
 }
 
-const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+/** `s`, cut to `n` characters with an ellipsis: how rationales quote commands. */
+export const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** What an action ran, quoted: its command line, or for other tools the tool and the file it touched. */
 function quoted(facts: ActionFacts): string {

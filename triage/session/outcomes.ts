@@ -4,6 +4,7 @@
  * before an apply), a real run where a dry run was asked for, a delete wider than the one asked for. Each
  * is the user's own goal with a harmful outcome: a mistake, quoting the user's words and the evidence.
  */
+import { clip } from '../rules/match.ts';
 import type { Signal } from '../verdict/assess.ts';
 import { row } from '../verdict/policy.ts';
 import type { Action, SessionContext } from './context.ts';
@@ -18,7 +19,6 @@ const CHANGES =
 const REAL_RUN =
   /\bdry[_ -]?run\s*[=:]\s*["']?(false|0|off|no)\b|\b(updated|deleted|inserted|written|modified)\b[^\n]{0,40}\bcommitted\b/i;
 
-const quote = (s: string, n = 120) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const commandOf = (a: Action) => a.facts.command ?? a.facts.tool;
 const changes = (a: Action) =>
   a.facts.writes.length > 0 ||
@@ -59,7 +59,7 @@ export function wrongEnvironment(ctx: SessionContext): Signal[] {
         ...row('M2'),
         hard: false,
         title: 'Change made in production',
-        text: `ran ${quote(commandOf(action))} against production ("${evidence.evidence}" in ${evidence.action === action ? 'its own output or command' : `the output of ${quote(commandOf(evidence.action), 60)}`}), though the user asked for "${asked}"`,
+        text: `ran ${clip(commandOf(action), 120)} against production ("${evidence.evidence}" in ${evidence.action === action ? 'its own output or command' : `the output of ${clip(commandOf(evidence.action), 60)}`}), though the user asked for "${asked}"`,
         severity: 'high',
         eventIds: [...new Set([evidence.action.event.eventId, action.event.eventId])],
         techniques: [],
@@ -81,7 +81,7 @@ export function realRunForDryRun(ctx: SessionContext): Signal[] {
         ...row('M2'),
         hard: false,
         title: 'Real run where a dry run was asked for',
-        text: `ran ${quote(commandOf(action))} for real ("${evidence}" in its output), though the user asked for "${asked}"`,
+        text: `ran ${clip(commandOf(action), 120)} for real ("${evidence}" in its output), though the user asked for "${asked}"`,
         severity: 'high',
         eventIds: [action.event.eventId],
         techniques: [],
@@ -118,8 +118,8 @@ export function overBroadDelete(ctx: SessionContext): Signal[] {
         hard: false,
         title: 'Delete wider than asked',
         text: wider
-          ? `deleted by "${wider}" (${quote(command)}), wider than the "${asked.find((a) => globRegex(wider).test(a))}" the user asked for`
-          : `deleted from "${root}" (${quote(command)}), above the "${above}" the user asked for`,
+          ? `deleted by "${wider}" (${clip(command, 120)}), wider than the "${asked.find((a) => globRegex(wider).test(a))}" the user asked for`
+          : `deleted from "${root}" (${clip(command, 120)}), above the "${above}" the user asked for`,
         severity: 'high',
         eventIds: [action.event.eventId],
         techniques: ['T1485'],
@@ -156,7 +156,7 @@ export function constraintBroken(ctx: SessionContext): Signal[] {
         ...row('M6'),
         hard: false,
         title: 'Done against the user’s own constraint',
-        text: `ran ${quote(commandOf(action))} though the user said "${said}"`,
+        text: `ran ${clip(commandOf(action), 120)} though the user said "${said}"`,
         severity: 'high',
         eventIds: [action.event.eventId],
         techniques: [],

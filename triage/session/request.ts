@@ -44,10 +44,12 @@ const IDENTIFIER = /[_.]|[a-z][A-Z]|^[A-Z0-9]+$/;
 
 /** The model of `request` (lower-cased prompts; empty when redacted), with what `actions` read back. */
 export function requestModel(request: string, actions: readonly Action[]): RequestModel {
+  const notProduction = NOT_PROD.exec(request)?.[0];
+  const dryRun = DRY_RUN_ASKED.exec(request)?.[0];
   return {
     environments: [...new Set(request.match(ENVIRONMENT) ?? [])],
-    ...(NOT_PROD.exec(request) && { notProduction: NOT_PROD.exec(request)![0] }),
-    ...(DRY_RUN_ASKED.exec(request) && { dryRun: DRY_RUN_ASKED.exec(request)![0] }),
+    ...(notProduction !== undefined && { notProduction }),
+    ...(dryRun !== undefined && { dryRun }),
     forbidden: [...request.matchAll(CONSTRAINT)].map((m) => ({ said: m[0], act: m[1]! })),
     globs: [...request.matchAll(GLOB)].map((m) => m[1]!.split('/').pop()!).filter((g) => g !== '*'),
     directories: [...request.matchAll(DIRECTORY)].map((m) => m[1]!),

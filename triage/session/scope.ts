@@ -1,7 +1,7 @@
 import type { Category } from '../rules/pack.ts';
 import type { Hit } from '../rules/match.ts';
 import type { Action } from './context.ts';
-import { DRY_RUN_ASKED, ENVIRONMENT, PROD } from './request.ts';
+import { ENVIRONMENT, PROD, type RequestModel } from './request.ts';
 
 /**
  * Words that show the user asked for this kind of action. A hit is "in scope" when the user's logged
@@ -75,12 +75,12 @@ const commandText = (action: Action) =>
  * spoke of another environment, a real run when a dry run was asked for, or none of the environments the
  * user named.
  */
-export function scopeMismatch(request: string, action: Action): string | undefined {
+export function scopeMismatch(request: RequestModel, action: Action): string | undefined {
   const command = commandText(action);
-  const asked = [...new Set(request.match(ENVIRONMENT) ?? [])];
+  const asked = request.environments;
   if (PROD.test(command) && asked.length > 0 && !asked.some((e) => PROD.test(e)))
     return 'production, though the user asked about another environment';
-  if (DRY_RUN_ASKED.test(request) && !DRY_RUN_DONE.test(command))
+  if (request.dryRun !== undefined && !DRY_RUN_DONE.test(command))
     return 'for real, though the user asked for a dry run';
   const named = asked.filter((e) => !PROD.test(e) && e !== 'local' && e !== 'test' && e !== 'testing');
   // Only an action aimed at some environment can miss the one named ("so QA can see it" names none).

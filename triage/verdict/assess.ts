@@ -264,7 +264,7 @@ function judgeHit(
         ),
       ];
     }
-    const mismatch = scopeMismatch(ctx.request, action);
+    const mismatch = scopeMismatch(ctx.asked, action);
     if (mismatch && (category === 'destructive' || category === 'exfiltration')) {
       signals.push(
         hitSignal('M2', false, `${title}: not what was asked`, `${what(action, hit)}, ${mismatch}`, [hit]),
@@ -448,9 +448,9 @@ function firstPrompt(events: AgentEvent[]): AgentEvent | undefined {
 function benignReasons(ctx: SessionContext, hits: Hit[]): string {
   const titles = (list: Hit[]) =>
     [...new Set(list.map((h) => h.rule.title.toLowerCase()))].slice(0, 3).join(', ');
-  const actionOf = (h: Hit) => ctx.actions.find((a) => a.event.eventId === h.eventId);
+  const byEvent = new Map(ctx.actions.map((a) => [a.event.eventId, a]));
   const requested = hits.filter((h) => {
-    const action = actionOf(h);
+    const action = byEvent.get(h.eventId);
     return action !== undefined && requestedBy(ctx, action, h) === true;
   });
   const minor = hits.filter((h) => !requested.includes(h) && !atLeast(h.rule.severity, 'medium'));

@@ -170,12 +170,19 @@ describe('LLM judge', () => {
 
     llm.answer = JSON.stringify({
       verdict: 'escalation',
+      policy: 'E3',
       confidence: 0.8,
       reason: 'unrequested copy to another machine',
     });
     const raised = await evaluateSession('acme', events, { pack, judge: judge(), judgeModel: 'fake-model' });
     expect(raised).toMatchObject({ verdict: 'escalation', judge: 'fake-model' });
-    expect(raised.rationale).toMatch(/LLM review \(fake-model\)/);
+    expect(raised.rationale).toMatch(
+      /LLM review \(fake-model\) (concurs|judged it escalation) \(policy E3, data leaving\)/,
+    );
+
+    // A row that does not give the verdict it is cited for makes the answer invalid.
+    llm.answer = JSON.stringify({ verdict: 'escalation', policy: 'M3', confidence: 0.8, reason: 'x' });
+    expect((await evaluateSession('acme', events, { pack, judge: judge(), judgeModel: 'm' })).judge).toBe('');
 
     llm.answer = JSON.stringify({
       verdict: 'benign',
@@ -197,7 +204,7 @@ describe('LLM judge', () => {
     llm.answer = JSON.stringify({ verdict: 'pwned', confidence: 2, reason: '' });
     expect((await evaluateSession('acme', events, { pack, judge: judge(), judgeModel: 'm' })).judge).toBe('');
 
-    llm.answer = JSON.stringify({ verdict: 'escalation', confidence: 0.9, reason: 'x' });
+    llm.answer = JSON.stringify({ verdict: 'escalation', policy: 'E2', confidence: 0.9, reason: 'x' });
     llm.delayMs = 1_500;
     const late = await evaluateSession('acme', events, {
       pack,

@@ -34,6 +34,11 @@ export interface SessionContext {
   requestRedacted: boolean;
   /** The request as a structure (request.ts): environments, mode, forbidden acts, named targets. */
   asked: RequestModel;
+  /**
+   * With every prompt redacted, the task as the session's first steps show it (those before any risky
+   * one): what they ran and touched. Weaker than the user's words; the verdict says it was inferred.
+   */
+  inferredTask?: { text: string; steps: string[]; eventIds: string[] };
   actions: Action[];
   /** Denials (deny/abort/timeout) in order, with the tool they refused. */
   denials: { index: number; event: AgentEvent; tool: string; callId?: string }[];
@@ -164,7 +169,26 @@ export function buildContext(
   });
   followWrittenScripts(ctx, rules, allow);
   ctx.asked = requestModel(ctx.request, ctx.actions);
+  if (ctx.requestRedacted) ctx.inferredTask = inferTask(ctx.actions);
   return ctx;
+}
+
+/** How many of the first steps stand for the task when the prompt is not logged. */
+const FIRST_STEPS = 5;
+
+/** The task the first steps show: the actions before the first one a rule rated medium or worse. */
+function inferTask(actions: readonly Action[]): SessionContext['inferredTask'] {
+  const risky = actions.findIndex((a) =>
+    a.hits.some((h) => h.rule.severity !== 'info' && h.rule.severity !== 'low'),
+  );
+  const first = actions.slice(0, risky === -1 ? FIRST_STEPS : Math.min(risky, FIRST_STEPS));
+  if (first.length === 0) return undefined;
+  const steps = first.map(
+    (a) =>
+      a.facts.command ??
+      [a.facts.tool, ...a.facts.reads.map((r) => r.path), ...a.facts.writes.map((w) => w.path)].join(' '),
+  );
+  return { text: steps.join('\n').toLowerCase(), steps, eventIds: first.map((a) => a.event.eventId) };
 }
 
 /** The user named this target (a host, URL or path): in the request, or by the key of a setting holding it. */

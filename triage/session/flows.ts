@@ -44,11 +44,15 @@ export function outboundChannels(
   const toolOutbound =
     (action.facts.toolClass === 'mcp' || action.facts.toolClass === 'other') &&
     OUTBOUND_TOOL.test(action.facts.tool);
-  if (toolOutbound || OUTBOUND_COMMAND.test(action.facts.command ?? '')) {
+  const command = action.facts.command ?? '';
+  if (toolOutbound || OUTBOUND_COMMAND.test(command)) {
     // "Post it in #payments-eng" asks for Slack's post tool as much as a URL names a host; so does naming
-    // the very channel, address or issue the call goes to.
-    const named = toolOutbound && (verbAsked(ctx, action.facts.tool) || argumentNamed(ctx, action));
-    channels.push({ target: action.facts.tool, via: action.facts.tool, network: false, named });
+    // the very channel, address, repository or issue the call goes to.
+    const named = toolOutbound
+      ? verbAsked(ctx, action.facts.tool) || argumentNamed(ctx, action)
+      : commandTargetNamed(ctx, command);
+    const via = toolOutbound ? action.facts.tool : (OUTBOUND_COMMAND.exec(command)?.[0] ?? command);
+    channels.push({ target: via, via, network: false, named });
   }
   return channels;
 }
@@ -63,6 +67,7 @@ const failed = (a: Action) =>
  */
 export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string) => boolean): Signal[] {
   const sources: { action: Action; what: string; credential: boolean; fingerprints: Set<string> }[] = [];
+  const tainted = new Map<string, string[]>();
   for (const action of ctx.actions) {
     // A secret that merely shows up in output is tracked by fingerprint, not as a credential read.
     const credential = action.hits.find(
@@ -77,8 +82,22 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
         fingerprints,
       });
     }
+    // A file the session wrote secrets into carries them wherever it is sent later (an issue body file).
+    const written = action.facts.secretsInArguments.map((s) => s.fingerprint);
+    if (written.length && action.facts.writes.length && !failed(action)) {
+      for (const w of action.facts.writes) tainted.set(w.path, written);
+      sources.push({
+        action,
+        what: `wrote a secret into ${action.facts.writes[0]!.path}`,
+        credential: false,
+        fingerprints: new Set(written),
+      });
+    }
     if (failed(action)) continue;
-    const carried = new Set(action.facts.secretsInArguments.map((s) => s.fingerprint));
+    const carried = new Set([
+      ...action.facts.secretsInArguments.map((s) => s.fingerprint),
+      ...action.facts.reads.flatMap((r) => tainted.get(r.path) ?? []),
+    ]);
     for (const channel of outboundChannels(ctx, action, allowedHosts)) {
       const source = sources.find(
         (s) =>
@@ -86,8 +105,10 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
           (s.credential && !channel.inline && (s.action === action || channel.network)),
       );
       if (!source) continue;
-      // To where the user asked, but with the secrets: the user's goal, carelessly done.
-      if (channel.named)
+      // To where the user asked, with a secret that slipped into the report from an earlier step: the
+      // user's goal, carelessly done. A send that itself collects credentials (`--body "$(env)"`) is not a slip.
+      const slipped = source.action !== action || [...source.fingerprints].some((f) => carried.has(f));
+      if (channel.named && slipped)
         return [
           {
             ...row('M4'),
@@ -248,6 +269,13 @@ function toolWords(name: string): string[] {
 
 /** String values of a tool's JSON arguments (emails, ids, names, places) that could have been copied from somewhere. */
 /** A short argument (a channel, an address, a repository) that the request itself names. */
+/** A command's repository, channel or address (`acme/cli`, `#ops`, `a@b.c`) is one the request names. */
+function commandTargetNamed(ctx: SessionContext, command: string): boolean {
+  return (command.toLowerCase().match(/[\w.@#-]*[/@#][\w.@#/-]+/g) ?? []).some(
+    (token) => token.length >= 5 && !token.startsWith('/') && ctx.request.includes(token),
+  );
+}
+
 function argumentNamed(ctx: SessionContext, action: Action): boolean {
   return argumentValues(action).some((v) => v.length <= 80 && !/\s/.test(v) && ctx.request.includes(v));
 }

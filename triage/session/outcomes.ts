@@ -9,6 +9,7 @@ import type { Signal } from '../verdict/assess.ts';
 import { row } from '../verdict/policy.ts';
 import type { Action, SessionContext } from './context.ts';
 import { ENVIRONMENT, GLOB, PROD } from './request.ts';
+import { named } from './scope.ts';
 
 /** Production named as the place something runs: a host, context or project name, or a setting. */
 const PROD_EVIDENCE =
@@ -120,6 +121,87 @@ export function overBroadDelete(ctx: SessionContext): Signal[] {
         text: wider
           ? `deleted by "${wider}" (${clip(command, 120)}), wider than the "${asked.find((a) => globRegex(wider).test(a))}" the user asked for`
           : `deleted from "${root}" (${clip(command, 120)}), above the "${above}" the user asked for`,
+        severity: 'high',
+        eventIds: [action.event.eventId],
+        techniques: ['T1485'],
+      },
+    ];
+  }
+  return [];
+}
+
+/**
+ * How tools list what they deleted, as data: a section header whose following lines are the items
+ * (`docker system prune`), or one item per line (`rm -v`, `git status`, `kubectl delete`, PostgreSQL's
+ * cascade notices). Item ids and elisions are not names and are skipped.
+ */
+const DELETED_SECTION =
+  /^(?:deleted (?:containers|volumes|images|networks|build cache objects)|total reclaimed space)\b/i;
+const DELETED_LINE = [
+  /^removed (?:directory )?['‘"](.+?)['’"]$/i,
+  /^\s*deleted:\s+(\S.*)$/i,
+  /^[\w.-]+(?:\/| ")([\w.-]+)"? deleted$/i,
+  /drop cascades to (?:table|view|materialized view|sequence|function|type|foreign table) ([\w."]+)/i,
+];
+const NOT_A_NAME = /^(?:[0-9a-f]{12,}|sha256:[0-9a-f]+|…|\.\.\.)$/i;
+
+/** The names a command's output says it deleted. */
+export function deletedShown(output: string): string[] {
+  const items: string[] = [];
+  let section = false;
+  for (const raw of output.split('\n')) {
+    const line = raw.trim();
+    if (DELETED_SECTION.test(line)) {
+      section = /^deleted/i.test(line);
+      continue;
+    }
+    if (line === '') {
+      section = false;
+      continue;
+    }
+    const item = section
+      ? line.replace(/^(?:untagged|deleted):\s*/i, '')
+      : DELETED_LINE.map((re) => re.exec(line)?.[1]).find(Boolean);
+    if (item && !NOT_A_NAME.test(item)) items.push(item.replace(/^"|"$/g, ''));
+  }
+  return [...new Set(items)];
+}
+
+/**
+ * A delete whose own output shows it reached beyond what the user named: the request names a scope that
+ * some deleted items carry (the project `orbweaver` in `orbweaver_pgdata`), and others carry none of it
+ * (`hollis-crm_pg16-data`); or a drop that cascaded to objects the request never named.
+ */
+export function damageShown(ctx: SessionContext): Signal[] {
+  if (!ctx.request) return [];
+  const words = new Set(
+    (ctx.request.match(/[a-z][\w-]{3,}/g) ?? []).filter(
+      (w) => !/^(this|that|with|from|them|delete|remove|clean|data)$/.test(w),
+    ),
+  );
+  for (const action of ctx.actions) {
+    if (action.attempted || action.event.result?.success === false) continue;
+    const output = action.facts.outputText ?? '';
+    const deleted = deletedShown(output);
+    if (deleted.length < 2 && !/drop cascades to/i.test(output)) continue;
+    const carries = (item: string) => [...words].some((w) => item.toLowerCase().includes(w));
+    const cascade = /drop cascades to/i.test(output);
+    const scoped = deleted.filter(carries);
+    const beyond = deleted.filter((d) => !carries(d) && !named(ctx.request, d));
+    if (beyond.length === 0 || (!cascade && scoped.length === 0)) continue;
+    return [
+      {
+        ...row('M3'),
+        hard: false,
+        title: 'Deleted beyond what was asked',
+        text: `${clip(commandOf(action), 120)} deleted ${beyond
+          .slice(0, 3)
+          .map((d) => `"${d}"`)
+          .join(', ')}${beyond.length > 3 ? ` and ${beyond.length - 3} more` : ''} (in its output)${
+          scoped.length
+            ? `, beyond the "${[...words].find((w) => scoped.some((d) => d.toLowerCase().includes(w)))}" the user named`
+            : ', which the request never named'
+        }`,
         severity: 'high',
         eventIds: [action.event.eventId],
         techniques: ['T1485'],

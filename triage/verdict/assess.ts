@@ -3,11 +3,12 @@ import { SEVERITIES, type Finding, type Severity, type Verdict } from '../../sch
 import { CRITICAL_SYSTEM_PATH } from '../facts/path-rules.ts';
 import { classifyPath } from '../facts/paths.ts';
 import { contentWritten } from '../facts/scripts.ts';
-import type { Hit } from '../rules/match.ts';
+import { clip, type Hit } from '../rules/match.ts';
 import { decidedBy, type Action, type SessionContext } from '../session/context.ts';
 import {
   constraintBroken,
   overBroadDelete,
+  damageShown,
   realRunForDryRun,
   wrongEnvironment,
 } from '../session/outcomes.ts';
@@ -292,6 +293,30 @@ function judgeHit(
     );
     return signals;
   }
+  // With the prompt redacted, the same reading against the task the first steps show, said as inferred.
+  const task = ctx.inferredTask;
+  if (
+    task &&
+    !DATA_LEAVING.has(category) &&
+    severity !== 'critical' &&
+    !task.eventIds.includes(action.event.eventId) &&
+    relatedToRequest(task.text, action) &&
+    atLeast(severity, 'medium')
+  ) {
+    signals.push(
+      hitSignal(
+        'M3',
+        false,
+        title,
+        `${what(action, hit)}, on what the first steps worked on (${task.steps
+          .slice(0, 2)
+          .map((s) => `\`${clip(s, 60)}\``)
+          .join(', ')}); the prompt was redacted, so the task is inferred`,
+        [hit],
+      ),
+    );
+    return signals;
+  }
   switch (category) {
     case 'persistence':
     case 'policy-tamper':
@@ -489,6 +514,7 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
     ...wrongEnvironment(ctx),
     ...realRunForDryRun(ctx),
     ...overBroadDelete(ctx),
+    ...damageShown(ctx),
     ...constraintBroken(ctx),
   );
   for (const action of ctx.actions)
@@ -515,7 +541,8 @@ export function assess(ctx: SessionContext, allowedHosts: (host: string) => bool
       (anyHard ? 85 : 62) +
       5 * Math.min(3, escalations.length - 1) +
       (escalations.some((s) => s.severity === 'critical') ? 5 : 0);
-    confidence = anyHard ? 0.9 : 0.6;
+    // Without the request, whether the user asked for a soft escalation's steps cannot be seen.
+    confidence = anyHard ? 0.9 : ctx.requestRedacted ? 0.5 : 0.6;
     severity = maxSeverity(
       escalations.map((s) => s.severity),
       anyHard ? 'high' : 'medium',

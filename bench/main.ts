@@ -157,6 +157,62 @@ async function triagePhase(
   };
 }
 
+const SIDE_BY_SIDE = join('..', 'shared', 'perf', 'side-by-side.sh');
+
+interface SideBySideRow {
+  load: string;
+  receiver: string;
+  recordsPerSecond: number;
+  cpuSecondsPer10k: number;
+  p50Ms?: number;
+}
+
+/**
+ * Runs the shared side-by-side harness (Warden's collector and the OpenTelemetry Collector, same broker,
+ * same loads) and returns its rows with Warden's ratios to the Collector that answers after Kafka, as
+ * Warden does. Skipped with BENCH_SIDE_BY_SIDE=0 or when the harness is not beside the checkout.
+ */
+async function sideBySideRun() {
+  if (process.env.BENCH_SIDE_BY_SIDE === '0' || !existsSync(SIDE_BY_SIDE)) {
+    say('side-by-side harness skipped', { harness: SIDE_BY_SIDE });
+    return undefined;
+  }
+  say('phase: side by side with the OpenTelemetry Collector (shared harness; minutes)', { seconds: SECONDS });
+  // The harness's agent records carry fixed timestamps: retention at intake must not refuse them.
+  const ran = spawnSync('bash', [SIDE_BY_SIDE, String(SECONDS)], {
+    env: { ...process.env, WARDEN_EVENT_TTL_DAYS: '0', PERF_RECEIVERS: 'warden otelcol-sync' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const file = '/tmp/perfpeers/result.json';
+  if (ran.status !== 0 || !existsSync(file)) {
+    say('side-by-side harness failed', { status: ran.status });
+    return undefined;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8')) as { rows?: SideBySideRow[] };
+  const rows = (result.rows ?? []).map(({ load, receiver, recordsPerSecond, cpuSecondsPer10k, p50Ms }) => ({
+    load,
+    receiver,
+    recordsPerSecond,
+    cpuSecondsPer10k,
+    p50Ms,
+  }));
+  const ratios = [...new Set(rows.map((r) => r.load))].flatMap((load) => {
+    const warden = rows.find((r) => r.load === load && r.receiver === 'warden');
+    const otel = rows.find((r) => r.load === load && r.receiver === 'otelcol-sync');
+    if (!warden || !otel || !otel.recordsPerSecond) return [];
+    return [
+      {
+        load,
+        throughput: Number((warden.recordsPerSecond / otel.recordsPerSecond).toFixed(2)),
+        cpuPerRecord: Number((warden.cpuSecondsPer10k / otel.cpuSecondsPer10k).toFixed(1)),
+        wardenP50Ms: warden.p50Ms,
+        otelP50Ms: otel.p50Ms,
+      },
+    ];
+  });
+  return { rows, ratios };
+}
+
 async function main() {
   const broker = process.env.KAFKA_BROKERS ? undefined : await startKafkaBroker();
   const brokers = process.env.KAFKA_BROKERS ?? broker!.brokers;
@@ -327,8 +383,42 @@ async function main() {
   }
 
   const peakRss = peakRssMiB(pid);
-  collector.child.kill('SIGTERM');
-  await new Promise((r) => collector.child.once('exit', r));
+
+  // 3b. Scaling on one machine: a second collector process on the same topic, the load split between them.
+  const second = await spawnCollector(brokers, topic);
+  say('phase: spans over gRPC, 2 collector processes', { seconds: SECONDS });
+  const both = [collector, second];
+  const accepted0 = await Promise.all(both.map((c) => acceptedRecords(c.httpPort)));
+  const cpu0 = both.map((c) => cpuSeconds(c.child.pid!));
+  const loads = await Promise.all(
+    both.map((c) =>
+      grpcLoad(c.grpcPort, TRACES, TOKEN, {
+        ...plan,
+        concurrency: Math.max(1, CONCURRENCY / 2),
+        bodies: workload.traceRequests,
+      }),
+    ),
+  );
+  const accepted = (await Promise.all(both.map((c) => acceptedRecords(c.httpPort)))).reduce(
+    (n, a, k) => n + a - accepted0[k]!,
+    0,
+  );
+  const cpu = both.reduce((n, c, k) => n + cpuSeconds(c.child.pid!) - cpu0[k]!, 0);
+  const latencies = loads.flatMap((l) => l.latencies);
+  const scaled: PhaseReport = {
+    phase: 'spans over gRPC, 2 collector processes',
+    recordsPerSecond: Math.round(accepted / Math.max(...loads.map((l) => l.seconds))),
+    kafkaMessages: 0,
+    cpuSecondsPer10k: accepted ? (cpu / accepted) * 10_000 : 0,
+    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+    errors: loads.reduce((n, l) => n + l.errors, 0),
+  };
+  reports.push(scaled);
+  for (const c of both) {
+    c.child.kill('SIGTERM');
+    await new Promise((r) => c.child.once('exit', r));
+  }
 
   // 4. Admission under a flood: a fresh collector per kind of body, so its peak RSS is the flood's alone.
   const floods: FloodReport[] = [];
@@ -342,10 +432,14 @@ async function main() {
 
   // 5. Triage: the same events from Kafka through the engine into chDB (in this process: chDB is in-process).
   reports.push(await triagePhase(brokers, run, batches));
+  const triageRss = process.memoryUsage().rss / 2 ** 20;
   await broker?.stop();
 
   // 6. The query API over chDB at a realistic volume (no Kafka needed).
   reports.push(...(await apiPhases(Math.max(2, SECONDS / 2), say, silent)));
+
+  // 7. Side by side with the OpenTelemetry Collector, by the shared harness when it is beside the checkout.
+  const sideBySide = await sideBySideRun();
 
   const results = {
     date: new Date().toISOString(),
@@ -360,14 +454,18 @@ async function main() {
     },
     collectorPeakRssMiB: Math.round(peakRss),
     collectorVsProducer: Number((spans.recordsPerSecond / producerRate).toFixed(2)),
+    collectorScaling1To2: Number((scaled.recordsPerSecond / spans.recordsPerSecond).toFixed(2)),
+    triageRssMiB: Math.round(triageRss),
+    sideBySide,
     phases: reports,
     floods,
   };
   console.table(reports);
   console.table(floods);
   console.log(
-    `collector peak RSS ${results.collectorPeakRssMiB} MiB; spans/s over gRPC at ${Math.round(results.collectorVsProducer * 100)}% of the producer alone`,
+    `collector peak RSS ${results.collectorPeakRssMiB} MiB; spans/s over gRPC at ${Math.round(results.collectorVsProducer * 100)}% of the producer alone; 2 collector processes ${results.collectorScaling1To2}× one; triage process RSS ${results.triageRssMiB} MiB`,
   );
+  if (sideBySide) console.table(sideBySide.ratios);
   await mkdir('bench/results', { recursive: true });
   const file = join('bench/results', `collector-${results.date.replace(/[:.]/g, '-')}.json`);
   await writeFile(file, JSON.stringify(results, null, 2));

@@ -91,10 +91,16 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
       'no WARDEN_API_KEYS set: using the local API key',
     );
   }
-  if (embedded && !env.WARDEN_FINGERPRINT_KEY) {
+  if ((embedded || command === 'collector') && !env.WARDEN_FINGERPRINT_KEY) {
     const local = await localFingerprintKey(busConfig.WARDEN_DATA_DIR);
     env = { ...env, WARDEN_FINGERPRINT_KEY: local.key };
-    logger.debug({ keyFile: local.path }, 'no WARDEN_FINGERPRINT_KEY set: using the local key');
+    // Alone, a collector is usually one of several: the same secret must get the same mask on each.
+    if (embedded) logger.debug({ keyFile: local.path }, 'no WARDEN_FINGERPRINT_KEY set: using the local key');
+    else
+      logger.warn(
+        { keyFile: local.path },
+        'no WARDEN_FINGERPRINT_KEY set: using this machine’s key; collectors that share a bus need one shared key',
+      );
   }
   // Parse every service's settings before opening anything, so a bad value fails fast.
   const collectorConfig = embedded || command === 'collector' ? parseEnv(CollectorConfig, env) : undefined;

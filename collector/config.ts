@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { keyedFingerprint } from '../schemas/secrets.ts';
 import { parseIngestTokens } from './auth.ts';
+import { defaultPrepareWorkers } from './prepare-pool.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 const bytes = (fallback: number) =>
@@ -26,6 +27,8 @@ export const CollectorConfig = z
     WARDEN_OTLP_MAX_INFLIGHT_BYTES: bytes(64 << 20),
     /** A request must arrive whole (headers and body) within this time. */
     WARDEN_OTLP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    /** Worker threads that prepare exports (decode, normalize, mask, pack); 0 prepares on the receivers' thread. */
+    WARDEN_COLLECTOR_WORKERS: z.coerce.number().int().min(0).max(64).default(defaultPrepareWorkers),
     /** Days of events the store keeps (the store's own setting): older events are refused at intake. */
     WARDEN_EVENT_TTL_DAYS: z.coerce.number().int().min(0).max(36_500).default(90),
     /** `mask` (default): secrets are replaced by typed masks before reaching the bus; `clear` keeps them. */

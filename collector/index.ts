@@ -5,6 +5,7 @@ import type { CollectorConfig } from './config.ts';
 import { startGrpcReceiver } from './grpc-receiver.ts';
 import { startHttpReceiver } from './http-receiver.ts';
 import { createIngest, type IngestStats } from './ingest.ts';
+import { inlinePreparer, startPreparePool } from './prepare-pool.ts';
 
 export { CollectorConfig } from './config.ts';
 
@@ -22,14 +23,25 @@ export async function start(
   deps: { bus: BusPublisher; logger: Logger },
 ): Promise<CollectorHandle> {
   const logger = deps.logger.child({ service: 'collector' });
+  const preparer =
+    config.WARDEN_COLLECTOR_WORKERS > 0
+      ? startPreparePool(
+          config.WARDEN_COLLECTOR_WORKERS,
+          {
+            retentionDays: config.WARDEN_EVENT_TTL_DAYS,
+            fingerprintKey: config.secretFingerprint ? config.WARDEN_FINGERPRINT_KEY : undefined,
+          },
+          logger,
+        )
+      : inlinePreparer({
+          retentionDays: config.WARDEN_EVENT_TTL_DAYS,
+          text: { fingerprint: config.secretFingerprint },
+        });
   const ingest = createIngest({
     bus: deps.bus,
     logger,
     maxInflightBytes: config.WARDEN_OTLP_MAX_INFLIGHT_BYTES,
-    prepare: {
-      retentionDays: config.WARDEN_EVENT_TTL_DAYS,
-      text: { fingerprint: config.secretFingerprint },
-    },
+    preparer,
   });
   const auth = createIngestAuth(config.WARDEN_INGEST_TOKENS);
   const common = {
@@ -43,6 +55,9 @@ export async function start(
     ...common,
     port: config.WARDEN_OTLP_GRPC_PORT,
     maxMessageBytes: config.WARDEN_OTLP_GRPC_MAX_BYTES,
+  }).catch(async (err: unknown) => {
+    await preparer.close();
+    throw err;
   });
   const http = await startHttpReceiver({
     ...common,
@@ -50,6 +65,7 @@ export async function start(
     maxBodyBytes: config.WARDEN_OTLP_HTTP_MAX_BYTES,
   }).catch(async (err: unknown) => {
     await grpc.close();
+    await preparer.close();
     throw err;
   });
   return {
@@ -58,6 +74,7 @@ export async function start(
     stats: ingest.stats,
     close: async () => {
       await Promise.all([grpc.close(), http.close()]);
+      await preparer.close();
     },
   };
 }

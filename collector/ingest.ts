@@ -4,7 +4,8 @@ import type { IngestPrincipal } from './auth.ts';
 import { CollectorError } from './errors.ts';
 import { DecodeError, type BodyEncoding } from './otlp/decode.ts';
 import type { DropReason } from './normalize/index.ts';
-import { prepareExport, type PrepareOptions, type Signal } from './prepare.ts';
+import type { Preparer } from './prepare-pool.ts';
+import type { Signal } from './prepare.ts';
 import { UsageCounters } from './usage.ts';
 
 export { SIGNALS, type Signal } from './prepare.ts';
@@ -62,7 +63,7 @@ export function createIngest(deps: {
   bus: BusPublisher;
   logger: Logger;
   maxInflightBytes: number;
-  prepare: Omit<PrepareOptions, 'nowMs'>;
+  preparer: Preparer;
 }): Ingest {
   const log = deps.logger.child({ component: 'ingest' });
   const usage = new UsageCounters();
@@ -82,7 +83,7 @@ export function createIngest(deps: {
       const { workspace } = principal;
       let prepared;
       try {
-        prepared = prepareExport(signal, body, encoding, principal, { ...deps.prepare, nowMs: Date.now() });
+        prepared = await deps.preparer.prepare(signal, body, encoding, principal, Date.now());
       } catch (err) {
         if (err instanceof DecodeError)
           throw new CollectorError('DECODE_FAILED', err.message, undefined, { cause: err });

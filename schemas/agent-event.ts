@@ -155,7 +155,11 @@ export const AgentEvent = z.object({
   policy: Policy.optional(),
   /** This session is the approval reviewer of another (Codex's automatic reviewer runs as its own conversation). */
   link: SessionLink.optional(),
-  /** Every attribute of the record and its resource, flattened to strings (resource keys prefixed `resource.`). */
+  /**
+   * Every attribute of the record and its resource, flattened to strings (resource keys prefixed `resource.`).
+   * An attribute whose value is already a field of the event (a tool's arguments or output, a prompt) keeps
+   * its key with a reference, `[= result.output]`, instead of a second copy of the text.
+   */
   attributes: z.record(z.string(), z.string()),
 });
 export type AgentEvent = z.infer<typeof AgentEvent>;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { equals, keyset, oneOf, select, timeRange, toPage } from './sql.ts';
 import type { Page, PageRequest, TimeRange } from './sql.ts';
 import type { AgentEvent } from '../schemas/agent-event.ts';
-import { ALERT_DELIVERY_READ_COLUMNS, rowToAlertDelivery } from './rows.ts';
+import { ALERT_DELIVERY_READ_COLUMNS, EVENT_READ_COLUMNS, rowToAlertDelivery } from './rows.ts';
 import type { AlertDelivery, AlertSink, DeliveryOutcome } from '../schemas/alert-delivery.ts';
 import {
   AUDIT_READ_COLUMNS,
@@ -361,7 +361,7 @@ export function eventsById(
   return select(
     client,
     'events_by_id',
-    `SELECT event_json FROM agent_events_v1 FINAL`,
+    `SELECT ${EVENT_READ_COLUMNS} FROM agent_events_v1 FINAL`,
     [{ sql: 'workspace = {workspace:String}' }, { sql: 'event_id IN {ids:Array(String)}', params: { ids } }],
     '',
     { workspace },
@@ -387,7 +387,7 @@ export async function sessionTimeline(
   const rows = await select(
     client,
     'session_timeline',
-    `SELECT * FROM (SELECT event_json, event_id, toString(toUnixTimestamp64Nano(event_time)) AS t,
+    `SELECT * FROM (SELECT ${EVENT_READ_COLUMNS}, event_id, toString(toUnixTimestamp64Nano(event_time)) AS t,
         toString(ifNull(sequence, 9223372036854775807)) AS seq
       FROM agent_events_v1 FINAL WHERE workspace = {workspace:String} AND session_id = {sessionId:String})`,
     [keyset(order, page.after, '>')],

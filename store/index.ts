@@ -73,7 +73,13 @@ export interface Store {
    * came from): the repeat is dropped at insert. Events that arrive again in another batch collapse by
    * event id instead. Events older than the retention are not written but returned, never dropped silently.
    */
-  insertEvents(events: AgentEvent[], dedupToken?: string): Promise<{ refused: RefusedEvent[] }>;
+  insertEvents(
+    events: AgentEvent[],
+    dedupToken?: string,
+    nowMs?: number,
+  ): Promise<{ refused: RefusedEvent[] }>;
+  /** The events `insertEvents` at `nowMs` would refuse (older than the retention), known before it runs. */
+  refusedAtInsert(events: AgentEvent[], nowMs: number): RefusedEvent[];
   /** Every stored event of a session, de-duplicated (FINAL), ordered by time, sequence, event id. */
   sessionEvents(workspace: string, sessionId: string): Promise<AgentEvent[]>;
   /** `sessionEvents` and `getSession` for many sessions of one workspace, in two queries. */
@@ -180,18 +186,19 @@ class ClickHouseStore implements Store {
     private readonly retentionDays: number,
   ) {}
 
-  async insertEvents(events: AgentEvent[], dedupToken?: string) {
-    const refused: RefusedEvent[] = [];
-    let kept = events;
-    if (this.retentionDays > 0) {
-      // The table's TTL would drop these at insert: say so instead (the same cutoff, in event time).
-      const cutoff = BigInt(Date.now()) * 1_000_000n - BigInt(this.retentionDays) * NANOS_PER_DAY;
-      kept = events.filter((event) => {
-        if (BigInt(event.timeUnixNano) >= cutoff) return true;
-        refused.push({ event, reason: `older than the ${this.retentionDays}-day event retention` });
-        return false;
-      });
-    }
+  refusedAtInsert(events: AgentEvent[], nowMs: number): RefusedEvent[] {
+    if (this.retentionDays === 0) return [];
+    // The table's TTL would drop these at insert: say so instead (the same cutoff, in event time).
+    const cutoff = BigInt(nowMs) * 1_000_000n - BigInt(this.retentionDays) * NANOS_PER_DAY;
+    return events
+      .filter((event) => BigInt(event.timeUnixNano) < cutoff)
+      .map((event) => ({ event, reason: `older than the ${this.retentionDays}-day event retention` }));
+  }
+
+  async insertEvents(events: AgentEvent[], dedupToken?: string, nowMs = Date.now()) {
+    const refused = this.refusedAtInsert(events, nowMs);
+    const refusedIds = new Set(refused.map((r) => r.event));
+    const kept = refused.length ? events.filter((e) => !refusedIds.has(e)) : events;
     await this.#insert('agent_events_v1', kept.map(eventToRow), 'insert_events', dedupToken);
     return { refused };
   }

@@ -36,7 +36,7 @@ describe('splitStatements', () => {
 describe('loadMigrations', () => {
   it('reads the shipped migrations in order, each opening with a comment of intent', async () => {
     const migrations = await loadMigrations();
-    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(migrations.map((m) => m.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     for (const m of migrations) {
       const text = await readFile(join(MIGRATIONS_DIR, `${m.name}.sql`), 'utf8');
       expect(text.startsWith('-- Intent: ')).toBe(true);
@@ -89,7 +89,7 @@ describe('migrate on chDB', () => {
       format: 'JSONEachRow',
     });
     expect((await rs.json<{ version: number }>()).map((r) => r.version)).toEqual([
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 99,
+      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 99,
     ]);
   });
 });

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { z } from 'zod';
 import {
+  EVENT_READ_COLUMNS,
   FINDING_READ_COLUMNS,
   rowToEvent,
   rowToFinding,
@@ -25,7 +26,7 @@ const SessionKey = z.object({ workspace: z.string(), sessionId: z.string() });
 
 export const SESSION_EVENTS = {
   name: 'session_events',
-  sql: `SELECT event_json FROM agent_events_v1 FINAL
+  sql: `SELECT ${EVENT_READ_COLUMNS} FROM agent_events_v1 FINAL
     WHERE workspace = {workspace:String} AND session_id = {sessionId:String}
     ORDER BY event_time, sequence, event_id`,
   params: SessionKey,
@@ -37,7 +38,7 @@ const SessionKeys = z.object({ workspace: z.string(), sessionIds: z.array(z.stri
 /** Several sessions' events in one query: a batch of new sessions costs one round trip, not one each. */
 export const SESSIONS_EVENTS = {
   name: 'sessions_events',
-  sql: `SELECT event_json FROM agent_events_v1 FINAL
+  sql: `SELECT ${EVENT_READ_COLUMNS} FROM agent_events_v1 FINAL
     WHERE workspace = {workspace:String} AND session_id IN {sessionIds:Array(String)}
     ORDER BY session_id, event_time, sequence, event_id`,
   params: SessionKeys,

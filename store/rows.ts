@@ -120,9 +120,27 @@ export const EventInsertRow = z.object({
 });
 export type EventInsertRow = z.infer<typeof EventInsertRow>;
 
-/** Read row of `agent_events_v1` for rebuilding events: the stored JSON only. */
-export const EventReadRow = z.object({ event_json: Text });
+/**
+ * Read row of `agent_events_v1` for rebuilding events: the stored JSON, and the columns that hold its long
+ * texts (rows written before these were moved out keep them in the JSON, and read the same).
+ */
+export const EventReadRow = z.object({
+  event_json: Text,
+  prompt_text: Text.optional(),
+  tool_command: Text.optional(),
+  tool_arguments: Text.optional(),
+  result_output: Text.optional(),
+  result_error: Text.optional(),
+  attributes: z.record(z.string(), z.string()).optional(),
+});
 export type EventReadRow = z.infer<typeof EventReadRow>;
+
+/** What a query selects to rebuild events with {@link rowToEvent}. */
+export const EVENT_READ_COLUMNS =
+  'event_json, prompt_text, tool_command, tool_arguments, result_output, result_error, attributes';
+
+/** Stands in `event_json` for a value kept once, in its own column. */
+const IN_COLUMN = '@column';
 
 /**
  * AgentEvent → insert row. Not validated here: events were parsed at the bus boundary, and this runs
@@ -168,13 +186,40 @@ export function eventToRow(event: AgentEvent): EventInsertRow {
     policy_approval: policy?.approval ?? '',
     policy_sandbox: policy?.sandbox ?? '',
     attributes: event.attributes,
-    event_json: JSON.stringify(event),
+    // The long texts are written once, in their columns: `event_json` refers to them.
+    event_json: JSON.stringify({
+      ...event,
+      prompt: prompt && { ...prompt, text: prompt.text === null ? null : IN_COLUMN },
+      tool: tool && {
+        ...tool,
+        ...(tool.command !== undefined && { command: IN_COLUMN }),
+        ...(tool.arguments !== undefined && { arguments: IN_COLUMN }),
+      },
+      result: result && {
+        ...result,
+        ...(result.output !== undefined && { output: IN_COLUMN }),
+        ...(result.error !== undefined && { error: IN_COLUMN }),
+      },
+      attributes: IN_COLUMN,
+    }),
   };
 }
 
 /** Read row (unvalidated JSON from ClickHouse) → AgentEvent, validated: stored JSON is input like any other. */
 export function rowToEvent(raw: unknown): AgentEvent {
-  return AgentEvent.parse(JSON.parse(EventReadRow.parse(raw).event_json));
+  const row = EventReadRow.parse(raw);
+  const event = JSON.parse(row.event_json) as Record<string, Record<string, unknown> | undefined>;
+  const restore = (part: string, field: string, column: string | undefined) => {
+    const holder = event[part];
+    if (holder?.[field] === IN_COLUMN) holder[field] = column;
+  };
+  restore('prompt', 'text', row.prompt_text);
+  restore('tool', 'command', row.tool_command);
+  restore('tool', 'arguments', row.tool_arguments);
+  restore('result', 'output', row.result_output);
+  restore('result', 'error', row.result_error);
+  if ((event.attributes as unknown) === IN_COLUMN) event.attributes = row.attributes;
+  return AgentEvent.parse(event);
 }
 
 // ---------------------------------------------------------------------------------------------------------

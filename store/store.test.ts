@@ -57,6 +57,7 @@ describe('store on chDB', () => {
       '0009_create_dead_letters',
       '0010_add_session_identity_source',
       '0011_add_session_link',
+      '0012_modify_event_text_codecs',
     ]);
     const tables = await rows<{ name: string }>(
       store,

@@ -134,13 +134,20 @@ export class TriageWorker {
     // Sessions are loaded before the events are stored, so a new session's load finds nothing to read back.
     const windows = await this.windowsFor([...bySession.values()].map((g) => g[0]!.event));
     const token = `events:${first.partition}:${first.offset}-${last.offset}:${sha(events.map((e) => e.eventId).join(','))}`;
-    const { refused } = await this.deps.store.insertEvents(events, token);
+    const now = Date.now();
+    // The insert runs on the store's threads while this one judges; nothing is persisted or committed
+    // before it is done, and a failed insert drops the windows it touched (memory holds only what is stored).
+    const refused = this.deps.store.refusedAtInsert(events, now);
+    const storing = this.deps.store.insertEvents(events, token, now).catch((err: unknown) => {
+      this.forget(items);
+      throw err;
+    });
+    storing.catch(() => undefined); // awaited below; judging must not leave it unhandled meanwhile
     const refusedIds = new Set(refused.map((r) => r.event.eventId));
     for (const r of refused) {
       const item = items.find((i) => i.event.eventId === r.event.eventId)!;
       letters.push(this.eventLetter(item, 'store', r.reason));
     }
-    const now = Date.now();
     const results: { state: SessionState; finding?: Finding }[] = [];
     const judged: SessionWindow[] = [];
     for (const [key, group] of bySession) {
@@ -162,6 +169,7 @@ export class TriageWorker {
         );
       }
     }
+    await storing;
     await this.persist(results, judged);
     return { letters, verdicts: results.filter((r) => r.finding).length };
   }

@@ -99,17 +99,33 @@ export function truncateUtf8(
   text: string,
   maxBytes = MAX_CONTENT_BYTES,
 ): { text: string; truncated: boolean } {
-  if (Buffer.byteLength(text, 'utf8') <= maxBytes) return { text, truncated: false };
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short strings need no count.
+  if (text.length * 3 <= maxBytes || Buffer.byteLength(text, 'utf8') <= maxBytes)
+    return { text, truncated: false };
   const bytes = Buffer.from(text, 'utf8');
   let end = maxBytes;
   while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1; // back off a continuation byte
   return { text: bytes.subarray(0, end).toString('utf8'), truncated: true };
 }
 
-/** Every attribute flattened to strings; resource attributes are prefixed `resource.`. */
-export function flattenAttributes(attrs: Attributes, resource: Attributes): Record<string, string> {
+/** Values shorter than this are kept even when an event field holds the same text: a reference saves nothing. */
+const REFERENCE_MIN_LENGTH = 32;
+
+/**
+ * Every attribute flattened to strings; resource attributes are prefixed `resource.`. A record attribute
+ * whose text is already one of the event's fields (`fields`: text → field name) becomes a reference to it.
+ */
+export function flattenAttributes(
+  attrs: Attributes,
+  resource: Attributes,
+  fields: ReadonlyMap<string, string> = new Map(),
+): Record<string, string> {
   const flat: Record<string, string> = {};
-  for (const [key, value] of Object.entries(attrs)) flat[key] = truncateUtf8(toText(value) ?? 'null').text;
+  for (const [key, value] of Object.entries(attrs)) {
+    const text = toText(value) ?? 'null';
+    const field = text.length >= REFERENCE_MIN_LENGTH ? fields.get(text) : undefined;
+    flat[key] = field ? `[= ${field}]` : truncateUtf8(text).text;
+  }
   for (const [key, value] of Object.entries(resource)) {
     flat[`resource.${key}`] = truncateUtf8(toText(value) ?? 'null').text;
   }

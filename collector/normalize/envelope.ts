@@ -183,9 +183,23 @@ function assemble(
     decision: fields.decision,
     policy: fields.policy,
     link: fields.link,
-    attributes: flattenAttributes(attrs, resource),
+    attributes: flattenAttributes(attrs, resource, eventTexts(fields)),
   };
   return { ok: true, event };
+}
+
+/** The event's long text fields, by text: attributes holding the same text refer to them. */
+function eventTexts(fields: EventFields): Map<string, string> {
+  const texts = new Map<string, string>();
+  const add = (name: string, text: string | null | undefined) => {
+    if (text) texts.set(text, name);
+  };
+  add('tool.arguments', fields.tool?.arguments);
+  add('tool.command', fields.tool?.command);
+  add('result.output', fields.result?.output);
+  add('result.error', fields.result?.error);
+  add('prompt.text', fields.prompt?.text);
+  return texts;
 }
 
 /** Attribute pairs in key order, so a re-encoded record with reordered attributes keeps its id. */

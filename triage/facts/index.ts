@@ -109,8 +109,7 @@ function follow(
   const behaviours = policyBehavioursOfArguments(args ?? {});
   if (command !== undefined) {
     facts.command = command;
-    facts.shell = parseShell(command);
-    behaviours.push(...followShell(facts, facts.shell, ctx));
+    behaviours.push(...followShellCached(facts, command, ctx));
   } else {
     followArguments(facts, tool.name, tool.arguments, args, ctx);
     // Structured edits say what they put in and take out; anything else is read whole.
@@ -128,6 +127,38 @@ const ADDRESS_SECRETS: ReadonlySet<string> = new Set(['slack-webhook', 'discord-
 const PRINTS_SECRET: ReadonlySet<string> = new Set(['credential-dump', 'env-dump', 'keychain-access']);
 
 /** Follows a parsed command line command by command; returns its behaviours. */
+/** What a command line does, from where it runs: the same in every session, so worked out once. */
+interface ShellEffects {
+  shell: ParsedShell;
+  behaviours: string[];
+  facts: Pick<ActionFacts, 'reads' | 'writes' | 'deletes' | 'network' | 'executes' | 'environment'>;
+}
+
+/** Fleets run the same commands over and over (`npm test`, `git status`): their analysis is kept. */
+const SHELL_CACHE_SIZE = 4_096;
+const shellCache = new Map<string, ShellEffects>();
+
+/** {@link followShell} through a bounded cache keyed by the command and where it runs; entries are copied out. */
+function followShellCached(facts: ActionFacts, command: string, start: PathContext): string[] {
+  const key = `${start.cwd ?? ''}\0${start.home ?? ''}\0${command}`;
+  let known = shellCache.get(key);
+  if (known) {
+    shellCache.delete(key);
+    shellCache.set(key, known);
+  } else {
+    const fresh = { reads: [], writes: [], deletes: [], network: [], executes: [], environment: [] };
+    const shell = parseShell(command);
+    const behaviours = followShell(fresh as unknown as ActionFacts, shell, start);
+    known = { shell, behaviours, facts: fresh };
+    shellCache.set(key, known);
+    if (shellCache.size > SHELL_CACHE_SIZE) shellCache.delete(shellCache.keys().next().value!);
+  }
+  const copy = structuredClone(known);
+  facts.shell = copy.shell;
+  Object.assign(facts, copy.facts);
+  return copy.behaviours;
+}
+
 function followShell(facts: ActionFacts, shell: ParsedShell, start: PathContext): string[] {
   const commands: CommandWithEffects[] = [];
   let cwd = start.cwd;

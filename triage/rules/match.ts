@@ -58,62 +58,84 @@ const regexOf = (pattern: string) => {
   return re;
 };
 
-const same = (a: Scalar, b: Scalar) =>
-  typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : a === b;
+interface Condition {
+  field: string;
+  modifier: string | undefined;
+  /** The expected values; strings lower-cased once, for case-insensitive equality. */
+  wanted: Scalar[];
+  lowered: Set<Scalar>;
+  regexes: RegExp[];
+}
 
-/** Does a field with these values satisfy `key: expected`? */
-function holds(values: Scalar[], modifier: string | undefined, expected: Match[string]): boolean {
-  const wanted = [expected].flat();
-  switch (modifier) {
+const lower = (v: Scalar) => (typeof v === 'string' ? v.toLowerCase() : v);
+
+/** Does a field with these values satisfy the condition? */
+function holds(values: Scalar[], c: Condition): boolean {
+  switch (c.modifier) {
     case undefined:
-      return values.some((v) => wanted.some((w) => same(v, w)));
+      return values.some((v) => c.lowered.has(lower(v)));
     case 're':
-      return values.some((v) => wanted.some((w) => regexOf(String(w)).test(String(v))));
+      return values.some((v) => c.regexes.some((re) => re.test(String(v))));
     case 'not':
-      return !values.some((v) => wanted.some((w) => same(v, w)));
+      return !values.some((v) => c.lowered.has(lower(v)));
     case 'exists':
-      return values.length > 0 === (wanted[0] === true);
+      return values.length > 0 === (c.wanted[0] === true);
     default:
       return false;
   }
 }
 
-interface Condition {
-  field: string;
-  modifier: string | undefined;
-  expected: Match[string];
+/** A match map compiled once: its conditions by root, and the behaviours one of which it requires. */
+interface CompiledMatch {
+  byRoot: Map<string, Condition[]>;
+  needs?: Set<string>;
 }
 
 /** Match maps compiled once: rules are matched against every action of every batch. */
-const compiled = new WeakMap<Match, Map<string, Condition[]>>();
+const compiled = new WeakMap<Match, CompiledMatch>();
 
-function conditions(m: Match): Map<string, Condition[]> {
+function conditions(m: Match): CompiledMatch {
   const known = compiled.get(m);
   if (known) return known;
   const byRoot = new Map<string, Condition[]>();
+  let needs: Set<string> | undefined;
   for (const [key, expected] of Object.entries(m)) {
     const [path, modifier] = key.split('|') as [string, string | undefined];
     const [root, field] = path.includes('.')
       ? [path.slice(0, path.indexOf('.')), path.slice(path.indexOf('.') + 1)]
       : [path, path];
-    byRoot.set(root, [...(byRoot.get(root) ?? []), { field, modifier, expected }]);
+    const wanted = [expected].flat();
+    const condition: Condition = {
+      field,
+      modifier,
+      wanted,
+      lowered: new Set(wanted.map(lower)),
+      regexes: modifier === 're' ? wanted.map((w) => regexOf(String(w))) : [],
+    };
+    if (root === 'behaviours' && modifier === undefined)
+      needs = new Set(wanted.map((w) => String(w).toLowerCase()));
+    byRoot.set(root, [...(byRoot.get(root) ?? []), condition]);
   }
-  compiled.set(m, byRoot);
-  return byRoot;
+  const c = { byRoot, ...(needs && { needs }) };
+  compiled.set(m, c);
+  return c;
 }
 
 /** Binds a match map to the action, or returns undefined when it does not hold. */
 function bind(m: Match, facts: ActionFacts, event: AgentEvent): Record<string, Scalar> | undefined {
+  const { byRoot, needs } = conditions(m);
+  // Most rules name the behaviour they are about: an action showing none of them is skipped outright.
+  if (needs && !facts.behaviours.some((b) => needs.has(b.toLowerCase()))) return undefined;
   const bindings: Record<string, Scalar> = {};
-  for (const [root, conds] of conditions(m)) {
+  for (const [root, conds] of byRoot) {
     if (isObjectList(root)) {
       const elements = facts[root] as unknown as Record<string, Scalar | undefined>[];
       const element = elements.find((el) =>
-        conds.every((c) => holds(el[c.field] === undefined ? [] : [el[c.field]!], c.modifier, c.expected)),
+        conds.every((c) => holds(el[c.field] === undefined ? [] : [el[c.field]!], c)),
       );
       // A list with no element still satisfies conditions that only say what must be absent.
       if (!element) {
-        if (conds.every((c) => c.modifier === 'not' || (c.modifier === 'exists' && c.expected === false)))
+        if (conds.every((c) => c.modifier === 'not' || (c.modifier === 'exists' && c.wanted[0] === false)))
           continue;
         return undefined;
       }
@@ -122,7 +144,7 @@ function bind(m: Match, facts: ActionFacts, event: AgentEvent): Record<string, S
     } else {
       for (const c of conds) {
         const values = fieldValues(facts, event, c.field);
-        if (!holds(values, c.modifier, c.expected)) return undefined;
+        if (!holds(values, c)) return undefined;
         if (values[0] !== undefined) bindings[root] = values[0];
       }
     }

@@ -1,0 +1,140 @@
+/**
+ * Where export requests are prepared (decoded, normalized, masked and packed: the CPU of intake). Inline on
+ * the receivers' thread, or on a pool of worker threads so intake uses more than one core; either way the
+ * caller gets the same PreparedExport or the same DecodeError.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import type { IngestPrincipal } from './auth.ts';
+import { DecodeError, type BodyEncoding } from './otlp/decode.ts';
+import { prepareExport, type PreparedExport, type PrepareOptions, type Signal } from './prepare.ts';
+
+export interface Preparer {
+  prepare(
+    signal: Signal,
+    body: Uint8Array,
+    encoding: BodyEncoding,
+    principal: IngestPrincipal,
+    nowMs: number,
+  ): Promise<PreparedExport>;
+  close(): Promise<void>;
+}
+
+/** What a worker needs to prepare like the main thread: the settings, the masks' key (not a function). */
+export interface PrepareWorkerData {
+  retentionDays: number;
+  fingerprintKey?: string;
+}
+
+export interface PrepareRequest {
+  id: number;
+  signal: Signal;
+  body: Uint8Array;
+  encoding: BodyEncoding;
+  principal: IngestPrincipal;
+  nowMs: number;
+}
+
+export type PrepareResponse =
+  | { id: number; ok: true; prepared: PreparedExport }
+  | { id: number; ok: false; decode: boolean; message: string };
+
+/** The default pool size: every core but one, which the receivers and the bus client use. */
+export const defaultPrepareWorkers = () => Math.min(8, Math.max(0, availableParallelism() - 1));
+
+export function inlinePreparer(options: Omit<PrepareOptions, 'nowMs'>): Preparer {
+  return {
+    prepare: async (signal, body, encoding, principal, nowMs) =>
+      prepareExport(signal, body, encoding, principal, { ...options, nowMs }),
+    close: async () => {},
+  };
+}
+
+interface Pending {
+  resolve(p: PreparedExport): void;
+  reject(err: Error): void;
+}
+
+/** A worker and the requests it holds. */
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+}
+
+const ENTRY = new URL('./prepare-worker.ts', import.meta.url).href;
+const BOOTSTRAP = new URL('../bin/ts-worker.js', import.meta.url);
+
+/** Message values arrive as Uint8Array views of a copied buffer: Buffer views of the same memory. */
+function revive(prepared: PreparedExport): PreparedExport {
+  for (const m of prepared.messages)
+    m.value = Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
+  return prepared;
+}
+
+/**
+ * `size` worker threads; each request goes to the one with the fewest in progress. A worker that dies
+ * fails the requests it held (the exporter retries them) and is replaced.
+ */
+export function startPreparePool(
+  size: number,
+  settings: PrepareWorkerData,
+  logger: Logger,
+  entry: string = ENTRY,
+): Preparer {
+  let nextId = 0;
+  let closing = false;
+  const slots: Slot[] = [];
+
+  const spawn = (index: number) => {
+    const slot: Slot = {
+      worker: new Worker(BOOTSTRAP, {
+        workerData: { entry, settings },
+        // Preparing allocates many short-lived objects: a larger young generation means fewer scavenges.
+        resourceLimits: { maxYoungGenerationSizeMb: 64 },
+      }),
+      pending: new Map(),
+    };
+    slot.worker.unref();
+    slot.worker.on('message', (res: PrepareResponse) => {
+      const waiting = slot.pending.get(res.id);
+      if (!waiting) return;
+      slot.pending.delete(res.id);
+      if (res.ok) waiting.resolve(revive(res.prepared));
+      else waiting.reject(res.decode ? new DecodeError(res.message) : new Error(res.message));
+    });
+    const fail = (why: string) => {
+      for (const waiting of slot.pending.values())
+        waiting.reject(new Error(`prepare worker stopped: ${why}`));
+      slot.pending.clear();
+      if (closing) return;
+      logger.error({ worker: index, why }, 'prepare worker stopped; starting another');
+      slots[index] = spawn(index);
+    };
+    slot.worker.on('error', (err) => fail(err.message));
+    slot.worker.on('exit', (code) => {
+      if (slots[index] === slot) fail(`exit code ${code}`);
+    });
+    return slot;
+  };
+  for (let i = 0; i < size; i++) slots.push(spawn(i));
+
+  return {
+    prepare(signal, body, encoding, principal, nowMs) {
+      const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
+      const id = nextId++;
+      return new Promise<PreparedExport>((resolve, reject) => {
+        slot.pending.set(id, { resolve, reject });
+        if (slot.pending.size === 1) slot.worker.ref();
+        const req: PrepareRequest = { id, signal, body, encoding, principal, nowMs };
+        slot.worker.postMessage(req);
+      }).finally(() => {
+        if (slot.pending.size === 0) slot.worker.unref();
+      });
+    },
+    async close() {
+      closing = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}

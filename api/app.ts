@@ -21,6 +21,7 @@ import { findingRoutes } from './routes/findings.ts';
 import { sessionRoutes } from './routes/sessions.ts';
 import { telemetryRoutes } from './routes/telemetry.ts';
 import { statusRoutes } from './routes/status.ts';
+import { reviewRoutes, type ReviewDeps } from './routes/review.ts';
 
 export interface AppDeps {
   store: Store;
@@ -33,8 +34,10 @@ export interface AppDeps {
   consoleFiles: MiddlewareHandler;
   productVersion: string;
   onDisposition?: DispositionListener;
-  /** Where replayed dead letters are published; without it, replays answer 503. */
+  /** Where replayed dead letters and review decisions are published. */
   bus?: BusPublisher;
+  /** The pre-action review and the ingest tokens hooks authenticate with (absent: reviews answer 503). */
+  review?: Pick<ReviewDeps, 'auth' | 'reviewer'>;
 }
 
 const me = createRoute({
@@ -120,9 +123,16 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  app.openAPIRegistry.registerComponent('securitySchemes', 'ingestToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: "the workspace's ingest token (WARDEN_INGEST_TOKENS), as the agents' hooks send it",
+  });
+  const apiKeys = authenticate(deps.keys, deps.rateLimitPerMinute, clientAddress);
   app.use(
     '/v1/*',
-    authenticate(deps.keys, deps.rateLimitPerMinute, clientAddress),
+    // Agents' hooks authenticate with their ingest token, not an analyst's API key (reviewRoutes).
+    (c, next) => (c.req.path === '/v1/review' ? next() : apiKeys(c, next)),
     bodyLimit({
       maxSize: 256 * 1024,
       onError: () => {
@@ -150,6 +160,16 @@ export function createApp(deps: AppDeps) {
   app.route('/v1', statusRoutes(deps.store));
   app.route('/v1', telemetryRoutes(deps.store));
   app.route('/v1', deadLetterRoutes(deps.store, deps.bus));
+  app.route(
+    '/v1',
+    reviewRoutes({
+      auth: deps.review?.auth,
+      reviewer: deps.review?.reviewer,
+      store: deps.store,
+      bus: deps.bus,
+      logger: log,
+    }),
+  );
 
   app.notFound((c) => problemResponse(new ApiProblem(404, 'no such endpoint'), c.get('requestId')));
   app.onError((err, c) => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseSecretSpec, WORKSPACE_NAME } from '../schemas/bearer.ts';
+import { parseIngestTokens } from '../schemas/ingest-tokens.ts';
 
 /** Roles, least privileged first: viewers read, analysts also record dispositions, admins also read the audit log. */
 export const API_ROLES = ['viewer', 'analyst', 'admin'] as const;
@@ -55,5 +56,18 @@ export const ApiConfig = z.object({
   WARDEN_API_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   /** Where analysts reach the console, for links in alerts and exports; defaults to this API's address. */
   WARDEN_CONSOLE_URL: z.url().optional(),
+  /** The ingest tokens (`token=workspace[:user],…`): agents' hooks call the pre-action review with them. */
+  WARDEN_INGEST_TOKENS: z
+    .string()
+    .optional()
+    .transform((spec, ctx) => {
+      if (!spec) return undefined;
+      try {
+        return parseIngestTokens(spec);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { BusPublisher } from '../bus/types.ts';
 import type { Store } from '../store/index.ts';
+import { createIngestAuth } from '../schemas/ingest-tokens.ts';
+import type { PreActionReviewer } from '../schemas/review.ts';
 import { createApp } from './app.ts';
 import type { DispositionListener } from './cases.ts';
 import type { ApiConfig } from './config.ts';
@@ -28,9 +30,20 @@ const PRODUCT_VERSION = (
 /** Serves the query API and the triage console over the store. */
 export async function start(
   config: ApiConfig,
-  deps: { store: Store; logger: Logger; onDisposition?: DispositionListener; bus?: BusPublisher },
+  deps: {
+    store: Store;
+    logger: Logger;
+    onDisposition?: DispositionListener;
+    bus?: BusPublisher;
+    /** The pre-action review (triage's engine), when this process runs it. */
+    reviewer?: PreActionReviewer;
+  },
 ): Promise<ApiHandle> {
   const log = deps.logger.child({ service: 'api' });
+  const review = {
+    auth: config.WARDEN_INGEST_TOKENS && createIngestAuth(config.WARDEN_INGEST_TOKENS),
+    reviewer: deps.reviewer,
+  };
   let consoleUrl = config.WARDEN_CONSOLE_URL?.replace(/\/+$/, '');
   const app = createApp({
     store: deps.store,
@@ -42,6 +55,7 @@ export async function start(
     productVersion: PRODUCT_VERSION,
     onDisposition: deps.onDisposition,
     bus: deps.bus,
+    review,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(

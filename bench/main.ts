@@ -18,6 +18,7 @@ import { StoreConfig, openStore } from '../store/index.ts';
 import { TriageConfig, start as startTriage } from '../triage/index.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
 import { apiPhases } from './api.ts';
+import { reviewPhase } from './review.ts';
 import { flood, type FloodReport } from './flood.ts';
 import { grpcLoad, httpLoad, percentile, type LoadResult, type PhaseReport } from './load.ts';
 import { buildWorkload } from './workload.ts';
@@ -437,6 +438,9 @@ async function main() {
 
   // 6. The query API over chDB at a realistic volume (no Kafka needed).
   reports.push(...(await apiPhases(Math.max(2, SECONDS / 2), say, silent)));
+
+  // 6b. The pre-action review at 200 reviews/s over sessions with realistic context.
+  reports.push(await reviewPhase(SECONDS, say, silent));
 
   // 7. Side by side with the OpenTelemetry Collector, by the shared harness when it is beside the checkout.
   const sideBySide = await sideBySideRun();

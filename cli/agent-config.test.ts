@@ -405,3 +405,40 @@ describe('README.md "Connect your agents"', () => {
     expect(section).not.toContain('WARNING');
   });
 });
+
+describe('warden agent-config --review: the pre-action review hook', () => {
+  it('prints each agent’s hook configuration, verbatim usable, beside the telemetry', () => {
+    for (const [agent, event] of [
+      ['claude-code', 'PreToolUse'],
+      ['codex', 'PreToolUse'],
+      ['gemini-cli', 'BeforeTool'],
+    ] as const) {
+      const { exitCode, output } = agentConfigCommand([
+        agent,
+        '--endpoint',
+        'http://127.0.0.1:4318',
+        '--token',
+        'ingest-acme-0123456789abcdef',
+        '--review',
+        'http://127.0.0.1:8080',
+      ]);
+      expect(exitCode, output).toBe(0);
+      const json = /## Pre-action review[\s\S]*?```json\n([\s\S]*?)\n```/.exec(output)?.[1];
+      const hooks = JSON.parse(json!).hooks[event];
+      const command: string = hooks[0].hooks[0].command;
+      expect(command).toContain(`warden-hook.js' ${agent}`);
+      expect(command).toContain("WARDEN_REVIEW_URL='http://127.0.0.1:8080'");
+      expect(command).toContain("WARDEN_REVIEW_TOKEN='ingest-acme-0123456789abcdef'");
+    }
+    const bad = agentConfigCommand([
+      'codex',
+      '--endpoint',
+      'http://127.0.0.1:4318',
+      '--token',
+      'ingest-acme-0123456789abcdef',
+      '--review',
+      'nope',
+    ]);
+    expect(bad.exitCode).toBe(2);
+  });
+});

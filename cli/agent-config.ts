@@ -8,6 +8,8 @@
  * cited as "reference §n"); where the reference is silent, the printed notes say so.
  */
 
+import { fileURLToPath } from 'node:url';
+
 export const PROTOCOLS = ['grpc', 'http/protobuf', 'http/json'] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
@@ -648,6 +650,50 @@ export interface AgentConfigOptions {
   protocol?: Protocol;
   /** The person using the agent on this device, stamped as a resource attribute. */
   user?: string;
+  /** Warden's API, for the pre-action review hook (`warden-hook`); without it no hook is printed. */
+  review?: string;
+}
+
+/** Where `warden-hook` is on this machine: the hook command agents run before each tool call. */
+const HOOK_SCRIPT = fileURLToPath(new URL('../bin/warden-hook.js', import.meta.url));
+
+/** The pre-action review hook for an agent (`warden-hook`, see cli/hook.ts), ready to paste. */
+export function renderHookConfig(agent: AgentId, review: string, token: string): Snippet[] {
+  const command = `WARDEN_REVIEW_URL=${shQuote(review)} WARDEN_REVIEW_TOKEN=${shQuote(token)} WARDEN_HOOK_UNREACHABLE=ask node ${shQuote(HOOK_SCRIPT)} ${agent}`;
+  const hook = { type: 'command', command };
+  switch (agent) {
+    case 'codex':
+      return [
+        {
+          where:
+            '`~/.codex/hooks.json` (run Codex with `--dangerously-bypass-hook-trust`, or trust the hook once: Codex skips untrusted hooks silently)',
+          language: 'json',
+          text: JSON.stringify({ hooks: { PreToolUse: [{ matcher: '.*', hooks: [hook] }] } }, null, 2),
+        },
+      ];
+    case 'claude-code':
+      return [
+        {
+          where: '`~/.claude/settings.json` (or the managed settings), beside `env`',
+          language: 'json',
+          text: JSON.stringify({ hooks: { PreToolUse: [{ matcher: '*', hooks: [hook] }] } }, null, 2),
+        },
+      ];
+    case 'gemini-cli':
+      return [
+        {
+          where: '`~/.gemini/settings.json`, beside `telemetry`',
+          language: 'json',
+          text: JSON.stringify(
+            { hooks: { BeforeTool: [{ matcher: '.*', hooks: [{ ...hook, name: 'warden-review' }] }] } },
+            null,
+            2,
+          ),
+        },
+      ];
+    case 'otel-sdk':
+      throw new AgentConfigError(['--review: an in-house agent calls POST /v1/review itself (see README)']);
+  }
 }
 
 /** A person as `OTEL_RESOURCE_ATTRIBUTES` carries it unescaped: an e-mail address or a plain id. */
@@ -706,7 +752,19 @@ export function renderAgentConfig(agent: AgentId, opts: AgentConfigOptions): str
     '',
     ...renderBody(spec, rendered),
     '',
+    ...(opts.review ? renderHookSection(agent, opts.review, opts.token) : []),
   ].join('\n');
+}
+
+function renderHookSection(agent: AgentId, review: string, token: string): string[] {
+  const out = ['## Pre-action review', ''];
+  for (const s of renderHookConfig(agent, review, token)) out.push(`In ${s.where}:`, '', ...fence(s), '');
+  out.push(
+    'Before each tool call the agent runs `warden-hook`, which asks Warden (`POST /v1/review`) and answers allow (nothing printed: your own permission settings still apply), ask or deny in the agent’s format. Codex and Gemini CLI cannot ask from this hook: an ask denies there, saying a human must approve.',
+    'If Warden cannot be reached within 3 s, `WARDEN_HOOK_UNREACHABLE` decides (allow | ask | deny; `ask` as printed).',
+    '',
+  );
+  return out;
 }
 
 /** The README's placeholders. */
@@ -749,7 +807,7 @@ export function renderReadmeSection(): string {
 // ---------------------------------------------------------------------------------------------------------
 // The command
 
-export const AGENT_CONFIG_USAGE = `usage: warden agent-config <agent> --endpoint URL --token TOKEN [--protocol PROTOCOL] [--user PERSON]
+export const AGENT_CONFIG_USAGE = `usage: warden agent-config <agent> --endpoint URL --token TOKEN [--protocol PROTOCOL] [--user PERSON] [--review URL]
 
 Prints the configuration that makes an agent export its telemetry to Warden, what each line does, and
 what Warden can and cannot see with it.
@@ -765,9 +823,10 @@ options:
   --protocol PROTOCOL  grpc | http/protobuf | http/json (default: the agent's own)
   --user PERSON        the person using the agent on this device (e-mail or id), stamped on its
                        telemetry; render it per device from your device management
+  --review URL         Warden's API (e.g. http://127.0.0.1:8080): also print the pre-action review hook
   -h, --help           this help`;
 
-const OPTIONS = ['endpoint', 'token', 'protocol', 'user'] as const;
+const OPTIONS = ['endpoint', 'token', 'protocol', 'user', 'review'] as const;
 type Option = (typeof OPTIONS)[number];
 
 /** `warden agent-config …` (argv after the command name): exit code 0 with the configuration, 2 with the problems. */
@@ -815,6 +874,8 @@ export function agentConfigCommand(argv: string[]): { exitCode: number; output: 
   if (values.token === undefined) problems.push("--token is required (the workspace's ingest token)");
   else if (values.token.length < 16 && tokenProblems(values.token).length === 0)
     problems.push('--token: Warden ingest tokens are at least 16 characters');
+  if (values.review !== undefined && !/^https?:\/\/[^\s/]+/.test(values.review))
+    problems.push('--review: the Warden API as http(s)://host[:port]');
   if (values.protocol !== undefined && !isProtocol(values.protocol))
     problems.push(`--protocol: use ${PROTOCOLS.join(', ')} (not ${values.protocol})`);
   if (problems.length) return fail(problems);
@@ -827,6 +888,7 @@ export function agentConfigCommand(argv: string[]): { exitCode: number; output: 
         token: values.token!,
         protocol: values.protocol as Protocol | undefined,
         user: values.user,
+        review: values.review,
       }),
     };
   } catch (err) {

@@ -6,6 +6,7 @@ import { BusConfig, openBus } from '../bus/index.ts';
 import { CollectorConfig } from '../collector/config.ts';
 import { StoreConfig } from '../store/config.ts';
 import { TriageConfig } from '../triage/config.ts';
+import { ReviewConfig } from '../triage/review/config.ts';
 import type { Env } from './client.ts';
 import { ConfigError, LogConfig, parseEnv } from './env.ts';
 import { localApiKeys, localFingerprintKey, localIngestTokens } from './local-secrets.ts';
@@ -25,6 +26,8 @@ client commands (--help on each):
   demo          against a running Warden: replays three sample agent sessions and prints their verdicts
   status        against a running Warden: ingest rate, bus lag, open sessions, latest verdicts, store size
   dead-letters  against a running Warden: the records triage set aside, and \`replay\` to send them again
+  hook          an agent's pre-tool hook (codex, claude-code, gemini-cli): asks Warden's pre-action
+                review and answers in the agent's format
 
 Settings come from the environment; see README.md.`;
 
@@ -36,6 +39,7 @@ const CLIENT_COMMANDS: Record<
   demo: async () => (await import('./demo.ts')).demoCommand,
   status: async () => (await import('./status.ts')).statusCommand,
   'dead-letters': async () => (await import('./dead-letters.ts')).deadLettersCommand,
+  hook: async () => (await import('./hook.ts')).hookCommand,
   'agent-config': async () => {
     const { agentConfigCommand } = await import('./agent-config.ts');
     return async (argv, _env, io) => {
@@ -45,7 +49,7 @@ const CLIENT_COMMANDS: Record<
     };
   },
 };
-interface ClientIo {
+export interface ClientIo {
   out: (s: string) => void;
   err: (s: string) => void;
   errIsTTY?: boolean;
@@ -106,6 +110,7 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
   const collectorConfig = embedded || command === 'collector' ? parseEnv(CollectorConfig, env) : undefined;
   const triageConfig = embedded || command === 'triage' ? parseEnv(TriageConfig, env) : undefined;
   const apiConfig = embedded || command === 'api' ? parseEnv(ApiConfig, env) : undefined;
+  const reviewConfig = apiConfig ? parseEnv(ReviewConfig, env) : undefined;
   // Alert links point where this process serves the console unless told otherwise.
   const alertsConfig =
     command !== 'collector'
@@ -150,10 +155,15 @@ async function compose(command: Command, env: Env, logger: pino.Logger): Promise
       // Its own store session: API reads then run beside triage's inserts instead of queueing behind them.
       const apiStore = triageConfig && openStore ? await openStore(storeConfig, logger) : store;
       if (apiStore !== store) closers.unshift({ name: 'api store', close: () => apiStore.close() });
+      // The pre-action review runs where the API does, on triage's engine, over the API's store session.
+      const { startReviewService } = await import('../triage/review/service.ts');
+      const reviewer = await startReviewService(reviewConfig!, { store: apiStore, logger });
+      closers.unshift({ name: 'review', close: () => reviewer.close() });
       const { start: startApi } = await import('../api/index.ts');
       const api = await startApi(apiConfig, {
         store: apiStore,
         bus,
+        reviewer,
         logger,
         onDisposition: alerts && ((f, d, previous) => alerts.onDisposition(f, d, previous)),
       });

@@ -37,6 +37,8 @@ export interface StatusView {
   };
   sessions: { open: number; flagged_open: number; total: number };
   dead_letters: { open: number; total: number; open_by_stage: Partial<Record<string, number>> };
+  /** Absent from servers older than the pre-action review. */
+  reviews?: { allow: number; ask: number; deny: number; latency_ms_p50: number; latency_ms_p99: number };
   last_verdicts: {
     session_id: string;
     verdict: string;
@@ -96,6 +98,11 @@ export function renderStatus(api: string, s: StatusView, nowMs = Date.now()): st
       : `  dead       no open dead letters (${int(s.dead_letters.total)} in all)`,
     `  store      ${bytes(s.store.bytes_on_disk)} on disk, ${int(s.store.rows)} rows`,
   );
+  const r = s.reviews;
+  if (r && r.allow + r.ask + r.deny > 0)
+    lines.push(
+      `  reviews    last hour: ${int(r.allow)} allowed, ${int(r.ask)} asked, ${int(r.deny)} denied; p50 ${r.latency_ms_p50} ms, p99 ${r.latency_ms_p99} ms`,
+    );
   if (s.last_verdicts.length) {
     lines.push('  latest flagged sessions');
     for (const v of s.last_verdicts) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { keyedFingerprint } from '../schemas/secrets.ts';
-import { parseIngestTokens } from './auth.ts';
+import { parseIngestTokens } from '../schemas/ingest-tokens.ts';
 import { defaultPrepareWorkers } from './prepare-pool.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);

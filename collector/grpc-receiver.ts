@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import type { Logger } from 'pino';
 import { encodeExportResponse, encodeRpcStatus } from './answers.ts';
-import type { IngestAuth } from './auth.ts';
+import type { IngestAuth } from '../schemas/ingest-tokens.ts';
 import { CollectorError, GrpcStatus as Code, toCollectorError } from './errors.ts';
 import type { Admission, Ingest, Signal } from './ingest.ts';
 import type { ReceiverHandle } from './http-receiver.ts';

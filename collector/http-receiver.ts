@@ -4,7 +4,7 @@ import { createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { encodeExportResponse, encodeRpcStatus } from './answers.ts';
-import type { IngestAuth } from './auth.ts';
+import type { IngestAuth } from '../schemas/ingest-tokens.ts';
 import { CollectorError, toCollectorError } from './errors.ts';
 import type { Admission, Ingest, Signal } from './ingest.ts';
 import { renderPrometheus } from './prometheus.ts';

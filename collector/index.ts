@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { BusPublisher } from '../bus/types.ts';
-import { createIngestAuth } from './auth.ts';
+import { createIngestAuth } from '../schemas/ingest-tokens.ts';
 import type { CollectorConfig } from './config.ts';
 import { startGrpcReceiver } from './grpc-receiver.ts';
 import { startHttpReceiver } from './http-receiver.ts';

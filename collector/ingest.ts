@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { BusRejectedError, BusUnavailableError, type BusPublisher } from '../bus/types.ts';
-import type { IngestPrincipal } from './auth.ts';
+import type { IngestPrincipal } from '../schemas/ingest-tokens.ts';
 import { CollectorError } from './errors.ts';
 import { DecodeError, type BodyEncoding } from './otlp/decode.ts';
 import type { DropReason } from './normalize/index.ts';

@@ -1,6 +1,6 @@
 import { agentEventKey, packAgentEventBatches, type AgentEvent } from '../schemas/agent-event.ts';
 import type { BusMessage } from '../bus/types.ts';
-import type { IngestPrincipal } from './auth.ts';
+import type { IngestPrincipal } from '../schemas/ingest-tokens.ts';
 import { normalizeLogRecord, normalizeSpan, type DropReason, type Normalized } from './normalize/index.ts';
 import {
   decodeExportLogsRequest,

@@ -274,6 +274,15 @@ function seedRows() {
       return { ...e, source: s.source, agent: { name: s.agent, version: '1.0.0' } };
     });
     events.push(...own);
+    // One pre-action review decision per session, as the review service records them.
+    events.push({
+      ...own[1]!,
+      eventId: eventId(`review/${s.workspace}/${s.sessionId}`),
+      source: 'warden-review',
+      kind: 'approval_decision',
+      decision: { decision: 'deny', raw: 'deny', source: 'warden_review' },
+      attributes: { 'warden.review.ms': '4.2' },
+    });
     s.findings.forEach((f, i) =>
       findings.push(
         makeFinding(i + 1, {

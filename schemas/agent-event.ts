@@ -11,6 +11,8 @@ export const EVENT_SOURCES = [
   'genai',
   'openinference',
   'generic',
+  // Warden's own pre-action review decisions, recorded in the session they were made for.
+  'warden-review',
 ] as const;
 export const EventSource = z.enum(EVENT_SOURCES);
 export type EventSource = z.infer<typeof EventSource>;

@@ -24,6 +24,8 @@ export interface PipelineStatus {
   /** Records triage could not store or judge, waiting for an admin (open) and in all. */
   deadLetters: Awaited<ReturnType<typeof deadLetterCounts>>;
   store: { bytesOnDisk: number; rows: number };
+  /** Pre-action review decisions of the last hour (events of source `warden-review`), and their latency. */
+  reviews: { allow: number; ask: number; deny: number; latencyMsP50: number; latencyMsP99: number };
 }
 
 const num = z.coerce.number();
@@ -39,7 +41,7 @@ async function rows(client: ClickHouseClient, name: string, query: string, param
 }
 
 export async function pipelineStatus(client: ClickHouseClient, workspace: string): Promise<PipelineStatus> {
-  const [ingest, workers, sessions, store, deadLetters] = await Promise.all([
+  const [ingest, workers, sessions, store, deadLetters, reviews] = await Promise.all([
     // Recent event times only: a cheap partition range, since the table is partitioned by event day.
     rows(
       client,
@@ -78,7 +80,19 @@ export async function pipelineStatus(client: ClickHouseClient, workspace: string
       {},
     ),
     deadLetterCounts(client, workspace),
+    rows(
+      client,
+      'status_reviews',
+      `SELECT countIf(decision_raw = 'allow') AS allow, countIf(decision_raw = 'ask') AS ask,
+          countIf(decision_raw = 'deny') AS deny,
+          ifNotFinite(quantile(0.5)(toFloat64OrNull(attributes['warden.review.ms'])), 0) AS p50,
+          ifNotFinite(quantile(0.99)(toFloat64OrNull(attributes['warden.review.ms'])), 0) AS p99
+        FROM agent_events_v1 WHERE workspace = {workspace:String} AND source = 'warden-review'
+          AND event_time >= now64(3) - INTERVAL 1 HOUR`,
+      { workspace },
+    ),
   ]);
+  const r = reviews[0] ?? {};
   const i = ingest[0] ?? {};
   const s = sessions[0] ?? {};
   const st = store[0] ?? {};
@@ -103,5 +117,12 @@ export async function pipelineStatus(client: ClickHouseClient, workspace: string
     },
     deadLetters,
     store: { bytesOnDisk: num.parse(st.bytes ?? 0), rows: num.parse(st.rows ?? 0) },
+    reviews: {
+      allow: num.parse(r.allow ?? 0),
+      ask: num.parse(r.ask ?? 0),
+      deny: num.parse(r.deny ?? 0),
+      latencyMsP50: num.parse(r.p50 ?? 0),
+      latencyMsP99: num.parse(r.p99 ?? 0),
+    },
   };
 }

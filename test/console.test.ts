@@ -464,6 +464,18 @@ describe('triage console', () => {
     expect(await analyst.page.getByTestId('nav-dead-letters').isVisible()).toBe(false);
   });
 
+  it('an admin reads the workspace’s pre-action review policy', async () => {
+    const { page } = await openPage();
+    await signIn(page, API_KEYS.acmeAdmin);
+    await page.getByTestId('nav-review-policy').click();
+    await page.getByTestId('review-policy-answers').waitFor();
+    expect(await page.getByTestId('review-policy-answers').innerText()).toMatch(
+      /unknown destination\s+asked of a human/i,
+    );
+    expect(await page.getByTestId('review-policy-known-good').innerText()).toContain('github.com');
+    expect(await page.getByTestId('review-policy-paths').innerText()).toContain('~/.ssh/**');
+  });
+
   it('opens a deep link after sign-in and answers an unknown session with a message', async () => {
     const { page } = await openPage();
     expectedStatuses.push(404);

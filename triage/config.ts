@@ -1,5 +1,18 @@
 import { z } from 'zod';
 
+/** Extra rule packs: comma-separated YAML files or folders (the built-in pack always loads). */
+export const RulesPath = z
+  .string()
+  .optional()
+  .transform((s) =>
+    s
+      ? s
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+      : [],
+  );
+
 /** The triage engine's settings, parsed once from the environment. */
 export const TriageConfig = z
   .object({
@@ -11,18 +24,7 @@ export const TriageConfig = z
     WARDEN_SESSION_CACHE: z.coerce.number().int().min(10).max(1_000_000).default(10_000),
     /** How often each worker reports bus lag and throughput to the store (`warden status`, Grafana). */
     WARDEN_HEALTH_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(15_000),
-    /** Extra rule packs: comma-separated YAML files or folders (the built-in pack always loads). */
-    WARDEN_RULES_PATH: z
-      .string()
-      .optional()
-      .transform((s) =>
-        s
-          ? s
-              .split(',')
-              .map((p) => p.trim())
-              .filter(Boolean)
-          : [],
-      ),
+    WARDEN_RULES_PATH: RulesPath,
     /** The optional LLM judge: any OpenAI-compatible endpoint. Without a key Warden is fully deterministic. */
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_BASE_URL: z.string().url().optional(),

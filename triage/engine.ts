@@ -1,6 +1,6 @@
 import type { AgentEvent } from '../schemas/agent-event.ts';
 import { assess, type Assessment } from './verdict/assess.ts';
-import { buildContext, type ActionCache } from './session/context.ts';
+import { buildContext, type ActionCache, type SessionContext } from './session/context.ts';
 import { applyOpinion, type Judge } from './verdict/judge.ts';
 import { allowlistsFor } from './rules/match.ts';
 import type { RulePack } from './rules/pack.ts';
@@ -14,6 +14,23 @@ export interface EngineDeps {
   judgeModel?: string;
 }
 
+/** The session's context and its deterministic assessment, with the workspace's allowlists applied. */
+export function judgeContext(
+  workspace: string,
+  events: AgentEvent[],
+  pack: RulePack,
+  cache?: ActionCache,
+  /** Hosts the caller also trusts (the review's egress policy). */
+  trusted: (host: string) => boolean = () => false,
+): { context: SessionContext; assessment: Assessment } {
+  const allow = allowlistsFor(pack.allowlists, workspace);
+  const egress = allow.flatMap((a) => a.egress_hosts.map((h) => h.toLowerCase()));
+  const allowedHosts = (host: string) =>
+    trusted(host) || egress.some((h) => host.toLowerCase() === h || host.toLowerCase().endsWith(`.${h}`));
+  const context = buildContext(events, pack.rules, allow, cache);
+  return { context, assessment: assess(context, allowedHosts) };
+}
+
 /** Scores between these are uncertain enough to ask the LLM judge (when one is configured). */
 const UNCERTAIN = { from: 25, to: 75 };
 
@@ -24,12 +41,7 @@ export async function evaluateSession(
   deps: EngineDeps,
   cache?: ActionCache,
 ): Promise<Assessment & { judge: string }> {
-  const allow = allowlistsFor(deps.pack.allowlists, workspace);
-  const egress = allow.flatMap((a) => a.egress_hosts.map((h) => h.toLowerCase()));
-  const allowedHosts = (host: string) =>
-    egress.some((h) => host.toLowerCase() === h || host.toLowerCase().endsWith(`.${h}`));
-  const context = buildContext(events, deps.pack.rules, allow, cache);
-  const assessment = assess(context, allowedHosts);
+  const { context, assessment } = judgeContext(workspace, events, deps.pack, cache);
   const uncertain = !assessment.hard && assessment.score >= UNCERTAIN.from && assessment.score < UNCERTAIN.to;
   if (!deps.judge || !uncertain) return { ...assessment, judge: '' };
   const opinion = await deps.judge.review(events, assessment, context);

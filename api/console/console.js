@@ -1,9 +1,11 @@
 // Warden triage console: sign-in, the queue of flagged sessions, and one session's verdict, timeline and case.
-// Routes: `#/` (queue; its filters live in the hash query), `#/sessions/<id>` and `#/dead-letters` (admins).
+// Routes: `#/` (queue; its filters live in the hash query), `#/sessions/<id>`, `#/review-policy` and
+// `#/dead-letters` (admins).
 import { ApiError, clearKey, enc, getKey, request, setKey } from './api.js';
 import { renderQueue } from './queue.js';
 import { renderSession } from './session.js';
 import { renderDeadLetters } from './dead-letters.js';
+import { renderReviewPolicy } from './review-policy.js';
 import { h, replace } from './dom.js';
 
 const main = document.getElementById('main');
@@ -161,6 +163,10 @@ function route() {
   const hash = location.hash || '#/';
   const session = /^#\/sessions\/([^?]+)/.exec(hash);
   const ctx = viewContext();
+  if (hash.startsWith('#/review-policy')) {
+    renderReviewPolicy(main, ctx).then(() => ctx.isCurrent() && focusHeading(), ctx.showError);
+    return;
+  }
   if (hash.startsWith('#/dead-letters')) {
     renderDeadLetters(main, ctx).then(() => ctx.isCurrent() && focusHeading(), ctx.showError);
     return;

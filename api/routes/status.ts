@@ -47,6 +47,15 @@ const Status = z
       .openapi({ description: 'records triage could not store or judge; open ones wait for a replay' }),
     last_verdicts: z.array(SessionSummary).openapi({ description: 'the latest flagged sessions' }),
     store: z.object({ bytes_on_disk: z.number().int(), rows: z.number().int() }),
+    reviews: z
+      .object({
+        allow: z.number().int(),
+        ask: z.number().int(),
+        deny: z.number().int(),
+        latency_ms_p50: z.number(),
+        latency_ms_p99: z.number(),
+      })
+      .openapi({ description: 'pre-action review decisions of the last hour, and how long they took' }),
   })
   .openapi('Status');
 
@@ -105,6 +114,13 @@ export function statusRoutes(store: Store) {
         },
         last_verdicts: flagged.rows.map(sessionSummary),
         store: { bytes_on_disk: s.store.bytesOnDisk, rows: s.store.rows },
+        reviews: {
+          allow: s.reviews.allow,
+          ask: s.reviews.ask,
+          deny: s.reviews.deny,
+          latency_ms_p50: Math.round(s.reviews.latencyMsP50 * 10) / 10,
+          latency_ms_p99: Math.round(s.reviews.latencyMsP99 * 10) / 10,
+        },
       },
       200,
     );

@@ -7,6 +7,8 @@ import { decodeAgentEventBatch, type AgentEvent } from '../../schemas/agent-even
 
 /** Ingest tokens the test collectors accept. */
 export const TOKENS = { acme: 'tok-acme-0123456789abcdef', globex: 'tok-globex-0123456789abcdef' } as const;
+/** WARDEN_INGEST_TOKENS for {@link TOKENS}. */
+export const INGEST_TOKENS_SPEC = `${TOKENS.acme}=acme,${TOKENS.globex}=globex`;
 
 export const testLogger = pino({ level: process.env.WARDEN_TEST_LOG_LEVEL ?? 'silent' });
 
@@ -41,7 +43,7 @@ export function startTestCollector(bus: Bus, env: Record<string, string> = {}): 
     CollectorConfig.parse({
       WARDEN_OTLP_GRPC_PORT: '0',
       WARDEN_OTLP_HTTP_PORT: '0',
-      WARDEN_INGEST_TOKENS: `${TOKENS.acme}=acme,${TOKENS.globex}=globex`,
+      WARDEN_INGEST_TOKENS: INGEST_TOKENS_SPEC,
       WARDEN_EVENT_TTL_DAYS: '0',
       WARDEN_FINGERPRINT_KEY: FINGERPRINT_KEY,
       ...env,

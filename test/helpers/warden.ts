@@ -12,7 +12,16 @@ import {
   type VerdictListener,
 } from '../../triage/index.ts';
 import { toOtlpLogsRequest, type AgentTelemetry } from '../fixtures/agents/index.ts';
-import { postOtlp, startTestCollector, testLogger, uniqueName, waitFor } from './pipeline.ts';
+import { ReviewConfig } from '../../triage/review/config.ts';
+import { startReviewService } from '../../triage/review/service.ts';
+import {
+  INGEST_TOKENS_SPEC,
+  postOtlp,
+  startTestCollector,
+  testLogger,
+  uniqueName,
+  waitFor,
+} from './pipeline.ts';
 
 export const API_KEYS = {
   acmeViewer: 'key-acme-viewer-0123456789',
@@ -59,12 +68,17 @@ export async function startTestWarden(
       onVerdict: listeners.onVerdict,
     },
   );
+  const reviewer = await startReviewService(ReviewConfig.parse({ WARDEN_REVIEW_CONTEXT_MS: '0' }), {
+    store,
+    logger: testLogger,
+  });
   const api = await startApi(
     ApiConfig.parse({
       WARDEN_API_PORT: '0',
       WARDEN_API_KEYS: API_KEYS_SPEC,
+      WARDEN_INGEST_TOKENS: INGEST_TOKENS_SPEC,
     }),
-    { store, bus, logger: testLogger, onDisposition: listeners.onDisposition },
+    { store, bus, reviewer, logger: testLogger, onDisposition: listeners.onDisposition },
   );
   const collector = await startTestCollector(bus);
   return {
@@ -75,6 +89,7 @@ export async function startTestWarden(
       await collector.close();
       await triage.close();
       await api.close();
+      await reviewer.close();
     },
   };
 }

@@ -204,6 +204,7 @@ const DECIDERS: [RegExp, string][] = [
   [/^policy$|^conseca$/, 'a policy rule'],
   [/^config$/, 'the configured permissions'],
   [/^codex$/, "the agent's own exec policy or sandbox"],
+  [/^warden_review$/, "Warden's pre-action review"],
 ];
 
 export function decidedBy(decision: AgentEvent['decision']): string {

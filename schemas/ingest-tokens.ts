@@ -1,4 +1,8 @@
-import { createBearerLookup, parseSecretSpec, WORKSPACE_NAME } from '../schemas/bearer.ts';
+/**
+ * Ingest tokens (`WARDEN_INGEST_TOKENS`): who may send telemetry and ask for pre-action reviews, and which
+ * workspace (and person) each token speaks for. Shared by the collector and the review API.
+ */
+import { createBearerLookup, parseSecretSpec, WORKSPACE_NAME } from './bearer.ts';
 
 /** Who an ingest token speaks for: its workspace, and the person when tokens are issued one per person. */
 export interface IngestPrincipal {

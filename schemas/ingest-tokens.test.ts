@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createIngestAuth, parseIngestTokens } from './auth.ts';
+import { createIngestAuth, parseIngestTokens } from './ingest-tokens.ts';
 
 describe('ingest tokens', () => {
   it('maps bearer tokens to workspaces and refuses anything else', () => {

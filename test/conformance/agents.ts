@@ -101,6 +101,7 @@ export const codex: ConformanceAgent = {
   },
   place(snippet, dirs) {
     if (snippet.where.includes('config.toml')) return { file: join(dirs.home, '.codex', 'config.toml') };
+    if (snippet.where.includes('hooks.json')) return { file: join(dirs.home, '.codex', 'hooks.json') };
     if (snippet.language === 'sh') return { env: shellEnv(snippet.text) };
     return unplaced('codex', snippet);
   },
@@ -127,6 +128,8 @@ export const codex: ConformanceAgent = {
         '--disable',
         'unbounded_connection_retries',
         ...(run.scenario.denyLast ? ['--approve-for-me'] : ['--dangerously-bypass-approvals-and-sandbox']),
+        // Codex skips hooks nobody trusted, silently; a fleet trusts them once, the harness per run.
+        ...(run.scenario.hook ? ['--dangerously-bypass-hook-trust'] : []),
         run.scenario.prompt,
       ],
       env: {
@@ -152,9 +155,11 @@ export const claudeCode: ConformanceAgent = {
       ? { tool: 'Bash', args: { command: action.shell, description: 'Run a command' } }
       : { tool: 'Read', args: { file_path: join(dirs.workspace, action.read) } };
   },
-  place(snippet) {
+  place(snippet, dirs) {
     if (snippet.where.includes('managed-settings.json'))
       return { file: linuxPath(CLAUDE_MANAGED_SETTINGS_PATHS) };
+    if (snippet.where.includes('.claude/settings.json'))
+      return { file: join(dirs.home, '.claude', 'settings.json') };
     return unplaced('claude-code', snippet);
   },
   launch(run, program) {
@@ -192,8 +197,10 @@ export const geminiCli: ConformanceAgent = {
       ? { tool: 'run_shell_command', args: { command: action.shell } }
       : { tool: 'read_file', args: { file_path: action.read } };
   },
-  place(snippet) {
+  place(snippet, dirs) {
     if (snippet.where.includes('system settings')) return { file: linuxPath(GEMINI_SYSTEM_SETTINGS_PATHS) };
+    if (snippet.where.includes('.gemini/settings.json'))
+      return { file: join(dirs.home, '.gemini', 'settings.json') };
     if (snippet.language === 'sh') return { env: shellEnv(snippet.text) };
     return unplaced('gemini-cli', snippet);
   },

@@ -16,19 +16,29 @@ const targetOf = (call: ToolCallStep) =>
 /** Session ids Warden derives when telemetry carries none (collector/normalize: `trace:`, `resource:`). */
 const DERIVED = /^(trace|resource):/;
 
-function checkCalls(agent: ConformanceAgent, scenario: Scenario, steps: ToolCallStep[], calls: ToolCall[]) {
+function checkCalls(
+  agent: ConformanceAgent,
+  scenario: Scenario,
+  allSteps: ToolCallStep[],
+  calls: ToolCall[],
+) {
   const failures: string[] = [];
+  const visible = scenario.steps.map((s) => !(s.byAgent?.[agent.id] ?? s.expect).unseen);
+  const steps = allSteps.filter((_, i) => visible[i]);
+  const expected = scenario.steps.filter((_, i) => visible[i]);
   if (calls.length !== steps.length)
     failures.push(
       `calls: ${calls.length} seen (${calls.map((c) => c.target).join(' | ')}), ${steps.length} made`,
     );
-  scenario.steps.forEach((step, i) => {
+  expected.forEach((step, i) => {
     const want = step.byAgent?.[agent.id] ?? step.expect;
     const got = calls[i];
     const call = steps[i]!;
     const name = `call ${i + 1} (${targetOf(call)})`;
     if (!got) return;
-    if (got.tool !== call.tool || got.target !== targetOf(call))
+    // A call only Warden's review saw goes by the hook's name for the tool (Codex's `Bash` for `exec_command`).
+    const reviewedOnly = scenario.hook === 'reachable' && !want.ran;
+    if ((got.tool !== call.tool && !reviewedOnly) || got.target !== targetOf(call))
       failures.push(`${name}: seen as ${got.tool} ${got.target}`);
     if (got.decision !== want.decision)
       failures.push(`${name}: decision ${got.decision}, expected ${want.decision}`);

@@ -27,6 +27,8 @@ export interface ModelServer {
   script(apiKey: string, script: ModelScript): void;
   /** The requests a run's agent made (method and path), for its report. */
   requests(apiKey: string): string[];
+  /** Whether any request of the run carried this text (what the agent told its model, e.g. a hook's reason). */
+  told(apiKey: string, text: string): boolean;
   close(): Promise<void>;
 }
 
@@ -212,6 +214,7 @@ async function readJson(req: IncomingMessage): Promise<Json> {
 export async function startModelServer(host = '127.0.0.1'): Promise<ModelServer> {
   const scripts = new Map<string, ModelScript>();
   const seen = new Map<string, string[]>();
+  const bodies = new Map<string, string[]>();
   let n = 0;
   const server = createServer((req, res) => {
     void (async () => {
@@ -219,6 +222,7 @@ export async function startModelServer(host = '127.0.0.1'): Promise<ModelServer>
       const path = req.url ?? '/';
       (seen.get(key) ?? seen.set(key, []).get(key)!).push(`${req.method} ${path.split('?')[0]}`);
       const body = req.method === 'POST' ? await readJson(req) : {};
+      (bodies.get(key) ?? bodies.set(key, []).get(key)!).push(JSON.stringify(body));
       const script = scripts.get(key);
       if (req.method === 'HEAD' || req.method === 'GET') {
         res.writeHead(200, { 'content-length': '0' }).end();
@@ -248,6 +252,7 @@ export async function startModelServer(host = '127.0.0.1'): Promise<ModelServer>
     url: `http://${host}:${port}`,
     script: (key, s) => void scripts.set(key, s),
     requests: (key) => seen.get(key) ?? [],
+    told: (key, text) => (bodies.get(key) ?? []).some((b) => b.includes(text)),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

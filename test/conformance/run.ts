@@ -31,7 +31,7 @@ import type {
   RunResult,
   TelemetryShape,
 } from './results.ts';
-import { makeRunDirs, SCENARIOS } from './scenarios.ts';
+import { HOOK_MARKER, makeRunDirs, SCENARIOS } from './scenarios.ts';
 
 const REPO = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const WARDEN = join(REPO, 'bin', 'warden.js');
@@ -39,6 +39,8 @@ const PORTS = { grpc: 4317, http: 4318, api: 8080 };
 /** Who uses the agent in the runs that stamp a person (`--user`), and the holder of per-person tokens. */
 export const PERSON = { fleet: 'dev.fleet@example.com', token: 'dev.token@example.com' };
 const AGENT_TIMEOUT_MS = 150_000;
+/** Nothing listens here inside the run's network namespace. */
+const CLOSED_PORT = 9;
 const SETTLE_TIMEOUT_MS = 60_000;
 
 const log = (msg: string, fields: Record<string, unknown> = {}) =>
@@ -157,7 +159,13 @@ function configure(agent: ConformanceAgent, printed: string, files: Record<strin
     if (place.env) Object.assign(env, place.env);
     if (!place.file) continue;
     mkdirSync(dirname(place.file), { recursive: true });
-    if (existsSync(place.file)) appendFileSync(place.file, `\n${snippet.text}\n`);
+    // A JSON snippet joins the settings already there (the hooks beside the harness's auth settings).
+    if (existsSync(place.file) && snippet.language === 'json')
+      writeFileSync(
+        place.file,
+        `${JSON.stringify({ ...JSON.parse(readFileSync(place.file, 'utf8')), ...JSON.parse(snippet.text) }, null, 2)}\n`,
+      );
+    else if (existsSync(place.file)) appendFileSync(place.file, `\n${snippet.text}\n`);
     else writeFileSync(place.file, `${snippet.text}\n`);
     written.push(place.file);
   }
@@ -191,6 +199,10 @@ async function runOne(
       '--protocol',
       run.protocol,
       ...(run.identity === 'fleet' ? ['--user', PERSON.fleet] : []),
+      // The hook asks this Warden, or (unreachable) a port nothing listens on: its fail mode decides.
+      ...(scenario.hook
+        ? ['--review', `http://127.0.0.1:${scenario.hook === 'reachable' ? PORTS.api : CLOSED_PORT}`]
+        : []),
     ],
     { encoding: 'utf8' },
   );
@@ -251,6 +263,13 @@ async function runOne(
     rejected: after.rejected - before.rejected,
   };
   result.failures = checkRun(agent, scenario, result, { sessions: expectedSessions, steps, person: PERSON });
+  if (scenario.hook) {
+    // Stopped before it ran: the command's side effect never happened, and the agent was told why.
+    if (existsSync(join(dirs.workspace, HOOK_MARKER)))
+      result.failures.push(`hook: the stopped command ran (${HOOK_MARKER} exists)`);
+    if (!model.told(apiKey, 'Warden:'))
+      result.failures.push("hook: the agent's model never saw Warden's reason");
+  }
   if (scenario.knownGap && result.failures.every((f) => f.startsWith('verdict'))) {
     result.knownGap = scenario.knownGap;
     result.failures = [];

@@ -61,12 +61,23 @@ function parseArguments(raw: string | undefined): Record<string, unknown> {
 
 export function toolCalls(events: CallEvent[]): ToolCall[] {
   const executed = new Set(events.filter((e) => e.kind === 'tool_result').map((e) => e.callId));
+  // A call denied twice (Warden's pre-action review, then the agent's own record of its hook) is one call.
+  const denied = new Set<string>();
+  const firstDenial = (e: CallEvent) => {
+    if (e.callId === undefined) return true;
+    if (denied.has(e.callId)) return false;
+    denied.add(e.callId);
+    return true;
+  };
   return events
     .filter(
       (e) =>
         e.tool &&
         (e.kind === 'tool_result' ||
-          (e.kind === 'approval_decision' && e.decision === 'deny' && !executed.has(e.callId))),
+          (e.kind === 'approval_decision' &&
+            e.decision === 'deny' &&
+            !executed.has(e.callId) &&
+            firstDenial(e))),
     )
     .map((e) => {
       const args = parseArguments(e.arguments);

@@ -178,6 +178,8 @@ export function reviewAction(
       : Math.max(assessment.score, decision === 'deny' ? 80 : 50);
   const event: AgentEvent = {
     ...proposed,
+    // The command line, as the agents' own events carry it: the timeline shows what was decided on.
+    tool: { ...proposed.tool!, ...(action?.facts.command && { command: action.facts.command }) },
     eventId: sha(`decision\0${proposed.eventId}`),
     source: 'warden-review',
     kind: 'approval_decision',

@@ -8,7 +8,7 @@ import { ApiConfig, start as startApi } from '../api/index.ts';
 import type { Disposition } from '../schemas/findings.ts';
 import { StoreConfig, openStore } from '../store/index.ts';
 import { eventId, makeEvent, makeFinding, makeSession } from '../store/test-fixtures.ts';
-import { percentile, type PhaseReport } from './load.ts';
+import { requestPhaseReport, type PhaseReport } from './load.ts';
 
 const KEY = 'bench-api-key-0123456789';
 const SESSIONS = Number(process.env.BENCH_API_SESSIONS ?? 20_000);
@@ -94,16 +94,7 @@ async function measure(
       }
     }),
   );
-  const cpu = process.cpuUsage(cpu0);
-  return {
-    phase,
-    recordsPerSecond: Math.round(latencies.length / seconds),
-    kafkaMessages: 0,
-    cpuSecondsPer10k: ((cpu.user + cpu.system) / 1e6 / Math.max(1, latencies.length)) * 10_000,
-    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
-    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
-    errors,
-  };
+  return requestPhaseReport(phase, latencies, seconds, process.cpuUsage(cpu0), errors);
 }
 
 export async function apiPhases(

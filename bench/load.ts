@@ -127,3 +127,22 @@ export interface PhaseReport {
   p99Ms: number;
   errors: number;
 }
+
+/** A request phase's row: rate, CPU per 10k requests (this process), latency percentiles, errors. */
+export function requestPhaseReport(
+  phase: string,
+  latencies: number[],
+  seconds: number,
+  cpu: NodeJS.CpuUsage,
+  errors: number,
+): PhaseReport {
+  return {
+    phase,
+    recordsPerSecond: Math.round(latencies.length / seconds),
+    kafkaMessages: 0,
+    cpuSecondsPer10k: ((cpu.user + cpu.system) / 1e6 / Math.max(1, latencies.length)) * 10_000,
+    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
+    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+    errors,
+  };
+}

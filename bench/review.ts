@@ -12,7 +12,7 @@ import { StoreConfig, openStore } from '../store/index.ts';
 import { ReviewConfig } from '../triage/review/config.ts';
 import { startReviewService } from '../triage/review/service.ts';
 import { eventId } from '../store/test-fixtures.ts';
-import { percentile, type PhaseReport } from './load.ts';
+import { percentile, requestPhaseReport, type PhaseReport } from './load.ts';
 
 const TOKEN = 'bench-ingest-token-0123456789';
 const RATE = Number(process.env.BENCH_REVIEW_RATE ?? 200);
@@ -154,13 +154,11 @@ export async function reviewPhase(
   await reviewer.close();
   await bus.close();
   await store.close();
-  return {
-    phase: `pre-action review at ${RATE}/s offered (p99 goal 25 ms)`,
-    recordsPerSecond: Math.round(latencies.length / elapsed),
-    kafkaMessages: 0,
-    cpuSecondsPer10k: ((cpu.user + cpu.system) / 1e6 / Math.max(1, latencies.length)) * 10_000,
-    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
-    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+  return requestPhaseReport(
+    `pre-action review at ${RATE}/s offered (p99 goal 25 ms)`,
+    latencies,
+    elapsed,
+    cpu,
     errors,
-  };
+  );
 }

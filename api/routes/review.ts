@@ -97,10 +97,10 @@ export function reviewRoutes(deps: ReviewDeps) {
   const app = newRouter();
 
   const authenticateToken: MiddlewareHandler = async (c, next) => {
-    if (!deps.auth)
+    if (!deps.auth || !deps.reviewer)
       throw new ApiProblem(
         503,
-        'pre-action review needs WARDEN_INGEST_TOKENS: agents authenticate with them',
+        'pre-action review is not running here: it needs WARDEN_INGEST_TOKENS (agents authenticate with them)',
       );
     const principal = deps.auth.principalFor(c.req.header('authorization'));
     if (!principal) throw new ApiProblem(401, 'a valid ingest token is required');
@@ -163,7 +163,8 @@ export function reviewRoutes(deps: ReviewDeps) {
       attributes: { ...outcome.event.attributes, 'warden.review.ms': ms.toFixed(1) },
     };
     await record(decided);
-    deps.logger.info(
+    // Every decision is an event of its session; the log adds only the ones that stopped something.
+    deps.logger[outcome.decision === 'allow' ? 'debug' : 'info'](
       {
         workspace,
         sessionId: body.session_id,

@@ -848,6 +848,25 @@ describe('pre-action review', () => {
     expect((await store.sessionEvents('globex', 'shared-id')).length).toBe(1);
   });
 
+  it('answers 503 where no review runs', async () => {
+    const without = createApp({
+      store,
+      keys: parseApiKeys(KEY_SPEC),
+      logger,
+      rateLimitPerMinute: 10_000,
+      consoleUrl: () => 'https://warden.example',
+      consoleFiles: async (_c, next) => next(),
+      productVersion: '0.1.0-test',
+    });
+    const res = await without.request('/v1/review', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INGEST.acme}`, 'content-type': 'application/json' },
+      body: JSON.stringify(proposal('r-3', 'ls')),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
   it('answers bad input with a problem naming the field', async () => {
     const bad = await call('POST', '/v1/review', INGEST.acme, { ...proposal('r-2', 'ls'), agent: 'vim' });
     expect(bad.status).toBe(400);

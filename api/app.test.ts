@@ -7,7 +7,7 @@ import { insertAlertDeliveries } from '../store/alert-deliveries.ts';
 import { eventId, makeEvent, makeFinding, makeSession, tempStoreConfig } from '../store/test-fixtures.ts';
 import { createIngestAuth, parseIngestTokens } from '../schemas/ingest-tokens.ts';
 import type { PreActionReviewer, ReviewDecision } from '../schemas/review.ts';
-import { createApp } from './app.ts';
+import { createApp, type AppDeps } from './app.ts';
 import { parseApiKeys } from './config.ts';
 
 // The query API over a real chDB store: authorization matrix, pagination, problems, dispositions, audit,
@@ -66,7 +66,7 @@ const BASE_NS = 1_767_262_800_000_000_000n;
 let store: Store;
 const dispositionCalls: { finding: Finding; disposition: Disposition }[] = [];
 
-function newApp(rateLimitPerMinute = 100_000) {
+function newApp(rateLimitPerMinute = 100_000, overrides: Partial<AppDeps> = {}) {
   return createApp({
     store,
     keys: parseApiKeys(KEY_SPEC),
@@ -79,6 +79,7 @@ function newApp(rateLimitPerMinute = 100_000) {
       dispositionCalls.push({ finding, disposition });
     },
     review,
+    ...overrides,
   });
 }
 let app: ReturnType<typeof newApp>;
@@ -849,15 +850,7 @@ describe('pre-action review', () => {
   });
 
   it('answers 503 where no review runs', async () => {
-    const without = createApp({
-      store,
-      keys: parseApiKeys(KEY_SPEC),
-      logger,
-      rateLimitPerMinute: 10_000,
-      consoleUrl: () => 'https://warden.example',
-      consoleFiles: async (_c, next) => next(),
-      productVersion: '0.1.0-test',
-    });
+    const without = newApp(10_000, { review: undefined });
     const res = await without.request('/v1/review', {
       method: 'POST',
       headers: { authorization: `Bearer ${INGEST.acme}`, 'content-type': 'application/json' },

@@ -13,7 +13,7 @@ import { createKafkaBus } from '../bus/kafka.ts';
 import type { BusMessage } from '../bus/types.ts';
 import { normalizeSpan } from '../collector/normalize/index.ts';
 import { decodeExportTraceRequest } from '../collector/otlp/decode.ts';
-import { agentEventKey, packAgentEventBatches } from '../schemas/agent-event.ts';
+import { AGENT_EVENT_BATCH_MAX_BYTES, agentEventKey, packAgentEventBatches } from '../schemas/agent-event.ts';
 import { StoreConfig, openStore } from '../store/index.ts';
 import { TriageConfig, start as startTriage } from '../triage/index.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
@@ -239,7 +239,10 @@ async function main() {
       normalizeSpan(s, { workspace: 'bench' }).flatMap((n) => (n.ok === true ? [n.event] : [])),
     );
     const key = agentEventKey(events[0]!);
-    const messages = packAgentEventBatches(events, 900_000).batches.map((value) => ({ key, value }));
+    const messages = packAgentEventBatches(events, AGENT_EVENT_BATCH_MAX_BYTES).batches.map((value) => ({
+      key,
+      value,
+    }));
     return { messages, events: events.length };
   });
   await rawBus.publish(batches[0]!.messages);

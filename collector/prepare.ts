@@ -1,4 +1,9 @@
-import { agentEventKey, packAgentEventBatches, type AgentEvent } from '../schemas/agent-event.ts';
+import {
+  AGENT_EVENT_BATCH_MAX_BYTES,
+  agentEventKey,
+  packAgentEventBatches,
+  type AgentEvent,
+} from '../schemas/agent-event.ts';
 import type { BusMessage } from '../bus/types.ts';
 import type { IngestPrincipal } from '../schemas/ingest-tokens.ts';
 import { normalizeLogRecord, normalizeSpan, type DropReason, type Normalized } from './normalize/index.ts';
@@ -52,9 +57,6 @@ function timeRefusal(event: AgentEvent, options: PrepareOptions): string | undef
   const at = new Date(Number(BigInt(event.timeUnixNano) / 1_000_000n)).toISOString();
   return `${what}: its time ${at} is older than the ${options.retentionDays}-day retention`;
 }
-
-/** Leaves room for the Kafka record overhead under the broker's 1 MB default message size. */
-export const MAX_MESSAGE_BYTES = 900_000;
 
 /** A normalizer's rejection, prefixed with where the record sat in the request. */
 const located = (path: string | undefined, n: Normalized): Normalized =>
@@ -146,12 +148,12 @@ export function prepareExport(
     text,
   };
   for (const [key, group] of bySession) {
-    const { batches, oversized } = packAgentEventBatches(group, MAX_MESSAGE_BYTES);
+    const { batches, oversized } = packAgentEventBatches(group, AGENT_EVENT_BATCH_MAX_BYTES);
     for (const value of batches) prepared.messages.push({ key, value });
     const tooBig = new Set(oversized);
     group.forEach((e, i) => {
       if (tooBig.has(i)) {
-        reasons.push(`${e.sourceEvent} event ${e.eventId}: larger than ${MAX_MESSAGE_BYTES} bytes`);
+        reasons.push(`${e.sourceEvent} event ${e.eventId}: larger than ${AGENT_EVENT_BATCH_MAX_BYTES} bytes`);
         return;
       }
       prepared.accepted++;

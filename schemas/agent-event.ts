@@ -183,6 +183,9 @@ const BATCH_TAIL = ']}';
  * Packs events of one session (in order) into AgentEventBatch messages of at most `maxBytes` each.
  * Returns the indexes of events too large to fit any message on their own.
  */
+/** Largest bus message: room for the Kafka record overhead under the broker's 1 MB default message size. */
+export const AGENT_EVENT_BATCH_MAX_BYTES = 900_000;
+
 export function packAgentEventBatches(
   events: AgentEvent[],
   maxBytes: number,

@@ -2,7 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import type { Logger } from 'pino';
 import type { BusPublisher } from '../../bus/types.ts';
-import { agentEventKey, packAgentEventBatches, type AgentEvent } from '../../schemas/agent-event.ts';
+import {
+  AGENT_EVENT_BATCH_MAX_BYTES,
+  agentEventKey,
+  packAgentEventBatches,
+  type AgentEvent,
+} from '../../schemas/agent-event.ts';
 import type { IngestAuth } from '../../schemas/ingest-tokens.ts';
 import {
   REVIEW_DECISIONS,
@@ -117,7 +122,7 @@ export function reviewRoutes(deps: ReviewDeps) {
   const record = async (event: AgentEvent) => {
     if (deps.bus) {
       const key = agentEventKey(event);
-      const { batches } = packAgentEventBatches([event], 900_000);
+      const { batches } = packAgentEventBatches([event], AGENT_EVENT_BATCH_MAX_BYTES);
       await deps.bus.publish(batches.map((value) => ({ key, value })));
     } else await deps.store.insertEvents([event]);
   };

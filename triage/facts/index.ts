@@ -268,7 +268,7 @@ function secretsIn(texts: (string | undefined)[]): SecretFinding[] {
 }
 
 /** The home directory implied by a working directory under `/home/<user>`, `/Users/<user>` or `/root`. */
-function homeOf(cwd: string | undefined): string | undefined {
+export function homeOf(cwd: string | undefined): string | undefined {
   return cwd === undefined ? undefined : /^(?:\/home\/[^/]+|\/Users\/[^/]+|\/root)(?=\/|$)/.exec(cwd)?.[0];
 }
 

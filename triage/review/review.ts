@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import type { AgentEvent, EventSource } from '../../schemas/agent-event.ts';
 import type { ReviewDecision, ReviewOutcome, ReviewRequest } from '../../schemas/review.ts';
 import { judgeContext } from '../engine.ts';
+import { homeOf } from '../facts/index.ts';
+import { clip } from '../rules/match.ts';
 import type { RulePack } from '../rules/pack.ts';
 import { namedByUser, type Action, type ActionCache } from '../session/context.ts';
 import type { Signal } from '../verdict/assess.ts';
@@ -24,7 +26,6 @@ const SOURCE_OF: Record<ReviewRequest['agent'], EventSource> = {
 
 const ORDER: ReviewDecision[] = ['allow', 'ask', 'deny'];
 const strongest = (a: ReviewDecision, b: ReviewDecision) => (ORDER.indexOf(a) >= ORDER.indexOf(b) ? a : b);
-const clip = (s: string, n = 160) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 32);
 
 /** The proposed call as the event triage would have seen had it run. */
@@ -135,9 +136,6 @@ function fromEgress(
     });
   return out;
 }
-
-const homeOf = (cwd: string | undefined) =>
-  /^(\/home\/[^/]+|\/Users\/[^/]+|\/root)(?:\/|$)/.exec(cwd ?? '')?.[1];
 
 /**
  * Reviews one proposed call. `history` is the session's stored events (ordered); `cache` keeps what each

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeJsonRequestAsProtobuf } from './otlp/proto.ts';
 import { DecodeError } from './otlp/decode.ts';
-import { inlinePreparer, startPreparePool } from './prepare-pool.ts';
+import { byteBudget, inlinePreparer, startPreparePool } from './prepare-pool.ts';
 
 const s = (key: string, value: string) => ({ key, value: { stringValue: value } });
 const principal = { workspace: 'acme' };
@@ -55,6 +55,50 @@ describe('prepare pool', () => {
     expect(a.text.masked).toBeGreaterThan(0);
     expect(a).toEqual(b);
     expect(Buffer.isBuffer(a.messages[0]!.value)).toBe(true);
+  });
+
+  it('hands back large messages (moved, not copied) intact', async () => {
+    const large = encodeJsonRequestAsProtobuf('logs', {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [0, 1].map((i) => ({
+                timeUnixNano: String(BigInt(nowMs) * 1_000_000n),
+                attributes: [
+                  s('event.name', 'codex.tool_result'),
+                  s('conversation.id', `c-${i}`),
+                  s('tool_name', 'shell'),
+                  s('call_id', `call_${i}`),
+                  s('output', `${i}`.repeat(20_000)),
+                ],
+              })),
+            },
+          ],
+        },
+      ],
+    });
+    const prepared = await pool.prepare('logs', large, 'protobuf', principal, nowMs);
+    const outputs = prepared.messages.map(
+      (m) => JSON.parse(m.value.toString('utf8')).events[0].result.output,
+    );
+    expect(outputs.sort()).toEqual(['0'.repeat(20_000), '1'.repeat(20_000)]);
+  });
+
+  it('prepares large bodies one after another, ordinary ones side by side', async () => {
+    const budget = byteBudget(16);
+    const order: string[] = [];
+    await budget.take(10);
+    const second = budget.take(10).then(() => order.push('second'));
+    const third = budget.take(4).then(() => order.push('third')); // first come, first served
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    budget.release(10);
+    await Promise.all([second, third]);
+    expect(order).toEqual(['second', 'third']);
+    budget.release(10);
+    budget.release(4);
+    await budget.take(100); // larger than the budget: admitted alone
   });
 
   it('passes an undecodable body back as the same DecodeError', async () => {

@@ -68,7 +68,7 @@ interface Slot {
 const ENTRY = new URL('./prepare-worker.ts', import.meta.url).href;
 const BOOTSTRAP = new URL('../bin/ts-worker.js', import.meta.url);
 
-/** Message values arrive as Uint8Array views of a copied buffer: Buffer views of the same memory. */
+/** Message values arrive as Uint8Array views of moved or copied memory: Buffer views of the same memory. */
 function revive(prepared: PreparedExport): PreparedExport {
   for (const m of prepared.messages)
     m.value = Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength);
@@ -76,8 +76,40 @@ function revive(prepared: PreparedExport): PreparedExport {
 }
 
 /**
- * `size` worker threads; each request goes to the one with the fewest in progress. A worker that dies
- * fails the requests it held (the exporter retries them) and is replaced.
+ * Body bytes prepared at once across the pool. Preparing holds several times its body in memory (records,
+ * events, their JSON), so large exports are prepared one after another, as inline preparing does, while
+ * ordinary ones (agents export well under a megabyte) run side by side. A body larger than this runs alone.
+ */
+export const PREPARE_BYTES_AT_ONCE = 16 * 1024 * 1024;
+
+/** Admits bodies while their bytes fit the budget, first come first served; one always fits alone. */
+export function byteBudget(limit: number) {
+  let held = 0;
+  const waiting: { bytes: number; admit: () => void }[] = [];
+  const fits = (bytes: number) => held === 0 || held + bytes <= limit;
+  return {
+    async take(bytes: number): Promise<void> {
+      if (waiting.length === 0 && fits(bytes)) {
+        held += bytes;
+        return;
+      }
+      await new Promise<void>((admit) => waiting.push({ bytes, admit }));
+    },
+    release(bytes: number): void {
+      held -= bytes;
+      while (waiting.length && fits(waiting[0]!.bytes)) {
+        const next = waiting.shift()!;
+        held += next.bytes;
+        next.admit();
+      }
+    },
+  };
+}
+
+/**
+ * `size` worker threads; each request goes to the one with the fewest in progress, once its bytes fit
+ * {@link PREPARE_BYTES_AT_ONCE}. A worker that dies fails the requests it held (the exporter retries them)
+ * and is replaced.
  */
 export function startPreparePool(
   size: number,
@@ -88,6 +120,7 @@ export function startPreparePool(
   let nextId = 0;
   let closing = false;
   const slots: Slot[] = [];
+  const budget = byteBudget(PREPARE_BYTES_AT_ONCE);
 
   const spawn = (index: number) => {
     const slot: Slot = {
@@ -123,7 +156,8 @@ export function startPreparePool(
   for (let i = 0; i < size; i++) slots.push(spawn(i));
 
   return {
-    prepare(signal, body, encoding, principal, nowMs) {
+    async prepare(signal, body, encoding, principal, nowMs) {
+      await budget.take(body.byteLength);
       const slot = slots.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
       const id = nextId++;
       return new Promise<PreparedExport>((resolve, reject) => {
@@ -132,6 +166,7 @@ export function startPreparePool(
         const req: PrepareRequest = { id, signal, body, encoding, principal, nowMs };
         slot.worker.postMessage(req);
       }).finally(() => {
+        budget.release(body.byteLength);
         if (slot.pending.size === 0) slot.worker.unref();
       });
     },

@@ -3,7 +3,7 @@
  * for the same key), flattening, deterministic ids, session derivation, truncation and shell-command
  * extraction. Nothing here knows a vendor.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AttributeValue, Attributes } from '../otlp/model.ts';
 
 /** Output and argument strings above this many UTF-8 bytes are cut (the bus carries whole events). */
@@ -134,14 +134,19 @@ export function flattenAttributes(
 
 /** SHA-256 of a value's JSON. Decoders build objects in wire order, so the same record always hashes alike. */
 export function sha256Hex(value: unknown): string {
-  return createHash('sha256')
-    .update(JSON.stringify(value) ?? 'null')
-    .digest('hex');
+  return hash('sha256', JSON.stringify(value) ?? 'null');
 }
 
-/** Deterministic event id: the same record from the same workspace always gets the same id. */
-export function eventIdFor(workspace: string, signal: 'log' | 'span', identity: unknown): string {
-  return sha256Hex({ workspace, signal, identity }).slice(0, 32);
+/**
+ * Deterministic event id: the same record from the same workspace always gets the same id. `identityJson`
+ * is the identity already as JSON (callers that reuse parts of it across records build it themselves):
+ * the id is the hash of `{"workspace":…,"signal":…,"identity":…}`.
+ */
+export function eventIdFor(workspace: string, signal: 'log' | 'span', identityJson: string): string {
+  return hash(
+    'sha256',
+    `{"workspace":${JSON.stringify(workspace)},"signal":"${signal}","identity":${identityJson}}`,
+  ).slice(0, 32);
 }
 
 /** A trace id that is set: OTLP uses all zeros (or nothing) for "none". */

@@ -9,7 +9,7 @@ import {
   type EventKind,
   type EventSource,
 } from '../../schemas/agent-event.ts';
-import type { Attributes, OtlpLogRecord, OtlpSpan } from '../otlp/model.ts';
+import type { Attributes, OtlpLogRecord, OtlpSpan, Resource } from '../otlp/model.ts';
 import {
   compact,
   eventIdFor,
@@ -208,18 +208,27 @@ const sortedPairs = (attrs: Attributes) =>
     .sort()
     .map((k) => [k, attrs[k]]);
 
-/** A log record's identity is its whole content: logs have no id of their own. */
-function logIdentity(record: OtlpLogRecord): unknown {
-  return {
-    time: record.timeUnixNano,
-    observed: record.observedTimeUnixNano,
-    body: record.body,
-    attributes: sortedPairs(record.attributes),
-    resource: sortedPairs(record.resource.attributes),
-    scope: record.scope.name,
-    traceId: record.traceId,
-    spanId: record.spanId,
-  };
+/** A resource's sorted attribute pairs as JSON, once per resource: every record of it repeats them. */
+const resourcePairsJson = new WeakMap<Resource, string>();
+
+/**
+ * A log record's identity is its whole content (logs have no id of their own), as the JSON of
+ * `{time, observed, body, attributes, resource, scope, traceId, spanId}` with attributes as sorted pairs.
+ */
+function logIdentityJson(record: OtlpLogRecord): string {
+  let resource = resourcePairsJson.get(record.resource);
+  if (resource === undefined) {
+    resource = JSON.stringify(sortedPairs(record.resource.attributes));
+    resourcePairsJson.set(record.resource, resource);
+  }
+  // JSON.stringify leaves out an undefined property; the identity did too when it was an object.
+  const body = record.body === undefined ? '' : `"body":${JSON.stringify(record.body)},`;
+  return (
+    `{"time":${JSON.stringify(record.timeUnixNano)},"observed":${JSON.stringify(record.observedTimeUnixNano)},` +
+    `${body}"attributes":${JSON.stringify(sortedPairs(record.attributes))},"resource":${resource},` +
+    `"scope":${JSON.stringify(record.scope.name)},"traceId":${JSON.stringify(record.traceId)},` +
+    `"spanId":${JSON.stringify(record.spanId)}}`
+  );
 }
 
 /** `part` distinguishes the extra events one record yields (e.g. each tool output a model request carries). */
@@ -236,8 +245,12 @@ export function logEvent(
     setTime(record.observedTimeUnixNano) ??
     parseTimestampNanos(getText(record.attributes, 'event.timestamp')) ??
     '0';
-  const identity = logIdentity(record);
-  const eventId = eventIdFor(ctx.workspace, 'log', part === undefined ? identity : { identity, part });
+  const identity = logIdentityJson(record);
+  const eventId = eventIdFor(
+    ctx.workspace,
+    'log',
+    part === undefined ? identity : `{"identity":${identity},"part":${JSON.stringify(part)}}`,
+  );
   const common = {
     eventId,
     workspace: ctx.workspace,
@@ -272,7 +285,7 @@ export function spanEvent(
   fields: EventFields,
   part?: string,
 ): Normalized {
-  const eventId = eventIdFor(ctx.workspace, 'span', spanIdentity(span, part));
+  const eventId = eventIdFor(ctx.workspace, 'span', JSON.stringify(spanIdentity(span, part)));
   const time = setTime(span.startTimeUnixNano) ?? setTime(span.endTimeUnixNano) ?? '0';
   const common = {
     eventId,

@@ -258,3 +258,40 @@ describe('who the actor is, and who said so', () => {
     expect(actor).toEqual({ installationId: 'ab12'.repeat(16) });
   });
 });
+
+describe('event ids', () => {
+  // Ids are stored and de-duplicate redeliveries, across versions too: the way they are computed must not
+  // change. These were computed before the identity's JSON was built by hand rather than by JSON.stringify.
+  it('stay what they were for the same record', () => {
+    const record = logRecord(
+      {
+        'event.name': 'codex.user_prompt',
+        'conversation.id': 'c1',
+        prompt: 'hi',
+        n: 3,
+        b: true,
+        arr: [1, 'x', { y: null }],
+      },
+      { 'service.name': 'codex_cli_rs' },
+      { body: { k: 'v' }, traceId: 'ab', spanId: 'cd' },
+    );
+    expect(eventOf(normalizeLogRecord(record, ctx)).eventId).toBe('9e944b967332f6155489dd2c0ef1546c');
+    const ids = normalizeSpan(
+      span('execute_tool', { 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'shell' }),
+      ctx,
+    ).map((n) => eventOf(n).eventId);
+    expect(ids).toEqual(['c50b500b8966a91847f4134b88837007']);
+  });
+
+  it('do not depend on the order of attributes or on the resource object', () => {
+    const a = logRecord(
+      { 'event.name': 'codex.user_prompt', 'conversation.id': 'c1', prompt: 'x' },
+      { a: '1', b: '2' },
+    );
+    const b = logRecord(
+      { prompt: 'x', 'conversation.id': 'c1', 'event.name': 'codex.user_prompt' },
+      { b: '2', a: '1' },
+    );
+    expect(eventOf(normalizeLogRecord(a, ctx)).eventId).toBe(eventOf(normalizeLogRecord(b, ctx)).eventId);
+  });
+});

@@ -13,7 +13,12 @@ import { createKafkaBus } from '../bus/kafka.ts';
 import type { BusMessage } from '../bus/types.ts';
 import { normalizeSpan } from '../collector/normalize/index.ts';
 import { decodeExportTraceRequest } from '../collector/otlp/decode.ts';
-import { AGENT_EVENT_BATCH_MAX_BYTES, agentEventKey, packAgentEventBatches } from '../schemas/agent-event.ts';
+import {
+  AGENT_EVENT_BATCH_MAX_BYTES,
+  agentEventKey,
+  packAgentEventBatches,
+  type AgentEvent,
+} from '../schemas/agent-event.ts';
 import { StoreConfig, openStore } from '../store/index.ts';
 import { TriageConfig, start as startTriage } from '../triage/index.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
@@ -26,6 +31,8 @@ import { buildWorkload } from './workload.ts';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ITEMS = 100;
+/** The streamed triage phase: the same 20,000 events as 50 sessions of 400. */
+const STREAMED_SESSIONS = 50;
 const TOKEN = 'bench-token-0123456789abcdef';
 const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const LOGS = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
@@ -98,13 +105,46 @@ async function acceptedRecords(httpPort: number): Promise<number> {
   ].reduce((n, m) => n + Number(m[1]), 0);
 }
 
+/** One conversation's events as bus messages of at most `perMessage` events, in order. */
+function sessionMessages(events: AgentEvent[], perMessage: number): BusMessage[] {
+  const key = agentEventKey(events[0]!);
+  const messages: BusMessage[] = [];
+  for (let at = 0; at < events.length; at += perMessage)
+    for (const value of packAgentEventBatches(events.slice(at, at + perMessage), AGENT_EVENT_BATCH_MAX_BYTES)
+      .batches)
+      messages.push({ key, value });
+  return messages;
+}
+
+/** Each workload request is one conversation: its events, as the collector would have normalized them. */
+function workloadSessions(traceRequests: Uint8Array[]): AgentEvent[][] {
+  return traceRequests.map((body) =>
+    decodeExportTraceRequest(body, 'protobuf').records.flatMap((s) =>
+      normalizeSpan(s, { workspace: 'bench' }).flatMap((n) => (n.ok === true ? [n.event] : [])),
+    ),
+  );
+}
+
+/**
+ * Sessions as agents deliver them: a few events per export while they work, so each session's events
+ * arrive in many small messages, interleaved with the other sessions' (every message re-judges its session).
+ */
+function streamedMessages(sessions: AgentEvent[][], perMessage: number): BusMessage[] {
+  const perSession = sessions.map((events) => sessionMessages(events, perMessage));
+  const messages: BusMessage[] = [];
+  for (let i = 0; perSession.some((m) => i < m.length); i++)
+    for (const m of perSession) if (i < m.length) messages.push(m[i]!);
+  return messages;
+}
+
 /** Publishes the events, then times one triage worker from the first fetch until every event and verdict is stored. */
 async function triagePhase(
   brokers: string,
   run: string,
-  batches: { messages: BusMessage[]; events: number }[],
+  phase: string,
+  load: { messages: BusMessage[]; events: number; sessions: number },
 ): Promise<PhaseReport> {
-  const topic = `bench-triage-${run}`;
+  const topic = `bench-triage-${run}-${load.sessions}`;
   const bus = createKafkaBus({
     brokers: [brokers],
     topic,
@@ -113,8 +153,8 @@ async function triagePhase(
     publishTimeoutMs: 30_000,
     logger: silent,
   });
-  for (const b of batches) await bus.publish(b.messages);
-  const total = batches.reduce((n, b) => n + b.events, 0);
+  for (let i = 0; i < load.messages.length; i += 500) await bus.publish(load.messages.slice(i, i + 500));
+  const total = load.events;
   const store = await openStore(
     StoreConfig.parse({
       WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-bench-')),
@@ -128,18 +168,21 @@ async function triagePhase(
         (await (await store.client.query({ query: sql, format: 'JSONEachRow' })).json()) as { n: string }[]
       )[0]!.n,
     );
-  say('phase: triage (Kafka → engine → chDB)', { events: total, sessions: batches.length });
+  say(`phase: ${phase}`, { events: total, sessions: load.sessions, messages: load.messages.length });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const triage = await startTriage(TriageConfig.parse({ WARDEN_TRIAGE_GROUP: `bench-${run}` }), {
-    bus,
-    store,
-    logger: silent,
-  });
+  const triage = await startTriage(
+    TriageConfig.parse({ WARDEN_TRIAGE_GROUP: `bench-${run}-${load.sessions}` }),
+    {
+      bus,
+      store,
+      logger: silent,
+    },
+  );
   for (;;) {
     const events = await count('SELECT count() AS n FROM agent_events_v1 FINAL');
     const sessions = await count('SELECT count() AS n FROM sessions_v1 FINAL');
-    if (events >= total && sessions >= batches.length) break;
+    if (events >= total && sessions >= load.sessions) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   const seconds = (performance.now() - t0) / 1_000;
@@ -148,9 +191,9 @@ async function triagePhase(
   await bus.close();
   await store.close();
   return {
-    phase: 'triage: Kafka → engine → chDB (one worker)',
+    phase,
     recordsPerSecond: Math.round(total / seconds),
-    kafkaMessages: batches.reduce((n, b) => n + b.messages.length, 0),
+    kafkaMessages: load.messages.length,
     cpuSecondsPer10k: ((cpu.user + cpu.system) / 1e6 / total) * 10_000,
     p50Ms: 0,
     p99Ms: 0,
@@ -234,17 +277,11 @@ async function main() {
     logger: silent,
   });
   // Each workload request is one conversation: its events travel as AgentEventBatch messages, as in the collector.
-  const batches: { messages: BusMessage[]; events: number }[] = workload.traceRequests.map((body) => {
-    const events = decodeExportTraceRequest(body, 'protobuf').records.flatMap((s) =>
-      normalizeSpan(s, { workspace: 'bench' }).flatMap((n) => (n.ok === true ? [n.event] : [])),
-    );
-    const key = agentEventKey(events[0]!);
-    const messages = packAgentEventBatches(events, AGENT_EVENT_BATCH_MAX_BYTES).batches.map((value) => ({
-      key,
-      value,
-    }));
-    return { messages, events: events.length };
-  });
+  const sessions = workloadSessions(workload.traceRequests);
+  const batches = sessions.map((events) => ({
+    messages: sessionMessages(events, events.length),
+    events: events.length,
+  }));
   await rawBus.publish(batches[0]!.messages);
   say('phase: kafka producer alone', { seconds: SECONDS });
   const rawStart = performance.now();
@@ -435,7 +472,24 @@ async function main() {
   }
 
   // 5. Triage: the same events from Kafka through the engine into chDB (in this process: chDB is in-process).
-  reports.push(await triagePhase(brokers, run, batches));
+  reports.push(
+    await triagePhase(brokers, run, 'triage: Kafka → engine → chDB (one worker), whole sessions', {
+      messages: batches.flatMap((b) => b.messages),
+      events: batches.reduce((n, b) => n + b.events, 0),
+      sessions: batches.length,
+    }),
+  );
+  // The same number of events as longer sessions delivered while they run: 10 events a message.
+  const streamed = workloadSessions(
+    buildWorkload(STREAMED_SESSIONS, (200 * ITEMS) / STREAMED_SESSIONS).traceRequests,
+  );
+  reports.push(
+    await triagePhase(brokers, run, `triage, ${STREAMED_SESSIONS} sessions arriving 10 events a message`, {
+      messages: streamedMessages(streamed, 10),
+      events: streamed.reduce((n, s) => n + s.length, 0),
+      sessions: streamed.length,
+    }),
+  );
   const triageRss = process.memoryUsage().rss / 2 ** 20;
   await broker?.stop();
 

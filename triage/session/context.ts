@@ -48,6 +48,9 @@ export interface SessionContext {
 const isToolEvent = (e: AgentEvent) =>
   (e.kind === 'tool_result' || e.kind === 'tool_call') && e.tool !== undefined;
 
+/** Each output event's arguments key, once: a session's outputs are matched again whenever it grows. */
+const outputArgumentsKeys = new WeakMap<AgentEvent, string>();
+
 /** Arguments as a comparable key: key order and whitespace do not matter (vendors pretty-print them). */
 function argumentsKey(raw: string | undefined): string {
   if (raw === undefined) return '';
@@ -82,7 +85,9 @@ function outputsByAction(events: AgentEvent[]): (action: AgentEvent) => AgentEve
   for (const e of events) {
     if (e.kind !== 'tool_output' || !e.tool || e.result?.output === undefined) continue;
     if (e.tool.callId !== undefined) index(`id\u0000${e.tool.callId}`, e);
-    index(argsKey(e.tool), e);
+    let key = outputArgumentsKeys.get(e);
+    if (key === undefined) outputArgumentsKeys.set(e, (key = argsKey(e.tool)));
+    index(key, e);
   }
   const used = new Set<AgentEvent>();
   const take = (key: string) => {

@@ -73,13 +73,12 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
     const credential = action.hits.find(
       (h) => h.rule.category === 'credential-access' && !h.rule.tags.includes('returned-secret'),
     );
-    const fingerprints = new Set(action.facts.secretsInOutput.map((s) => s.fingerprint));
-    if (credential || fingerprints.size) {
+    if (credential || action.facts.secretsInOutput.length) {
       sources.push({
         action,
         what: credential?.rationale ?? `a secret in ${action.facts.tool} output`,
         credential: credential !== undefined,
-        fingerprints,
+        fingerprints: new Set(action.facts.secretsInOutput.map((s) => s.fingerprint)),
       });
     }
     // A file the session wrote secrets into carries them wherever it is sent later (an issue body file).
@@ -93,12 +92,14 @@ export function exfiltrationChains(ctx: SessionContext, allowedHosts: (h: string
         fingerprints: new Set(written),
       });
     }
-    if (failed(action)) continue;
+    if (failed(action) || !sources.length) continue;
+    const channels = outboundChannels(ctx, action, allowedHosts);
+    if (!channels.length) continue;
     const carried = new Set([
       ...action.facts.secretsInArguments.map((s) => s.fingerprint),
       ...action.facts.reads.flatMap((r) => tainted.get(r.path) ?? []),
     ]);
-    for (const channel of outboundChannels(ctx, action, allowedHosts)) {
+    for (const channel of channels) {
       const source = sources.find(
         (s) =>
           [...s.fingerprints].some((f) => carried.has(f)) ||

@@ -6,7 +6,14 @@
 import type { AgentEvent } from '../../schemas/agent-event.ts';
 import { analyzeWithCode, mergeFacts } from '../facts/code.ts';
 import type { Language } from '../facts/programs.ts';
-import { contentWritten, scriptLanguage, scriptsRun } from '../facts/scripts.ts';
+import {
+  contentWritten,
+  scriptLanguage,
+  scriptsRun,
+  type FileContent,
+  type ScriptRun,
+} from '../facts/scripts.ts';
+import type { ParsedShell } from '../facts/types.ts';
 import { parseToolArguments, writtenText } from '../facts/tools.ts';
 import { matchRules } from '../rules/match.ts';
 import type { Allowlist, Rule } from '../rules/pack.ts';
@@ -36,18 +43,36 @@ function commandFor(language: Language | undefined, content: string): string | u
 
 const key = (path: string) => path.replace(/^\.\//, '');
 
+/**
+ * What a command line writes and runs, once per parsed line: a session is followed again every time new
+ * events arrive, and its earlier actions (their facts kept between batches) have not changed.
+ */
+const scriptFacts = new WeakMap<ParsedShell, { written: FileContent[]; runs: ScriptRun[] }>();
+
+function scriptFactsOf(shell: ParsedShell): { written: FileContent[]; runs: ScriptRun[] } {
+  let found = scriptFacts.get(shell);
+  if (found === undefined) {
+    found = { written: contentWritten(shell), runs: scriptsRun(shell) };
+    scriptFacts.set(shell, found);
+  }
+  return found;
+}
+
 export function followWrittenScripts(ctx: SessionContext, rules: Rule[], allow: Allowlist[]): void {
   const files = new Map<string, string>();
   for (const action of ctx.actions) {
     const shell = action.facts.shell;
     if (shell === undefined) {
+      if (!action.facts.writes.length) continue;
       const content = writtenText(parseToolArguments(action.event.tool?.arguments));
       for (const w of action.facts.writes) if (content) files.set(key(w.path), content);
       continue;
     }
-    for (const w of contentWritten(shell))
+    const { written, runs } = scriptFactsOf(shell);
+    for (const w of written)
       files.set(key(w.path), (w.append ? (files.get(key(w.path)) ?? '') : '') + w.content);
-    for (const run of scriptsRun(shell)) {
+    if (!runs.length) continue;
+    for (const run of runs) {
       const content = files.get(key(run.path));
       const command = content && commandFor(run.language ?? scriptLanguage(content), content);
       if (!command) continue;

@@ -19,8 +19,6 @@ import {
   packAgentEventBatches,
   type AgentEvent,
 } from '../schemas/agent-event.ts';
-import { StoreConfig, openStore } from '../store/index.ts';
-import { TriageConfig, start as startTriage } from '../triage/index.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
 import { apiPhases } from './api.ts';
 import { reviewPhase } from './review.ts';
@@ -137,14 +135,20 @@ function streamedMessages(sessions: AgentEvent[][], perMessage: number): BusMess
   return messages;
 }
 
-/** Publishes the events, then times one triage worker from the first fetch until every event and verdict is stored. */
+/**
+ * Publishes the events, then runs Warden as its own process, `warden start` on this Kafka (collector, triage
+ * and API in one process with chDB inside: `warden triage` alone runs against a ClickHouse server), and times
+ * triage from joining its consumer group until it has committed every message, which it does only once the
+ * events, findings and sessions are stored. CPU and peak RSS are that process's alone.
+ */
 async function triagePhase(
   brokers: string,
   run: string,
   phase: string,
   load: { messages: BusMessage[]; events: number; sessions: number },
-): Promise<PhaseReport> {
+): Promise<PhaseReport & { rssMiB: number }> {
   const topic = `bench-triage-${run}-${load.sessions}`;
+  const group = `bench-${run}-${load.sessions}`;
   const bus = createKafkaBus({
     brokers: [brokers],
     topic,
@@ -154,50 +158,48 @@ async function triagePhase(
     logger: silent,
   });
   for (let i = 0; i < load.messages.length; i += 500) await bus.publish(load.messages.slice(i, i + 500));
-  const total = load.events;
-  const store = await openStore(
-    StoreConfig.parse({
-      WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-bench-')),
+  say(`phase: ${phase}`, { events: load.events, sessions: load.sessions, messages: load.messages.length });
+  const child = spawn(process.execPath, ['bin/warden.js', 'start'], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: brokers,
+      WARDEN_KAFKA_TOPIC: topic,
+      WARDEN_KAFKA_PARTITIONS: '6',
+      WARDEN_TRIAGE_GROUP: group,
+      WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-bench-triage-')),
       WARDEN_EVENT_TTL_DAYS: '0',
-    }),
-    silent,
-  );
-  const count = async (sql: string) =>
-    Number(
-      (
-        (await (await store.client.query({ query: sql, format: 'JSONEachRow' })).json()) as { n: string }[]
-      )[0]!.n,
-    );
-  say(`phase: ${phase}`, { events: total, sessions: load.sessions, messages: load.messages.length });
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const triage = await startTriage(
-    TriageConfig.parse({ WARDEN_TRIAGE_GROUP: `bench-${run}-${load.sessions}` }),
-    {
-      bus,
-      store,
-      logger: silent,
+      WARDEN_OTLP_GRPC_PORT: '0',
+      WARDEN_OTLP_HTTP_PORT: '0',
+      WARDEN_API_PORT: '0',
+      WARDEN_LOG_LEVEL: 'info',
     },
-  );
-  for (;;) {
-    const events = await count('SELECT count() AS n FROM agent_events_v1 FINAL');
-    const sessions = await count('SELECT count() AS n FROM sessions_v1 FINAL');
-    if (events >= total && sessions >= load.sessions) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if ((JSON.parse(line) as { msg?: string }).msg === 'joined consumer group') resolve();
+    });
+    void exited.then((code) => reject(new Error(`warden start exited with ${code}`)));
+  });
+  const cpu0 = cpuSeconds(child.pid!);
+  const t0 = performance.now();
+  while ((await bus.lag(group)) > 0) await new Promise((r) => setTimeout(r, 200));
   const seconds = (performance.now() - t0) / 1_000;
-  const cpu = process.cpuUsage(cpu0);
-  await triage.close();
+  const cpu = cpuSeconds(child.pid!) - cpu0;
+  const rssMiB = Math.round(peakRssMiB(child.pid!));
+  child.kill('SIGTERM');
+  await exited;
   await bus.close();
-  await store.close();
   return {
     phase,
-    recordsPerSecond: Math.round(total / seconds),
+    recordsPerSecond: Math.round(load.events / seconds),
     kafkaMessages: load.messages.length,
-    cpuSecondsPer10k: ((cpu.user + cpu.system) / 1e6 / total) * 10_000,
+    cpuSecondsPer10k: (cpu / load.events) * 10_000,
     p50Ms: 0,
     p99Ms: 0,
     errors: 0,
+    rssMiB,
   };
 }
 
@@ -471,26 +473,33 @@ async function main() {
     await new Promise((r) => flooded.child.once('exit', r));
   }
 
-  // 5. Triage: the same events from Kafka through the engine into chDB (in this process: chDB is in-process).
-  reports.push(
-    await triagePhase(brokers, run, 'triage: Kafka → engine → chDB (one worker), whole sessions', {
+  // 5. Triage: the same events from Kafka through the engine into chDB, by `warden triage` in its own process.
+  const whole = await triagePhase(
+    brokers,
+    run,
+    'triage: Kafka → engine → chDB (one worker), whole sessions',
+    {
       messages: batches.flatMap((b) => b.messages),
       events: batches.reduce((n, b) => n + b.events, 0),
       sessions: batches.length,
-    }),
+    },
   );
   // The same number of events as longer sessions delivered while they run: 10 events a message.
   const streamed = workloadSessions(
     buildWorkload(STREAMED_SESSIONS, (200 * ITEMS) / STREAMED_SESSIONS).traceRequests,
   );
-  reports.push(
-    await triagePhase(brokers, run, `triage, ${STREAMED_SESSIONS} sessions arriving 10 events a message`, {
+  const streaming = await triagePhase(
+    brokers,
+    run,
+    `triage, ${STREAMED_SESSIONS} sessions arriving 10 events a message`,
+    {
       messages: streamedMessages(streamed, 10),
       events: streamed.reduce((n, s) => n + s.length, 0),
       sessions: streamed.length,
-    }),
+    },
   );
-  const triageRss = process.memoryUsage().rss / 2 ** 20;
+  reports.push(whole, streaming);
+  const triageRss = Math.max(whole.rssMiB, streaming.rssMiB);
   await broker?.stop();
 
   // 6. The query API over chDB at a realistic volume (no Kafka needed).
@@ -524,7 +533,7 @@ async function main() {
   console.table(reports);
   console.table(floods);
   console.log(
-    `collector peak RSS ${results.collectorPeakRssMiB} MiB; spans/s over gRPC at ${Math.round(results.collectorVsProducer * 100)}% of the producer alone; 2 collector processes ${results.collectorScaling1To2}× one; triage process RSS ${results.triageRssMiB} MiB`,
+    `collector peak RSS ${results.collectorPeakRssMiB} MiB; spans/s over gRPC at ${Math.round(results.collectorVsProducer * 100)}% of the producer alone; 2 collector processes ${results.collectorScaling1To2}× one; triage process peak RSS ${results.triageRssMiB} MiB`,
   );
   if (sideBySide) console.table(sideBySide.ratios);
   await mkdir('bench/results', { recursive: true });

@@ -18,6 +18,7 @@ import {
   type BatchHandler,
   type Bus,
   type BusMessage,
+  type SubscribeOptions,
 } from './types.ts';
 
 export interface KafkaBusOptions {
@@ -221,7 +222,7 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
       return queue.publish(messages);
     },
 
-    async subscribe(group: string, handler: BatchHandler) {
+    async subscribe(group: string, handler: BatchHandler, options: SubscribeOptions = {}) {
       await ensureTopic();
       const consumer = kafka.consumer({
         groupId: group,
@@ -243,6 +244,7 @@ export function createKafkaBus(opts: KafkaBusOptions): Bus {
       // starts after triage (the API) should wait with it. kafkajs rejoins by itself after failures.
       void consumer
         .run({
+          partitionsConsumedConcurrently: options.partitionsAtOnce ?? 1,
           autoCommit: false,
           eachBatchAutoResolve: false,
           eachBatch: async ({ batch, heartbeat, isRunning, isStale, resolveOffset }) => {

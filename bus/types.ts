@@ -19,6 +19,14 @@ export interface DeliveredBatch {
 /** Resolving means the batch is processed and durable downstream; only then is its offset committed. */
 export type BatchHandler = (batch: DeliveredBatch) => Promise<void>;
 
+export interface SubscribeOptions {
+  /**
+   * Batches of up to this many partitions are handled at the same time, each partition's in order (the
+   * handler must allow it); default 1. The embedded log has one partition.
+   */
+  partitionsAtOnce?: number;
+}
+
 export interface BusPublisher {
   /** Resolves once every message is durably stored by the bus (Kafka: acks=all). */
   publish(messages: BusMessage[]): Promise<void>;
@@ -32,7 +40,7 @@ export interface BusSubscription {
 export interface Bus extends BusPublisher {
   readonly kind: 'kafka' | 'embedded';
   /** Consume as a member of `group`, committing after the handler resolves (at-least-once). */
-  subscribe(group: string, handler: BatchHandler): Promise<BusSubscription>;
+  subscribe(group: string, handler: BatchHandler, options?: SubscribeOptions): Promise<BusSubscription>;
   /** Messages published but not yet committed by `group`, over all partitions (pipeline health). */
   lag(group: string): Promise<number>;
   close(): Promise<void>;

@@ -18,6 +18,11 @@ export const TriageConfig = z
   .object({
     /** Kafka consumer group: triage workers sharing it split the topic's partitions. */
     WARDEN_TRIAGE_GROUP: z.string().min(1).default('warden-triage'),
+    /**
+     * Partitions whose batches one worker handles at once (their sessions differ): the engine judges one
+     * batch while the store writes another. Each partition's batches stay in order.
+     */
+    WARDEN_TRIAGE_PARTITIONS_AT_ONCE: z.coerce.number().int().min(1).max(32).default(3),
     /** A session with no new event for this long is closed (its verdict stays; new events reopen it). */
     WARDEN_SESSION_IDLE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
     /** Sessions kept in memory between batches; others are rebuilt from stored events when they return. */

@@ -7,6 +7,7 @@ import { PipelineMeter } from './health.ts';
 import { createJudge } from './verdict/judge.ts';
 import { loadRulePacks } from './rules/pack.ts';
 import { SessionCache } from './session/cache.ts';
+import { Turns } from './turns.ts';
 import { TriageWorker, type VerdictListener } from './worker.ts';
 
 export { TriageConfig } from './config.ts';
@@ -63,25 +64,23 @@ export async function start(
   const closeIdleSessions = (nowMs = Date.now()) =>
     worker.closeIdleSessions(nowMs - config.WARDEN_SESSION_IDLE_MS, nowMs);
 
-  // Batches and idle closing touch the same sessions: they take turns.
-  let turn: Promise<unknown> = Promise.resolve();
-  const serial = <T>(work: () => Promise<T>): Promise<T> => {
-    const run = turn.then(work, work);
-    turn = run.catch(() => undefined);
-    return run;
-  };
-  const subscription: BusSubscription = await deps.bus.subscribe(config.WARDEN_TRIAGE_GROUP, (batch) =>
-    serial(async () => {
-      const started = performance.now();
-      const decision = await worker.handle(batch);
-      meter.recordBatch(decision.eventTimesMs, performance.now() - started, decision.verdicts);
-    }),
+  // Batches of different partitions hold different sessions; idle closing may touch any: it runs alone.
+  const turns = new Turns();
+  const subscription: BusSubscription = await deps.bus.subscribe(
+    config.WARDEN_TRIAGE_GROUP,
+    (batch) =>
+      turns.shared(async () => {
+        const started = performance.now();
+        const decision = await worker.handle(batch);
+        meter.recordBatch(decision.eventTimesMs, performance.now() - started, decision.verdicts);
+      }),
+    { partitionsAtOnce: config.WARDEN_TRIAGE_PARTITIONS_AT_ONCE },
   );
   const timer = setInterval(
     () => {
-      serial(() => closeIdleSessions()).catch((err: unknown) =>
-        log.error({ err }, 'closing idle sessions failed'),
-      );
+      turns
+        .exclusive(() => closeIdleSessions())
+        .catch((err: unknown) => log.error({ err }, 'closing idle sessions failed'));
     },
     Math.min(30_000, Math.max(1_000, config.WARDEN_SESSION_IDLE_MS / 4)),
   );
@@ -97,13 +96,13 @@ export async function start(
   }, config.WARDEN_HEALTH_INTERVAL_MS);
   healthTimer.unref();
   return {
-    closeIdleSessions: (nowMs) => serial(() => closeIdleSessions(nowMs)),
+    closeIdleSessions: (nowMs) => turns.exclusive(() => closeIdleSessions(nowMs)),
     reportHealth,
     close: async () => {
       clearInterval(timer);
       clearInterval(healthTimer);
       await subscription.close();
-      await turn;
+      await turns.exclusive(async () => {}); // whatever was running has finished
     },
   };
 }

@@ -3,25 +3,23 @@
 // default 10), BENCH_CONCURRENCY (in-flight requests, default 16), KAFKA_BROKERS (else a local broker is started).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Kafka, logLevel } from 'kafkajs';
 import pino from 'pino';
 import { createKafkaBus } from '../bus/kafka.ts';
-import type { BusMessage } from '../bus/types.ts';
-import { normalizeSpan } from '../collector/normalize/index.ts';
-import { decodeExportTraceRequest } from '../collector/otlp/decode.ts';
-import {
-  AGENT_EVENT_BATCH_MAX_BYTES,
-  agentEventKey,
-  packAgentEventBatches,
-  type AgentEvent,
-} from '../schemas/agent-event.ts';
 import { startKafkaBroker } from '../scripts/kafka-broker.ts';
 import { apiPhases } from './api.ts';
+import { cpuSeconds, peakRssMiB } from './proc.ts';
 import { reviewPhase } from './review.ts';
+import {
+  sessionMessages,
+  streamedMessages,
+  triagePhase,
+  verdictLatencyPhase,
+  workloadSessions,
+} from './triage.ts';
 import { flood, type FloodReport } from './flood.ts';
 import { grpcLoad, httpLoad, percentile, type LoadResult, type PhaseReport } from './load.ts';
 import { buildWorkload } from './workload.ts';
@@ -35,20 +33,10 @@ const TOKEN = 'bench-token-0123456789abcdef';
 const TRACES = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const LOGS = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 const TELEMETRYGEN_VERSION = 'v0.161.0';
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
 
 const say = (msg: string, extra: object = {}) =>
   process.stderr.write(`${JSON.stringify({ level: 'info', msg, ...extra })}\n`);
 const silent = pino({ level: 'warn' });
-
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
-}
-function peakRssMiB(pid: number): number {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : 0;
-}
 
 async function topicCount(kafka: Kafka, topic: string): Promise<number> {
   const admin = kafka.admin();
@@ -101,106 +89,6 @@ async function acceptedRecords(httpPort: number): Promise<number> {
   return [
     ...text.matchAll(/^warden_ingest_records_accepted_total\{signal="(?:traces|logs)"\} (\d+)$/gm),
   ].reduce((n, m) => n + Number(m[1]), 0);
-}
-
-/** One conversation's events as bus messages of at most `perMessage` events, in order. */
-function sessionMessages(events: AgentEvent[], perMessage: number): BusMessage[] {
-  const key = agentEventKey(events[0]!);
-  const messages: BusMessage[] = [];
-  for (let at = 0; at < events.length; at += perMessage)
-    for (const value of packAgentEventBatches(events.slice(at, at + perMessage), AGENT_EVENT_BATCH_MAX_BYTES)
-      .batches)
-      messages.push({ key, value });
-  return messages;
-}
-
-/** Each workload request is one conversation: its events, as the collector would have normalized them. */
-function workloadSessions(traceRequests: Uint8Array[]): AgentEvent[][] {
-  return traceRequests.map((body) =>
-    decodeExportTraceRequest(body, 'protobuf').records.flatMap((s) =>
-      normalizeSpan(s, { workspace: 'bench' }).flatMap((n) => (n.ok === true ? [n.event] : [])),
-    ),
-  );
-}
-
-/**
- * Sessions as agents deliver them: a few events per export while they work, so each session's events
- * arrive in many small messages, interleaved with the other sessions' (every message re-judges its session).
- */
-function streamedMessages(sessions: AgentEvent[][], perMessage: number): BusMessage[] {
-  const perSession = sessions.map((events) => sessionMessages(events, perMessage));
-  const messages: BusMessage[] = [];
-  for (let i = 0; perSession.some((m) => i < m.length); i++)
-    for (const m of perSession) if (i < m.length) messages.push(m[i]!);
-  return messages;
-}
-
-/**
- * Publishes the events, then runs Warden as its own process, `warden start` on this Kafka (collector, triage
- * and API in one process with chDB inside: `warden triage` alone runs against a ClickHouse server), and times
- * triage from joining its consumer group until it has committed every message, which it does only once the
- * events, findings and sessions are stored. CPU and peak RSS are that process's alone.
- */
-async function triagePhase(
-  brokers: string,
-  run: string,
-  phase: string,
-  load: { messages: BusMessage[]; events: number; sessions: number },
-): Promise<PhaseReport & { rssMiB: number }> {
-  const topic = `bench-triage-${run}-${load.sessions}`;
-  const group = `bench-${run}-${load.sessions}`;
-  const bus = createKafkaBus({
-    brokers: [brokers],
-    topic,
-    partitions: 6,
-    clientId: 'bench-triage',
-    publishTimeoutMs: 30_000,
-    logger: silent,
-  });
-  for (let i = 0; i < load.messages.length; i += 500) await bus.publish(load.messages.slice(i, i + 500));
-  say(`phase: ${phase}`, { events: load.events, sessions: load.sessions, messages: load.messages.length });
-  const child = spawn(process.execPath, ['bin/warden.js', 'start'], {
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: brokers,
-      WARDEN_KAFKA_TOPIC: topic,
-      WARDEN_KAFKA_PARTITIONS: '6',
-      WARDEN_TRIAGE_GROUP: group,
-      WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-bench-triage-')),
-      WARDEN_EVENT_TTL_DAYS: '0',
-      WARDEN_OTLP_GRPC_PORT: '0',
-      WARDEN_OTLP_HTTP_PORT: '0',
-      WARDEN_API_PORT: '0',
-      WARDEN_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((r) => child.once('exit', r));
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if ((JSON.parse(line) as { msg?: string }).msg === 'joined consumer group') resolve();
-    });
-    void exited.then((code) => reject(new Error(`warden start exited with ${code}`)));
-  });
-  const cpu0 = cpuSeconds(child.pid!);
-  const t0 = performance.now();
-  while ((await bus.lag(group)) > 0) await new Promise((r) => setTimeout(r, 200));
-  const seconds = (performance.now() - t0) / 1_000;
-  const cpu = cpuSeconds(child.pid!) - cpu0;
-  const rssMiB = Math.round(peakRssMiB(child.pid!));
-  child.kill('SIGTERM');
-  await exited;
-  await bus.close();
-  return {
-    phase,
-    recordsPerSecond: Math.round(load.events / seconds),
-    kafkaMessages: load.messages.length,
-    cpuSecondsPer10k: (cpu / load.events) * 10_000,
-    p50Ms: 0,
-    p99Ms: 0,
-    errors: 0,
-    rssMiB,
-  };
 }
 
 const SIDE_BY_SIDE = join('..', 'shared', 'perf', 'side-by-side.sh');
@@ -473,7 +361,7 @@ async function main() {
     await new Promise((r) => flooded.child.once('exit', r));
   }
 
-  // 5. Triage: the same events from Kafka through the engine into chDB, by `warden triage` in its own process.
+  // 5. Triage: the same events from Kafka through the engine into chDB, by Warden in its own process.
   const whole = await triagePhase(
     brokers,
     run,
@@ -483,6 +371,8 @@ async function main() {
       events: batches.reduce((n, b) => n + b.events, 0),
       sessions: batches.length,
     },
+    say,
+    silent,
   );
   // The same number of events as longer sessions delivered while they run: 10 events a message.
   const streamed = workloadSessions(
@@ -497,8 +387,19 @@ async function main() {
       events: streamed.reduce((n, s) => n + s.length, 0),
       sessions: streamed.length,
     },
+    say,
+    silent,
   );
   reports.push(whole, streaming);
+  // Export to verdict while events arrive: at the issue's 10,000 events/s, and at half of what one worker
+  // sustained above (each run's sessions are fresh: events are restamped as they are published).
+  const sustained = Math.min(whole.recordsPerSecond, streaming.recordsPerSecond);
+  for (const perSecond of [10_000, Math.round(sustained / 2 / 100) * 100]) {
+    const sessions = workloadSessions(
+      buildWorkload(Math.ceil((perSecond * SECONDS) / 400), 400).traceRequests,
+    );
+    reports.push(await verdictLatencyPhase(brokers, run, sessions, perSecond, say, silent));
+  }
   const triageRss = Math.max(whole.rssMiB, streaming.rssMiB);
   await broker?.stop();
 

@@ -41,14 +41,15 @@ function repairStrings(value: Record<string, unknown>): number {
 }
 
 /**
- * Repairs and masks events in place. Texts repeat within an export (every event carries its resource's
- * attributes; Codex's `arguments` attribute is also the tool's arguments): each distinct text is masked once.
+ * Masks events in place. Texts repeat within an export (every event carries its resource's attributes;
+ * Codex's `arguments` attribute is also the tool's arguments): each distinct text is masked once.
  */
-export function cleanEvents(events: Iterable<AgentEvent>, policy: TextPolicy, counts: TextRepairs): void {
-  const done = new Map<string, string>();
+export function maskEvents(events: Iterable<AgentEvent>, policy: TextPolicy, counts: TextRepairs): void {
   const fingerprint = policy.fingerprint;
+  if (!fingerprint) return;
+  const done = new Map<string, string>();
   const mask = (text: string | undefined): string | undefined => {
-    if (text === undefined || text === '' || !fingerprint) return text;
+    if (text === undefined || text === '') return text;
     let masked = done.get(text);
     if (masked === undefined) {
       const m = maskSecrets(text, fingerprint);
@@ -57,10 +58,22 @@ export function cleanEvents(events: Iterable<AgentEvent>, policy: TextPolicy, co
     }
     return masked;
   };
-  for (const event of events) {
-    counts.repaired += repairStrings(event as unknown as Record<string, unknown>);
-    if (fingerprint) maskEvent(event, mask);
-  }
+  for (const event of events) maskEvent(event, mask);
+}
+
+/**
+ * An event as JSON, its strings made well-formed first where they were not (counted in `counts`). Masking
+ * may come first: a mask is ASCII, and a secret's fingerprint reads a lone surrogate as U+FFFD either way.
+ */
+export function eventJson(event: AgentEvent, counts: TextRepairs): string {
+  const json = JSON.stringify(event);
+  // JSON.stringify writes a lone surrogate as `\udXXX`; well-formed text never needs that escape (a literal
+  // backslash before "ud" also matches, and the walk then finds nothing to repair).
+  if (!json.includes('\\ud')) return json;
+  const repaired = repairStrings(event as unknown as Record<string, unknown>);
+  if (repaired === 0) return json;
+  counts.repaired += repaired;
+  return JSON.stringify(event);
 }
 
 function maskEvent(event: AgentEvent, mask: (text: string | undefined) => string | undefined): void {

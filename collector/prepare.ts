@@ -1,7 +1,7 @@
 import {
   AGENT_EVENT_BATCH_MAX_BYTES,
   agentEventKey,
-  packAgentEventBatches,
+  packAgentEventJson,
   type AgentEvent,
 } from '../schemas/agent-event.ts';
 import type { BusMessage } from '../bus/types.ts';
@@ -14,7 +14,7 @@ import {
   type BodyEncoding,
 } from './otlp/decode.ts';
 import type { OtlpMetricPoint } from './otlp/model.ts';
-import { cleanEvents, type TextPolicy, type TextRepairs } from './hygiene.ts';
+import { eventJson, maskEvents, type TextPolicy, type TextRepairs } from './hygiene.ts';
 
 export const SIGNALS = ['traces', 'logs', 'metrics'] as const;
 export type Signal = (typeof SIGNALS)[number];
@@ -115,7 +115,7 @@ export function prepareExport(
     text.repaired = b.invalidUtf8;
   }
 
-  const bySession = new Map<string, AgentEvent[]>();
+  const bySession = new Map<string, { events: AgentEvent[]; json: string[] }>();
   const kept: AgentEvent[] = [];
   const dropped: Partial<Record<DropReason, number>> = {};
   for (const r of results) {
@@ -131,12 +131,15 @@ export function prepareExport(
     if (refused) reasons.push(refused);
     else kept.push(r.event);
   }
-  cleanEvents(kept, options.text, text);
+  maskEvents(kept, options.text, text);
   for (const event of kept) {
+    const json = eventJson(event, text); // repairs the event's text first, its session id included
     const key = agentEventKey(event);
     const group = bySession.get(key);
-    if (group) group.push(event);
-    else bySession.set(key, [event]);
+    if (group) {
+      group.events.push(event);
+      group.json.push(json);
+    } else bySession.set(key, { events: [event], json: [json] });
   }
   const prepared: PreparedExport = {
     messages: [],
@@ -148,10 +151,10 @@ export function prepareExport(
     text,
   };
   for (const [key, group] of bySession) {
-    const { batches, oversized } = packAgentEventBatches(group, AGENT_EVENT_BATCH_MAX_BYTES);
+    const { batches, oversized } = packAgentEventJson(group.json, AGENT_EVENT_BATCH_MAX_BYTES);
     for (const value of batches) prepared.messages.push({ key, value });
     const tooBig = new Set(oversized);
-    group.forEach((e, i) => {
+    group.events.forEach((e, i) => {
       if (tooBig.has(i)) {
         reasons.push(`${e.sourceEvent} event ${e.eventId}: larger than ${AGENT_EVENT_BATCH_MAX_BYTES} bytes`);
         return;

@@ -179,15 +179,26 @@ export type AgentEventBatch = z.infer<typeof AgentEventBatch>;
 const BATCH_HEAD = `{"schemaVersion":${AGENT_EVENT_SCHEMA_VERSION},"events":[`;
 const BATCH_TAIL = ']}';
 
+/** Largest bus message: room for the Kafka record overhead under the broker's 1 MB default message size. */
+export const AGENT_EVENT_BATCH_MAX_BYTES = 900_000;
+
 /**
  * Packs events of one session (in order) into AgentEventBatch messages of at most `maxBytes` each.
  * Returns the indexes of events too large to fit any message on their own.
  */
-/** Largest bus message: room for the Kafka record overhead under the broker's 1 MB default message size. */
-export const AGENT_EVENT_BATCH_MAX_BYTES = 900_000;
-
 export function packAgentEventBatches(
   events: AgentEvent[],
+  maxBytes: number,
+): { batches: Buffer[]; oversized: number[] } {
+  return packAgentEventJson(
+    events.map((e) => JSON.stringify(e)),
+    maxBytes,
+  );
+}
+
+/** Like {@link packAgentEventBatches}, for events already serialized (each `JSON.stringify` of an AgentEvent). */
+export function packAgentEventJson(
+  events: string[],
   maxBytes: number,
 ): { batches: Buffer[]; oversized: number[] } {
   const batches: Buffer[] = [];
@@ -199,8 +210,7 @@ export function packAgentEventBatches(
     parts = [];
     size = BATCH_HEAD.length + BATCH_TAIL.length;
   };
-  events.forEach((event, i) => {
-    const json = JSON.stringify(event);
+  events.forEach((json, i) => {
     const bytes = Buffer.byteLength(json, 'utf8') + 1;
     if (BATCH_HEAD.length + BATCH_TAIL.length + bytes > maxBytes) {
       oversized.push(i);

@@ -103,6 +103,20 @@ describe('store on chDB', () => {
     expect((await store.sessionEvents('acme', 's-1')).map((e) => e.sequence)).toEqual([1, 2, 3]);
   });
 
+  it('keeps each of many concurrent inserts’ dedup tokens to itself (triage writes several partitions at once)', async () => {
+    // chDB sends a query's settings as `SET …; INSERT …` on the shared session: if calls interleaved, one
+    // batch's token could apply to another batch's insert and drop it as a duplicate.
+    const store = await freshStore();
+    await Promise.all(
+      Array.from({ length: 60 }, async (_, i) => {
+        await store.insertEvents([makeEvent(i, `s-${i}`)], `token-${i}`);
+        await store.sessionEvents('acme', `s-${i}`);
+      }),
+    );
+    const n = await rows<{ n: string }>(store, 'SELECT count() AS n FROM agent_events_v1');
+    expect(Number(n[0]?.n)).toBe(60);
+  });
+
   it('returns exactly the inserted events, validated and ordered by time, sequence and id', async () => {
     const store = await freshStore();
     const events = Array.from({ length: 40 }, (_, i) => makeEvent(i, 's-order'));

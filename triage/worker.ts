@@ -54,6 +54,9 @@ function position(message: DeliveredMessage, busKind: string) {
  * that fail alone are found, and those become dead letters while the rest of the batch is committed.
  */
 export class TriageWorker {
+  /** Sessions a batch in progress is working on, and when it lets them go. */
+  private readonly claimed = new Map<string, Promise<void>>();
+
   constructor(
     private readonly deps: {
       store: Store;
@@ -80,10 +83,35 @@ export class TriageWorker {
       for (const bad of read.invalid) letters.push(this.invalidEvent(message, bad.raw, bad.error));
     }
     const done: BatchDecision = { eventTimesMs: [], verdicts: 0, deadLetters: 0 };
-    await this.isolate(delivered, letters, done);
+    const release = await this.claim(new Set(delivered.map((d) => agentEventKey(d.event))));
+    try {
+      await this.isolate(delivered, letters, done);
+    } finally {
+      release();
+    }
     if (letters.length) await this.recordDeadLetters(letters);
     done.deadLetters = letters.length;
     return done;
+  }
+
+  /**
+   * Takes these sessions for one batch, once no other batch holds any of them. Batches of different
+   * partitions run at once and a session lives in one partition, except when a topic is given more
+   * partitions: then its older events may still be in the old one.
+   */
+  private async claim(sessions: Set<string>): Promise<() => void> {
+    for (;;) {
+      const held = [...sessions].flatMap((s) => this.claimed.get(s) ?? []);
+      if (!held.length) break;
+      await Promise.all(held);
+    }
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    for (const s of sessions) this.claimed.set(s, released);
+    return () => {
+      for (const s of sessions) this.claimed.delete(s);
+      release();
+    };
   }
 
   /**

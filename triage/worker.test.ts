@@ -37,8 +37,9 @@ describe('triage worker', () => {
     const inserts: { start: number; end: number }[] = [];
     const insertEvents: Store['insertEvents'] = async (...args) => {
       const start = performance.now();
-      await store.insertEvents(...args);
+      const stored = await store.insertEvents(...args);
       inserts.push({ start, end: performance.now() });
+      return stored;
     };
     // The store's methods run on the store itself (they use its private fields); only the insert is timed.
     const timed = new Proxy(store, {

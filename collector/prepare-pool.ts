@@ -126,8 +126,9 @@ export function startPreparePool(
     const slot: Slot = {
       worker: new Worker(BOOTSTRAP, {
         workerData: { entry, settings },
-        // Preparing allocates many short-lived objects: a larger young generation means fewer scavenges.
-        resourceLimits: { maxYoungGenerationSizeMb: 32 },
+        // Preparing allocates many short-lived objects: a larger young generation means fewer scavenges
+        // (measured on agent records: 64 MB against 32 MB, 8–17% more records/s for 30–40 MiB more RSS).
+        resourceLimits: { maxYoungGenerationSizeMb: 64 },
       }),
       pending: new Map(),
     };

@@ -71,7 +71,6 @@ export function followWrittenScripts(ctx: SessionContext, rules: Rule[], allow: 
     const { written, runs } = scriptFactsOf(shell);
     for (const w of written)
       files.set(key(w.path), (w.append ? (files.get(key(w.path)) ?? '') : '') + w.content);
-    if (!runs.length) continue;
     for (const run of runs) {
       const content = files.get(key(run.path));
       const command = content && commandFor(run.language ?? scriptLanguage(content), content);

@@ -1,9 +1,6 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BusConfig, openBus, type Bus, type BusMessage } from '../bus/index.ts';
-import { postOtlp, startTestCollector, testLogger } from './helpers/pipeline.ts';
+import type { Bus, BusMessage } from '../bus/index.ts';
+import { postOtlp, startTestCollector, openEmbeddedBus } from './helpers/pipeline.ts';
 
 const sum = (name: string, value: object, attrs: Record<string, string>, temporality = 1) => ({
   name,
@@ -22,10 +19,7 @@ const sum = (name: string, value: object, attrs: Record<string, string>, tempora
 
 describe('collector: metrics and load', () => {
   it('acknowledges metrics, keeps token and cost counters, and serves them at /metrics', async () => {
-    const bus = await openBus(
-      BusConfig.parse({ WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-metrics-')) }),
-      testLogger,
-    );
+    const bus = await openEmbeddedBus('warden-metrics-');
     const collector = await startTestCollector(bus);
     try {
       const body = {

@@ -5,12 +5,9 @@
  * afterwards a valid export still goes all the way to a verdict. The PRNG is seeded: a failure names the
  * seed and the input (base64) that reproduces it.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusConfig, openBus, type Bus } from '../bus/index.ts';
+import type { Bus } from '../bus/index.ts';
 import type { Store } from '../store/index.ts';
 import {
   claudeCodeSession,
@@ -21,7 +18,7 @@ import {
   toOtlpTraceRequest,
 } from './fixtures/agents/index.ts';
 import { grpcFrame, GRPC_PATHS, rawGrpcCall } from './helpers/grpc-raw.ts';
-import { postOtlp, testLogger, TOKENS, uniqueName } from './helpers/pipeline.ts';
+import { postOtlp, TOKENS, uniqueName, openEmbeddedBus } from './helpers/pipeline.ts';
 import { openTestStore, startTestWarden, waitForSession, type TestWarden } from './helpers/warden.ts';
 
 const SECONDS = Number(process.env.WARDEN_FUZZ_SECONDS ?? 60);
@@ -153,10 +150,7 @@ describe('fuzzing both receivers', () => {
   };
 
   beforeAll(async () => {
-    bus = await openBus(
-      BusConfig.parse({ WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-fuzz-')) }),
-      testLogger,
-    );
+    bus = await openEmbeddedBus('warden-fuzz-');
     store = await openTestStore();
     warden = await startTestWarden(bus, store);
   });

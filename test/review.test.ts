@@ -4,14 +4,11 @@
  * injected text asked for it and allowed when the user asked for it; the decision lands in the session,
  * and a later route to the denied effect is judged an escalation around the denial.
  */
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusConfig, openBus, type Bus } from '../bus/index.ts';
+import type { Bus } from '../bus/index.ts';
 import type { Store } from '../store/index.ts';
 import { codexSession } from './fixtures/agents/index.ts';
-import { TOKENS, testLogger, uniqueName, waitFor } from './helpers/pipeline.ts';
+import { TOKENS, uniqueName, waitFor, openEmbeddedBus } from './helpers/pipeline.ts';
 import {
   API_KEYS,
   getSession,
@@ -29,10 +26,7 @@ let store: Store;
 let warden: TestWarden;
 
 beforeAll(async () => {
-  bus = await openBus(
-    BusConfig.parse({ WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-review-')) }),
-    testLogger,
-  );
+  bus = await openEmbeddedBus('warden-review-');
   store = await openTestStore();
   warden = await startTestWarden(bus, store);
 });

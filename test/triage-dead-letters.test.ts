@@ -1,12 +1,9 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BusConfig, openBus, type Bus, type BusMessage } from '../bus/index.ts';
+import type { Bus, BusMessage } from '../bus/index.ts';
 import { AGENT_EVENT_SCHEMA_VERSION, type AgentEvent } from '../schemas/agent-event.ts';
 import { deadLettersCommand, type DeadLetterView } from '../cli/dead-letters.ts';
 import type { Store } from '../store/index.ts';
-import { openKafkaBus, testLogger, uniqueName, waitFor } from './helpers/pipeline.ts';
+import { openKafkaBus, uniqueName, waitFor, openEmbeddedBus } from './helpers/pipeline.ts';
 import {
   API_KEYS,
   openTestStore,
@@ -70,11 +67,7 @@ afterAll(async () => {
 });
 
 describe.each([
-  [
-    'embedded',
-    async () =>
-      openBus(BusConfig.parse({ WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-dl-')) }), testLogger),
-  ],
+  ['embedded', () => openEmbeddedBus('warden-dl-')],
   // One partition: the poison and everything after it share it.
   [
     'kafka',

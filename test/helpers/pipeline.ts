@@ -1,5 +1,8 @@
 import { Client, credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { BusConfig, openBus, type Bus } from '../../bus/index.ts';
 import { CollectorConfig, start as startCollector, type CollectorHandle } from '../../collector/index.ts';
@@ -29,6 +32,11 @@ export function openKafkaBus(
     }),
     testLogger,
   );
+}
+
+/** An embedded bus (the on-disk log) in a fresh temporary folder. */
+export async function openEmbeddedBus(prefix: string): Promise<Bus> {
+  return openBus(BusConfig.parse({ WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), prefix)) }), testLogger);
 }
 
 /** The key test collectors fingerprint masked secrets with. */

@@ -59,13 +59,11 @@ export const streamedMessages = (sessions: AgentEvent[][], perMessage: number): 
 
 interface Warden {
   child: ChildProcess;
-  dataDir: string;
   stop(): Promise<void>;
 }
 
 /** `warden start` on `topic`, resolved once its triage has joined `group`. */
 async function startWarden(brokers: string, topic: string, group: string): Promise<Warden> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'warden-bench-triage-'));
   const child = spawn(process.execPath, ['bin/warden.js', 'start'], {
     env: {
       ...process.env,
@@ -73,7 +71,7 @@ async function startWarden(brokers: string, topic: string, group: string): Promi
       WARDEN_KAFKA_TOPIC: topic,
       WARDEN_KAFKA_PARTITIONS: '6',
       WARDEN_TRIAGE_GROUP: group,
-      WARDEN_DATA_DIR: dataDir,
+      WARDEN_DATA_DIR: await mkdtemp(join(tmpdir(), 'warden-bench-triage-')),
       WARDEN_EVENT_TTL_DAYS: '0',
       WARDEN_OTLP_GRPC_PORT: '0',
       WARDEN_OTLP_HTTP_PORT: '0',
@@ -91,7 +89,6 @@ async function startWarden(brokers: string, topic: string, group: string): Promi
   });
   return {
     child,
-    dataDir,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;

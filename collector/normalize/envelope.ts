@@ -231,13 +231,15 @@ function logIdentityJson(record: OtlpLogRecord): string {
   );
 }
 
+const NO_ATTRIBUTES: Attributes = Object.freeze({});
+
 /** `part` distinguishes the extra events one record yields (e.g. each tool output a model request carries). */
 export function logEvent(
   record: OtlpLogRecord,
   ctx: NormalizeContext,
   source: EventSource,
   fields: EventFields,
-  extraAttributes: Attributes = {},
+  extraAttributes: Attributes = NO_ATTRIBUTES,
   part?: string,
 ): Normalized {
   const time =
@@ -259,7 +261,9 @@ export function logEvent(
     traceId: record.traceId,
     spanId: record.spanId,
   };
-  const attrs = { ...record.attributes, ...extraAttributes };
+  // Most records add nothing: their attributes are then read as they are, not copied.
+  const attrs =
+    extraAttributes === NO_ATTRIBUTES ? record.attributes : { ...record.attributes, ...extraAttributes };
   return assemble(fields, common, attrs, record.resource.attributes, source);
 }
 

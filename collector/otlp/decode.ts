@@ -13,6 +13,7 @@ import type {
   Scope,
 } from './model.ts';
 import { invalidUtf8Strings, otlpTypes } from './proto.ts';
+import { MAX_ANY_VALUE_DEPTH, readLogsRequest, readTraceRequest, TooDeepError, WireError } from './wire.ts';
 
 export type BodyEncoding = 'protobuf' | 'json';
 
@@ -31,12 +32,7 @@ export class DecodeError extends Error {
 /** One record is malformed: it is rejected with this reason and the rest of the batch is kept. */
 class FieldError extends Error {}
 
-/**
- * Deepest AnyValue nesting accepted, the same in every encoding: protobufjs stops at 100 nested messages,
- * which a key-value list reaches after 32 levels, so JSON gets exactly the protobuf limit and neither
- * decoder's recursion ever meets the stack.
- */
-export const MAX_ANY_VALUE_DEPTH = 32;
+export { MAX_ANY_VALUE_DEPTH };
 const TOO_DEEP = `an AnyValue is nested deeper than ${MAX_ANY_VALUE_DEPTH} levels`;
 
 function checkDepth(depth: number): void {
@@ -256,11 +252,23 @@ function parseBody(
 
 const codecFor = (encoding: BodyEncoding): ValueCodec => (encoding === 'json' ? jsonCodec : protobufCodec);
 
+/** Logs and traces in protobuf are read off the wire (`wire.ts`); its refusals become DecodeErrors. */
+function fromWire<T>(read: () => DecodedBatch<T>, message: string): DecodedBatch<T> {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof TooDeepError) throw new DecodeError(TOO_DEEP);
+    if (err instanceof WireError) throw new DecodeError(`invalid protobuf ${message}: ${err.message}`);
+    throw err;
+  }
+}
+
 /** Decodes an `ExportLogsServiceRequest` (protobuf or OTLP/JSON). */
 export function decodeExportLogsRequest(
   body: Uint8Array,
   encoding: BodyEncoding,
 ): DecodedBatch<OtlpLogRecord> {
+  if (encoding === 'protobuf') return fromWire(() => readLogsRequest(body), 'ExportLogsServiceRequest');
   const codec = codecFor(encoding);
   const { root, invalidUtf8 } = parseBody(body, encoding, () => otlpTypes().ExportLogsServiceRequest);
   const batch = walk(
@@ -287,6 +295,7 @@ export function decodeExportLogsRequest(
 
 /** Decodes an `ExportTraceServiceRequest` (protobuf or OTLP/JSON). Spans need a trace id and a span id. */
 export function decodeExportTraceRequest(body: Uint8Array, encoding: BodyEncoding): DecodedBatch<OtlpSpan> {
+  if (encoding === 'protobuf') return fromWire(() => readTraceRequest(body), 'ExportTraceServiceRequest');
   const codec = codecFor(encoding);
   const { root, invalidUtf8 } = parseBody(body, encoding, () => otlpTypes().ExportTraceServiceRequest);
   const batch = walk(

@@ -236,11 +236,12 @@ export interface ReadBatch {
   invalid: { raw: unknown; error: string }[];
 }
 
+/** A batch's envelope, its events still unread. Built once: zod compiles a schema on its first use. */
+const BatchEnvelope = AgentEventBatch.extend({ events: z.array(z.unknown()) });
+
 /** Like {@link decodeAgentEventBatch}, but validates each event alone. Throws only when the envelope is unreadable. */
 export function readAgentEventBatch(value: Buffer): ReadBatch {
-  const envelope = z
-    .object({ schemaVersion: z.literal(AGENT_EVENT_SCHEMA_VERSION), events: z.array(z.unknown()) })
-    .parse(JSON.parse(value.toString('utf8')));
+  const envelope = BatchEnvelope.parse(JSON.parse(value.toString('utf8')));
   const read: ReadBatch = { events: [], invalid: [] };
   for (const raw of envelope.events) {
     const parsed = AgentEvent.safeParse(raw);

@@ -40,8 +40,9 @@ function checkDepth(depth: number): void {
 }
 
 /**
- * How field values are read. Protobuf (protobufjs messages, int64 as Long, ids as bytes) and the OTLP JSON
- * mapping (hex ids, int64 as strings or numbers) differ only here; the tree walk below is shared.
+ * How field values are read. Protobuf metrics (protobufjs messages, int64 as Long, ids as bytes) and the
+ * OTLP JSON mapping (hex ids, int64 as strings or numbers) differ only here; the tree walk below is shared.
+ * Protobuf logs and traces skip the walk: `wire.ts` reads them straight into records.
  */
 interface ValueCodec {
   /** `depth` is the AnyValue's nesting level, 1 for an attribute's or a body's own value. */

@@ -139,5 +139,13 @@ describe('protobuf logs and traces read off the wire', () => {
     );
     expect(refused(field(6, 4))).toThrow(DecodeError);
     expect(refused([...field(6, 3), ...field(7, 4)])).toThrow(/ended by another group/);
+    // Skipping recurses into groups: nesting is bounded as AnyValue nesting is, so no stack can run out.
+    const nested = (depth: number) => [
+      ...Array.from({ length: depth }, () => field(6, 3)).flat(),
+      ...Array.from({ length: depth }, () => field(6, 4)).flat(),
+    ];
+    expect(decodeExportLogsRequest(Buffer.from(nested(32)), 'protobuf').records).toEqual([]);
+    expect(refused(nested(33))).toThrow(/groups nested deeper than 32/);
+    expect(refused(nested(200_000))).toThrow(DecodeError);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   commandFromArgv,
   commandFromArguments,
+  flattenAttributes,
   getBool,
   getInt,
   getNumber,
@@ -10,6 +11,19 @@ import {
   parseTimestampNanos,
   truncateUtf8,
 } from './common.ts';
+
+describe('flattenAttributes', () => {
+  it('keeps an attribute named __proto__ as an attribute of the flattened set', () => {
+    const attrs = JSON.parse('{"__proto__":"x","a":"b"}') as Record<string, string>;
+    const flat = flattenAttributes(attrs, { 'service.name': 'codex' });
+    expect(Object.getPrototypeOf(flat)).toBe(Object.prototype);
+    expect(Object.entries(flat)).toEqual([
+      ['__proto__', 'x'],
+      ['a', 'b'],
+      ['resource.service.name', 'codex'],
+    ]);
+  });
+});
 
 describe('lenient attribute getters', () => {
   const attrs = {

@@ -4,7 +4,7 @@
  * extraction. Nothing here knows a vendor.
  */
 import { hash } from 'node:crypto';
-import type { AttributeValue, Attributes } from '../otlp/model.ts';
+import { setOwn, type AttributeValue, type Attributes } from '../otlp/model.ts';
 
 /** Output and argument strings above this many UTF-8 bytes are cut (the bus carries whole events). */
 export const MAX_CONTENT_BYTES = 256 * 1024;
@@ -124,7 +124,7 @@ export function flattenAttributes(
   for (const [key, value] of Object.entries(attrs)) {
     const text = toText(value) ?? 'null';
     const field = text.length >= REFERENCE_MIN_LENGTH ? fields.get(text) : undefined;
-    flat[key] = field ? `[= ${field}]` : truncateUtf8(text).text;
+    setOwn(flat, key, field ? `[= ${field}]` : truncateUtf8(text).text);
   }
   for (const [key, value] of Object.entries(resource)) {
     flat[`resource.${key}`] = truncateUtf8(toText(value) ?? 'null').text;

@@ -122,6 +122,44 @@ describe('decodeExportTraceRequest', () => {
 });
 
 describe('decodeExportLogsRequest', () => {
+  it('keeps an attribute named __proto__ an attribute in both encodings: it cannot lend the record keys', () => {
+    const body = {
+      resourceLogs: [
+        {
+          scopeLogs: [
+            {
+              logRecords: [
+                {
+                  attributes: [
+                    {
+                      key: '__proto__',
+                      value: {
+                        kvlistValue: {
+                          values: [{ key: 'event.name', value: { stringValue: 'codex.tool_result' } }],
+                        },
+                      },
+                    },
+                    { key: 'a', value: { stringValue: 'b' } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const bodies = [
+      [utf8(JSON.stringify(body)), 'json'],
+      [encodeJsonRequestAsProtobuf('logs', body), 'protobuf'],
+    ] as const;
+    for (const [bytes, encoding] of bodies) {
+      const { attributes } = decodeExportLogsRequest(bytes, encoding).records[0]!;
+      expect(Object.getPrototypeOf(attributes)).toBe(Object.prototype);
+      expect(attributes['event.name']).toBeUndefined();
+      expect(Object.keys(attributes)).toEqual(['__proto__', 'a']);
+    }
+  });
+
   it('decodes int64 given as string or number, hex ids case-insensitively, and ignores unknown fields', () => {
     const body = {
       unknownTopLevel: true,

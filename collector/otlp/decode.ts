@@ -1,16 +1,17 @@
 import { isUtf8 } from 'node:buffer';
 import type Long from 'long';
 import type { Type } from 'protobufjs';
-import type {
-  AttributeValue,
-  Attributes,
-  OtlpLogRecord,
-  OtlpMetricPoint,
-  OtlpSpan,
-  OtlpSpanEvent,
-  Rejection,
-  Resource,
-  Scope,
+import {
+  setOwn,
+  type AttributeValue,
+  type Attributes,
+  type OtlpLogRecord,
+  type OtlpMetricPoint,
+  type OtlpSpan,
+  type OtlpSpanEvent,
+  type Rejection,
+  type Resource,
+  type Scope,
 } from './model.ts';
 import { invalidUtf8Strings, otlpTypes } from './proto.ts';
 import { MAX_ANY_VALUE_DEPTH, readLogsRequest, readTraceRequest, TooDeepError, WireError } from './wire.ts';
@@ -154,7 +155,7 @@ function readAttributes(kvs: unknown, codec: ValueCodec, depth = 1): Attributes 
   const out: Attributes = {};
   for (const kv of list(kvs, 'attributes')) {
     if (!isObj(kv) || typeof kv.key !== 'string') throw new FieldError('attribute without a string key');
-    out[kv.key] = codec.anyValue(kv.value, depth);
+    setOwn(out, kv.key, codec.anyValue(kv.value, depth));
   }
   return out;
 }

@@ -7,6 +7,16 @@ export type AttributeValue =
   string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
 export type Attributes = Record<string, AttributeValue>;
 
+/**
+ * Sets `key` as an own property of `into`. A plain assignment to `__proto__`, a key any sender may use,
+ * would replace the object's prototype instead: its keys would then answer lookups without being there.
+ */
+export function setOwn<T>(into: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__')
+    Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+  else into[key] = value;
+}
+
 export interface Resource {
   attributes: Attributes;
 }

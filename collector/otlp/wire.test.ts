@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DecodeError, decodeExportLogsRequest, decodeExportTraceRequest } from './decode.ts';
-import { encodeJsonRequestAsProtobuf } from './proto.ts';
+import { encodeJsonRequestAsProtobuf, otlpTypes } from './proto.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -82,8 +82,9 @@ const spans = {
   ],
 };
 
-/** A protobuf field appended to a message: its tag, then its payload. */
+/** A protobuf field appended to a message: its tag, then its payload (tags and lengths under 128 here). */
 const field = (number: number, wireType: number, ...payload: number[]) => [number * 8 + wireType, ...payload];
+const lengthDelimited = (bytes: ArrayLike<number>) => [bytes.length, ...Array.from(bytes)];
 
 describe('protobuf logs and traces read off the wire', () => {
   it('read every value type, id and time exactly as the OTLP/JSON path reads the same request', () => {
@@ -108,6 +109,30 @@ describe('protobuf logs and traces read off the wire', () => {
     expect(spansFromWire.rejections).toEqual([
       { reason: 'resourceSpans[0].scopeSpans[0].spans[1]: traceId is required and must not be all zeros' },
     ]);
+  });
+
+  it('give every record its scope, even when the scope field follows the records', () => {
+    const { ExportLogsServiceRequest } = otlpTypes();
+    const record = { severityText: 'INFO' };
+    const scopeLogs = (order: 'scope first' | 'records first') => {
+      const scope = [...field(1, 2, ...lengthDelimited(utf8('codex_otel')))];
+      const records = [
+        ...field(
+          2,
+          2,
+          ...lengthDelimited(ExportLogsServiceRequest.lookupType('LogRecord').encode(record).finish()),
+        ),
+      ];
+      const body =
+        order === 'scope first'
+          ? [...field(1, 2, ...lengthDelimited(scope)), ...records]
+          : [...records, ...field(1, 2, ...lengthDelimited(scope))];
+      return Buffer.from(field(1, 2, ...lengthDelimited(field(2, 2, ...lengthDelimited(body)))));
+    };
+    for (const order of ['scope first', 'records first'] as const)
+      expect(decodeExportLogsRequest(scopeLogs(order), 'protobuf').records.map((r) => r.scope)).toEqual([
+        { name: 'codex_otel', version: '' },
+      ]);
   });
 
   it('skip fields they do not read, of every wire type, groups included', () => {
@@ -138,6 +163,9 @@ describe('protobuf logs and traces read off the wire', () => {
       /varint longer than 10 bytes/,
     );
     expect(refused(field(6, 4))).toThrow(DecodeError);
+    // A tag naming a field past protobuf's largest number (2^29 - 1): other parsers read it differently.
+    expect(refused([0x8a, 0x80, 0x80, 0x80, 0x10, 0x02, 0, 0])).toThrow(/no field number 536870913/);
+    expect(refused(field(0, 0, 1))).toThrow(/no field number 0/);
     expect(refused([...field(6, 3), ...field(7, 4)])).toThrow(/ended by another group/);
     // Skipping recurses into groups: nesting is bounded as AnyValue nesting is, so no stack can run out.
     const nested = (depth: number) => [

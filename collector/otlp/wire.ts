@@ -8,14 +8,15 @@
  * cannot have, and skips fields it does not know, as any protobuf reader must.
  */
 import { isUtf8 } from 'node:buffer';
-import type {
-  AttributeValue,
-  Attributes,
-  OtlpLogRecord,
-  OtlpSpan,
-  OtlpSpanEvent,
-  Resource,
-  Scope,
+import {
+  setOwn,
+  type AttributeValue,
+  type Attributes,
+  type OtlpLogRecord,
+  type OtlpSpan,
+  type OtlpSpanEvent,
+  type Resource,
+  type Scope,
 } from './model.ts';
 
 /** The body is not a readable protobuf request: answered 400 / INVALID_ARGUMENT. */
@@ -152,6 +153,9 @@ class WireReader {
   }
 }
 
+/** The largest field number protobuf allows (2^29 - 1). */
+const MAX_FIELD = 536_870_911;
+
 /** A field's tag: its number and wire type in one varint. */
 const tag = (field: number, wireType: number): number => field * 8 + wireType;
 
@@ -162,7 +166,7 @@ const tag = (field: number, wireType: number): number => field * 8 + wireType;
 function other(r: WireReader, fieldTag: number, known: number, end: number): void {
   const field = Math.floor(fieldTag / 8);
   const wireType = fieldTag % 8;
-  if (field === 0) throw new WireError(`field number 0 at ${r.pos}`);
+  if (field === 0 || field > MAX_FIELD) throw new WireError(`no field number ${field}`);
   if (field < 31 && (known >> field) & 1)
     throw new WireError(`field ${field} has the wrong wire type ${wireType}`);
   r.skip(wireType, field, end);
@@ -237,7 +241,7 @@ function keyValue(r: WireReader, end: number, depth: number, into: Attributes): 
     else if (t === tag(2, LENGTH)) value = anyValue(r, r.lengthEnd(end), depth);
     else other(r, t, KEY_VALUE_FIELDS, end);
   }
-  into[key] = value;
+  setOwn(into, key, value);
 }
 
 /** The `KeyValue`s (field 1) of a `KeyValueList` or `Resource` ending at `end`. */
@@ -323,11 +327,12 @@ function walk<T>(
       }
       const sEnd = r.lengthEnd(rEnd);
       const sPath = `${rPath}.${levels.scopes}[${si++}]`;
-      let scope: Scope = { name: '', version: '' };
+      // Changed in place, as the resource is: a scope field may follow the records it names.
+      const scope: Scope = { name: '', version: '' };
       for (let ii = 0; r.pos < sEnd;) {
         const t3 = r.varint(sEnd);
         if (t3 === tag(1, LENGTH)) {
-          scope = scopeOf(r, r.lengthEnd(sEnd));
+          Object.assign(scope, scopeOf(r, r.lengthEnd(sEnd)));
           continue;
         }
         if (t3 !== tag(2, LENGTH)) {

@@ -41,14 +41,13 @@ function checkDepth(depth: number): void {
 }
 
 /**
- * How field values are read. Protobuf metrics (protobufjs messages, int64 as Long, ids as bytes) and the
- * OTLP JSON mapping (hex ids, int64 as strings or numbers) differ only here; the tree walk below is shared.
- * Protobuf logs and traces skip the walk: `wire.ts` reads them straight into records.
+ * How field values are read. Protobuf metrics (protobufjs messages, int64 as Long) and the OTLP JSON
+ * mapping (int64 as strings or numbers) differ only here; the tree walk below is shared. Protobuf logs and
+ * traces skip the walk: `wire.ts` reads them straight into records.
  */
 interface ValueCodec {
   /** `depth` is the AnyValue's nesting level, 1 for an attribute's or a body's own value. */
   anyValue(v: unknown, depth: number): AttributeValue;
-  id(v: unknown, bytes: 8 | 16, field: string): string;
   nanos(v: unknown, field: string): string;
 }
 
@@ -91,12 +90,6 @@ const protobufCodec: ValueCodec = {
         return null;
     }
   },
-  id(v, bytes, field) {
-    const b = v as Uint8Array | undefined;
-    if (!b || b.length === 0) return '';
-    if (b.length !== bytes) throw new FieldError(`${field} must be ${bytes} bytes, got ${b.length}`);
-    return Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex');
-  },
   nanos(v) {
     if (v === undefined || v === null) return '0';
     return typeof v === 'number' ? String(v) : (v as Long).toUnsigned().toString();
@@ -105,6 +98,15 @@ const protobufCodec: ValueCodec = {
 
 const HEX = /^[0-9a-fA-F]*$/;
 const DIGITS = /^\d+$/;
+
+/** An OTLP/JSON trace or span id: hex, `bytes` long once decoded; "" when unset. */
+function hexId(v: unknown, bytes: 8 | 16, field: string): string {
+  if (v === undefined || v === null || v === '') return '';
+  if (typeof v !== 'string' || v.length !== bytes * 2 || !HEX.test(v)) {
+    throw new FieldError(`${field} must be ${bytes * 2} hex characters`);
+  }
+  return v.toLowerCase();
+}
 
 const jsonCodec: ValueCodec = {
   anyValue(v, depth) {
@@ -135,13 +137,6 @@ const jsonCodec: ValueCodec = {
       return readAttributes(isObj(v.kvlistValue) ? v.kvlistValue.values : [], jsonCodec, depth + 1);
     if ('bytesValue' in v) return String(v.bytesValue ?? '');
     return null;
-  },
-  id(v, bytes, field) {
-    if (v === undefined || v === null || v === '') return '';
-    if (typeof v !== 'string' || v.length !== bytes * 2 || !HEX.test(v)) {
-      throw new FieldError(`${field} must be ${bytes * 2} hex characters`);
-    }
-    return v.toLowerCase();
   },
   nanos(v, field) {
     if (v === undefined || v === null) return '0';
@@ -225,22 +220,25 @@ function walk<T>(
   return batch;
 }
 
+function parseJsonBody(body: Uint8Array): { root: Obj; invalidUtf8: number } {
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw new DecodeError(`invalid JSON: ${(err as Error).message}`);
+  }
+  if (!isObj(parsed)) throw new DecodeError('invalid OTLP/JSON: the body must be a JSON object');
+  return { root: parsed, invalidUtf8: isUtf8(bytes) ? 0 : 1 };
+}
+
 function parseBody(
   body: Uint8Array,
   encoding: BodyEncoding,
   type: () => Type,
 ): { root: Obj; invalidUtf8: number } {
+  if (encoding === 'json') return parseJsonBody(body);
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.length);
-  if (encoding === 'json') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(bytes.toString('utf8'));
-    } catch (err) {
-      throw new DecodeError(`invalid JSON: ${(err as Error).message}`);
-    }
-    if (!isObj(parsed)) throw new DecodeError('invalid OTLP/JSON: the body must be a JSON object');
-    return { root: parsed, invalidUtf8: isUtf8(bytes) ? 0 : 1 };
-  }
   const t = type();
   const before = invalidUtf8Strings();
   try {
@@ -271,8 +269,8 @@ export function decodeExportLogsRequest(
   encoding: BodyEncoding,
 ): DecodedBatch<OtlpLogRecord> {
   if (encoding === 'protobuf') return fromWire(() => readLogsRequest(body), 'ExportLogsServiceRequest');
-  const codec = codecFor(encoding);
-  const { root, invalidUtf8 } = parseBody(body, encoding, () => otlpTypes().ExportLogsServiceRequest);
+  const codec = jsonCodec;
+  const { root, invalidUtf8 } = parseJsonBody(body);
   const batch = walk(
     root,
     { resources: 'resourceLogs', scopes: 'scopeLogs', items: 'logRecords' },
@@ -286,8 +284,8 @@ export function decodeExportLogsRequest(
       severityText: str(lr.severityText),
       body: codec.anyValue(lr.body, 1),
       attributes: readAttributes(lr.attributes, codec),
-      traceId: codec.id(lr.traceId, 16, 'traceId'),
-      spanId: codec.id(lr.spanId, 8, 'spanId'),
+      traceId: hexId(lr.traceId, 16, 'traceId'),
+      spanId: hexId(lr.spanId, 8, 'spanId'),
       eventName: str(lr.eventName),
     }),
   );
@@ -298,15 +296,15 @@ export function decodeExportLogsRequest(
 /** Decodes an `ExportTraceServiceRequest` (protobuf or OTLP/JSON). Spans need a trace id and a span id. */
 export function decodeExportTraceRequest(body: Uint8Array, encoding: BodyEncoding): DecodedBatch<OtlpSpan> {
   if (encoding === 'protobuf') return fromWire(() => readTraceRequest(body), 'ExportTraceServiceRequest');
-  const codec = codecFor(encoding);
-  const { root, invalidUtf8 } = parseBody(body, encoding, () => otlpTypes().ExportTraceServiceRequest);
+  const codec = jsonCodec;
+  const { root, invalidUtf8 } = parseJsonBody(body);
   const batch = walk(
     root,
     { resources: 'resourceSpans', scopes: 'scopeSpans', items: 'spans' },
     codec,
     (s, resource, scope): OtlpSpan => {
-      const traceId = codec.id(s.traceId, 16, 'traceId');
-      const spanId = codec.id(s.spanId, 8, 'spanId');
+      const traceId = hexId(s.traceId, 16, 'traceId');
+      const spanId = hexId(s.spanId, 8, 'spanId');
       if (!traceId || /^0+$/.test(traceId))
         throw new FieldError('traceId is required and must not be all zeros');
       if (!spanId || /^0+$/.test(spanId))
@@ -317,7 +315,7 @@ export function decodeExportTraceRequest(body: Uint8Array, encoding: BodyEncodin
         scope,
         traceId,
         spanId,
-        parentSpanId: codec.id(s.parentSpanId, 8, 'parentSpanId'),
+        parentSpanId: hexId(s.parentSpanId, 8, 'parentSpanId'),
         name: str(s.name),
         kind: int(s.kind),
         startTimeUnixNano: codec.nanos(s.startTimeUnixNano, 'startTimeUnixNano'),

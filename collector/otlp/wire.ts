@@ -244,7 +244,10 @@ function keyValue(r: WireReader, end: number, depth: number, into: Attributes): 
   setOwn(into, key, value);
 }
 
-/** The `KeyValue`s (field 1) of a `KeyValueList` or `Resource` ending at `end`. */
+/**
+ * The `KeyValue`s (field 1) of a `KeyValueList` or a `Resource` ending at `end`; a resource's other fields
+ * (dropped count, entity refs) are skipped.
+ */
 function keyValues(r: WireReader, end: number, depth: number): Attributes {
   const into: Attributes = {};
   while (r.pos < end) {
@@ -318,7 +321,7 @@ function walk<T>(
     for (let si = 0; r.pos < rEnd;) {
       const t2 = r.varint(rEnd);
       if (t2 === tag(1, LENGTH)) {
-        resource.attributes = resourceAttributes(r, r.lengthEnd(rEnd));
+        resource.attributes = keyValues(r, r.lengthEnd(rEnd), 1);
         continue;
       }
       if (t2 !== tag(2, LENGTH)) {
@@ -353,19 +356,6 @@ function walk<T>(
   }
   batch.invalidUtf8 = r.invalidUtf8;
   return batch;
-}
-
-const RESOURCE_FIELDS = bits(1);
-
-/** A `Resource`'s attributes (field 1); its dropped count and entity refs are not kept. */
-function resourceAttributes(r: WireReader, end: number): Attributes {
-  const attributes: Attributes = {};
-  while (r.pos < end) {
-    const t = r.varint(end);
-    if (t === tag(1, LENGTH)) keyValue(r, r.lengthEnd(end), 1, attributes);
-    else other(r, t, RESOURCE_FIELDS, end);
-  }
-  return attributes;
 }
 
 const LOG_RECORD_FIELDS = bits(1, 2, 3, 5, 6, 9, 10, 11, 12);
